@@ -1,0 +1,72 @@
+# Liangze: `make run` serves the demo, `make test` runs the suite. Everything else is for developers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser test-all bench lint format lock messages check clean venv
+
+$(PY):
+	@if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing python3-venv (Debian)…"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else \
+	    echo "Python's venv module is missing: run 'sudo apt-get install -y python3-venv' and try again."; exit 1; \
+	  fi; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements/base.txt | $(PY)
+	$(PIP) install --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev: requirements/base.txt requirements/dev.txt | $(PY)
+	$(PIP) install --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	@touch $@ $(VENV)/.runtime
+
+venv: $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) compiletranslations -v0
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) demo_load
+	$(MANAGE) serve
+
+test: $(VENV)/.dev
+	$(MANAGE) compiletranslations -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.dev
+	@command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	$(MANAGE) compiletranslations -v0
+	$(PY) -m pytest -m browser -p no:randomly $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(MANAGE) compiletranslations -v0
+	$(PY) -m benchmarks
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run -v1
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the hashed lock files after editing requirements/*.in.
+lock: $(VENV)/.dev
+	cd requirements && ../$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o base.txt base.in
+	cd requirements && ../$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o dev.txt dev.in
+
+# Extract new strings into the catalogue (needs GNU gettext, a developer tool only).
+messages: $(VENV)/.dev
+	cd src/liangze && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore 'static/*'
+
+clean:
+	rm -rf $(VENV) var

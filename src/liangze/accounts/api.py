@@ -1,0 +1,143 @@
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from liangze.accounts import services
+from liangze.accounts.access import can_manage_accounts
+from liangze.accounts.models import User
+from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
+from liangze.core.errors import Forbidden
+from liangze.core.schemas import ErrorOut
+from liangze.regions.selectors import access_division_by_id
+
+me_router = Router(tags=["me"])
+router = Router(tags=["accounts"])
+codes_4xx = frozenset({401, 403, 404, 409, 422})
+
+
+class GrantOut(Schema):
+    id: int
+    role: str
+    division_id: int | None
+    division_name: str | None = Field(None, alias="division.name")
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    phone: str
+    division_id: int | None
+    is_active: bool
+    must_change_password: bool
+
+
+class UserDetailOut(UserOut):
+    grants: list[GrantOut]
+
+    @staticmethod
+    def resolve_grants(obj: User):
+        return obj.active_grants()
+
+
+class IssuedOut(Schema):
+    user: UserOut
+    one_time_password: str
+
+
+class UserCreateIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    display_name: str = Field(min_length=1, max_length=50)
+    division_id: int
+    role: str
+    phone: str = ""
+
+
+class RoleGrantIn(Schema):
+    role: str
+    division_id: int
+
+
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str = Field(max_length=128)
+
+
+@me_router.get("", response=UserDetailOut)
+def me(request):
+    return request.user
+
+
+@me_router.post("/password", response={200: UserOut, codes_4xx: ErrorOut})
+def password_change(request, payload: PasswordChangeIn):
+    return services.user_password_change(
+        actor=request.user, old_password=payload.old_password, new_password=payload.new_password
+    )
+
+
+def _require_manager(viewer):
+    if not can_manage_accounts(viewer):
+        raise Forbidden(
+            code="accounts_forbidden", message=_("Only food safety office staff manage accounts.")
+        )
+
+
+@router.get("", response=list[UserOut])
+@paginate(PageNumberPagination, page_size=50)
+def account_list(request, q: str = "", active: bool | None = None):
+    _require_manager(request.user)
+    return user_list(viewer=request.user, search=q, active=active)
+
+
+@router.post("", response={201: IssuedOut, codes_4xx: ErrorOut})
+def account_create(request, payload: UserCreateIn):
+    _require_manager(request.user)
+    division = access_division_by_id(request.user, payload.division_id)
+    issued = services.user_create(
+        actor=request.user,
+        username=payload.username,
+        display_name=payload.display_name,
+        division=division,
+        role=payload.role,
+        phone=payload.phone,
+    )
+    return 201, issued
+
+
+@router.get("/{user_id}", response={200: UserDetailOut, codes_4xx: ErrorOut})
+def account_detail(request, user_id: int):
+    return access_user_by_id(request.user, user_id)
+
+
+@router.post("/{user_id}/deactivate", response={200: UserOut, codes_4xx: ErrorOut})
+def account_deactivate(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    return services.user_deactivate(actor=request.user, user=account)
+
+
+@router.post("/{user_id}/reactivate", response={200: UserOut, codes_4xx: ErrorOut})
+def account_reactivate(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    return services.user_reactivate(actor=request.user, user=account)
+
+
+@router.post("/{user_id}/password-reset", response={200: IssuedOut, codes_4xx: ErrorOut})
+def account_password_reset(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    return services.user_password_reset(actor=request.user, user=account)
+
+
+@router.post("/{user_id}/grants", response={201: GrantOut, codes_4xx: ErrorOut})
+def account_grant(request, user_id: int, payload: RoleGrantIn):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    division = access_division_by_id(request.user, payload.division_id)
+    return 201, services.role_grant(
+        actor=request.user, user=account, role=payload.role, division=division
+    )
+
+
+@router.post("/grants/{grant_id}/revoke", response={200: GrantOut, codes_4xx: ErrorOut})
+def grant_revoke(request, grant_id: int):
+    grant = access_grant_by_id(request.user, grant_id)
+    return services.role_revoke(actor=request.user, grant=grant)

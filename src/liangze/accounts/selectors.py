@@ -1,0 +1,75 @@
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
+from liangze.accounts.models import RoleGrant, User
+from liangze.audit.services import access_denied_record
+from liangze.core.errors import Forbidden, NotFound
+from liangze.core.scoping import in_jurisdiction
+from liangze.core.tree import is_within, subtree_bounds
+
+
+def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> QuerySet[User]:
+    """Accounts the viewer manages: those homed in the subtrees where they are office staff."""
+    users = in_jurisdiction(User.objects.all(), viewer, via="division")
+    if not can_manage_accounts(viewer):
+        return users.none()
+    if not is_admin(viewer):
+        condition = Q(pk__in=[])
+        for path in office_paths(viewer):
+            lo, hi = subtree_bounds(path)
+            condition |= Q(division__path__gte=lo, division__path__lt=hi)
+        users = users.filter(condition)
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
+    if active is not None:
+        users = users.filter(is_active=active)
+    active_grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("division")
+    return (
+        users.select_related("division")
+        .prefetch_related(Prefetch("grants", queryset=active_grants, to_attr="current_grants"))
+        .order_by("division__path", "username")
+    )
+
+
+def access_user_by_id(viewer: User, user_id: int, *, for_write: bool = False) -> User:
+    """Missing and out-of-reach raise the same NotFound."""
+    user = user_list(viewer=viewer).filter(pk=user_id).first()
+    if user is None:
+        access_denied_record(
+            viewer=viewer, code="user_not_found", target_type="accounts.user", target_id=user_id
+        )
+        raise NotFound(code="user_not_found", message=_("Account not found."))
+    if for_write and not user_is_writable(viewer, user):
+        access_denied_record(
+            viewer=viewer, code="user_read_only", target_type="accounts.user", target_id=user_id
+        )
+        raise Forbidden(
+            code="user_read_only", message=_("You may view this account, not change it.")
+        )
+    return user
+
+
+def user_is_writable(viewer: User, user: User) -> bool:
+    if is_admin(viewer):
+        return True
+    if user.division is None:
+        return False
+    return any(is_within(user.division.path, path) for path in office_paths(viewer))
+
+
+def access_grant_by_id(viewer: User, grant_id: int) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.filter(pk=grant_id, user__in=user_list(viewer=viewer))
+        .select_related("user", "division")
+        .first()
+    )
+    if grant is None:
+        access_denied_record(
+            viewer=viewer,
+            code="grant_not_found",
+            target_type="accounts.rolegrant",
+            target_id=grant_id,
+        )
+        raise NotFound(code="grant_not_found", message=_("Role not found."))
+    return grant

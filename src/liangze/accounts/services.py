@@ -1,0 +1,224 @@
+"""Account writes. Each service is one transaction with its audit event.
+
+One-time passwords are returned to the caller to be shown once, and are never stored in clear
+or written to the audit trail.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liangze.accounts.access import can_grant
+from liangze.accounts.models import Role, RoleGrant, User
+from liangze.accounts.passwords import one_time_password
+from liangze.audit.models import AuditAction
+from liangze.audit.services import audit_event_record
+from liangze.core.errors import Conflict, Forbidden, Invalid
+from liangze.core.phones import normalise_phone
+from liangze.regions.models import Division
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    user: User
+    one_time_password: str
+
+
+def _check_grant_allowed(actor, role: str, division: Division | None) -> None:
+    if role not in Role.values:
+        raise Invalid(
+            code="role_unknown", message=_("Unknown role."), fields={"role": _("Unknown role.")}
+        )
+    if role == Role.OFFICIAL and division is not None and division.level == "province":
+        raise Invalid(
+            code="official_level",
+            message=_("A responsible official covers at city, county, township or village level."),
+            fields={"division": _("Choose a city, county, township or village.")},
+        )
+    if not can_grant(actor, role=role, division=division):
+        raise Forbidden(
+            code="grant_out_of_reach",
+            message=_(
+                "You can only grant roles inside your own region and at or below your level."
+            ),
+        )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    display_name: str,
+    division: Division,
+    role: str,
+    phone: str = "",
+) -> IssuedAccount:
+    """Create an account homed in `division` with its first role and a one-time password.
+
+    Raises Forbidden outside the actor's reach, Invalid for a taken username or bad phone.
+    """
+    username = username.strip()
+    display_name = display_name.strip()
+    errors = {}
+    if not username:
+        errors["username"] = _("Enter a username.")
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = _("This username is taken.")
+    if not display_name:
+        errors["display_name"] = _("Enter the person's full name.")
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    if errors:
+        raise Invalid(
+            code="user_invalid", message=_("Please correct the marked fields."), fields=errors
+        )
+    _check_grant_allowed(actor, role, division)
+    password = one_time_password()
+    user = User(
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        division=division,
+        must_change_password=True,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise Conflict(code="username_taken", message=_("This username is taken.")) from None
+    RoleGrant.objects.create(user=user, role=role, division=division, granted_by=actor)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_CREATED,
+        target=user,
+        changes={
+            "username": [None, username],
+            "display_name": [None, display_name],
+            "role": [None, role],
+        },
+    )
+    return IssuedAccount(user=user, one_time_password=password)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    if user.pk == actor.pk:
+        raise Conflict(code="deactivate_self", message=_("You cannot deactivate your own account."))
+    moved = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+    if not moved:
+        raise Conflict(
+            code="user_already_inactive", message=_("This account is already deactivated.")
+        )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_DEACTIVATED,
+        target=user,
+        changes={"is_active": [True, False]},
+    )
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    moved = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+    if not moved:
+        raise Conflict(code="user_already_active", message=_("This account is already active."))
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_REACTIVATED,
+        target=user,
+        changes={"is_active": [False, True]},
+    )
+    user.refresh_from_db()
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> IssuedAccount:
+    """A new one-time password; the holder must change it at next login."""
+    password = one_time_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_event_record(actor=actor, action=AuditAction.USER_PASSWORD_RESET, target=user)
+    return IssuedAccount(user=user, one_time_password=password)
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, old_password: str, new_password: str) -> User:
+    """The holder changes their own password; clears the must-change flag."""
+    if not actor.check_password(old_password):
+        raise Invalid(
+            code="old_password_wrong",
+            message=_("Your current password is not correct."),
+            fields={"old_password": _("Your current password is not correct.")},
+        )
+    if new_password == old_password:
+        raise Invalid(
+            code="password_unchanged",
+            message=_("Choose a password different from the current one."),
+            fields={"new_password1": _("Choose a password different from the current one.")},
+        )
+    try:
+        validate_password(new_password, user=actor)
+    except ValidationError as exc:
+        raise Invalid(
+            code="password_weak",
+            message=" ".join(exc.messages),
+            fields={"new_password1": " ".join(exc.messages)},
+        ) from None
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    audit_event_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, target=actor)
+    return actor
+
+
+@transaction.atomic
+def role_grant(*, actor: User, user: User, role: str, division: Division | None) -> RoleGrant:
+    _check_grant_allowed(actor, role, division)
+    if RoleGrant.objects.filter(
+        user=user, role=role, division=division, revoked_at__isnull=True
+    ).exists():
+        raise Conflict(code="grant_exists", message=_("This person already holds that role there."))
+    grant = RoleGrant.objects.create(user=user, role=role, division=division, granted_by=actor)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ROLE_GRANTED,
+        target=user,
+        data={"grant": grant.pk, "role": role, "division": getattr(division, "code", None)},
+    )
+    user.forget_cached_grants()
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    _check_grant_allowed(actor, grant.role, grant.division)
+    now = timezone.now()
+    moved = RoleGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
+    if not moved:
+        raise Conflict(code="grant_already_revoked", message=_("This role was already revoked."))
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ROLE_REVOKED,
+        target=grant.user,
+        data={
+            "grant": grant.pk,
+            "role": grant.role,
+            "division": getattr(grant.division, "code", None),
+        },
+    )
+    grant.refresh_from_db()
+    return grant

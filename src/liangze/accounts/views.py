@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from liangze.accounts import services
+from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
+from liangze.accounts.forms import LoginForm, PasswordChangeForm, RoleGrantForm, UserCreateForm
+from liangze.accounts.models import Role
+from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
+from liangze.core.errors import DomainError, Forbidden, Invalid
+from liangze.core.tree import subtree_bounds
+from liangze.regions.selectors import division_list
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _grantable_roles(viewer) -> list[str]:
+    roles = [r for r in Role.values if r != Role.ADMIN]
+    if is_admin(viewer):
+        roles.append(Role.ADMIN)
+    return roles
+
+
+def _manageable_divisions(viewer):
+    divisions = division_list(viewer=viewer)
+    if is_admin(viewer):
+        return divisions
+    condition = Q(pk__in=[])
+    for path in office_paths(viewer):
+        lo, hi = subtree_bounds(path)
+        condition |= Q(path__gte=lo, path__lt=hi)
+    return divisions.filter(condition)
+
+
+def _require_manager(viewer):
+    if not can_manage_accounts(viewer):
+        raise Forbidden(
+            code="accounts_forbidden", message=_("Only food safety office staff manage accounts.")
+        )
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except Invalid as exc:
+            for field, message in exc.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+    )
+
+
+@login_required
+def account_list(request):
+    _require_manager(request.user)
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    active = {"active": True, "inactive": False}.get(status)
+    page = Paginator(user_list(viewer=request.user, search=search, active=active), 25).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "search": search, "status": status}
+    template = "accounts/account_list.html#rows" if request.htmx else "accounts/account_list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+def account_create(request):
+    _require_manager(request.user)
+    form = UserCreateForm(
+        request.POST or None,
+        divisions=_manageable_divisions(request.user),
+        roles=_grantable_roles(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.user_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            for field, message in exc.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            return render(
+                request, "accounts/one_time_password.html", {"issued": issued, "created": True}
+            )
+    return render(request, "accounts/account_form.html", {"form": form})
+
+
+@login_required
+def account_detail(request, user_id: int):
+    account = access_user_by_id(request.user, user_id)
+    grant_form = RoleGrantForm(
+        divisions=_manageable_divisions(request.user), roles=_grantable_roles(request.user)
+    )
+    return render(
+        request, "accounts/account_detail.html", {"account": account, "grant_form": grant_form}
+    )
+
+
+@login_required
+@require_POST
+def account_deactivate(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    try:
+        services.user_deactivate(actor=request.user, user=account)
+        messages.success(request, _("Account deactivated."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:detail", user_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_reactivate(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    try:
+        services.user_reactivate(actor=request.user, user=account)
+        messages.success(request, _("Account reactivated."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:detail", user_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_password_reset(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    issued = services.user_password_reset(actor=request.user, user=account)
+    return render(request, "accounts/one_time_password.html", {"issued": issued, "created": False})
+
+
+@login_required
+@require_POST
+def account_grant(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    form = RoleGrantForm(
+        request.POST,
+        divisions=_manageable_divisions(request.user),
+        roles=_grantable_roles(request.user),
+    )
+    if form.is_valid():
+        try:
+            services.role_grant(actor=request.user, user=account, **form.cleaned_data)
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:detail", user_id=account.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "accounts/account_detail.html", {"account": account, "grant_form": form})
+
+
+@login_required
+@require_POST
+def grant_revoke(request, grant_id: int):
+    grant = access_grant_by_id(request.user, grant_id)
+    try:
+        services.role_revoke(actor=request.user, grant=grant)
+        messages.success(request, _("Role revoked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:detail", user_id=grant.user_id)

@@ -1,0 +1,65 @@
+"""The JSON API under /api/v1: mounts every app's router and maps errors to one shape,
+{"code", "message", "fields"}, with the message in the request's language."""
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from liangze.core.api_auth import SessionAuth
+from liangze.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Liangze API",
+    version="1",
+    urls_namespace="api",
+    auth=[SessionAuth()],
+    docs_url="/docs" if settings.DEBUG else None,
+)
+
+
+def _error(request, status: int, code: str, message: str, fields=None):
+    return api.create_response(
+        request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _not_authenticated(request, exc):
+    return _error(request, 401, "not_authenticated", _("Log in first (or send a valid API token)."))
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    fields = {}
+    for error in exc.errors:
+        location = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        fields[".".join(location) or "input"] = str(error.get("msg", ""))
+    return _error(request, 422, "invalid_input", _("The input is not valid."), fields)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/me", "liangze.accounts.api.me_router")
+api.add_router("/accounts", "liangze.accounts.api.router")
+api.add_router("/divisions", "liangze.regions.api.router")
+api.add_router("/audit", "liangze.audit.api.router")

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of domain event. Add a member here with each new service."""
+
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+    PASSWORD_CHANGED = "password_changed", _("Changed password")
+    USER_CREATED = "user_created", _("Created account")
+    USER_UPDATED = "user_updated", _("Updated account")
+    USER_DEACTIVATED = "user_deactivated", _("Deactivated account")
+    USER_REACTIVATED = "user_reactivated", _("Reactivated account")
+    USER_PASSWORD_RESET = "user_password_reset", _("Reset password")
+    ROLE_GRANTED = "role_granted", _("Granted role")
+    ROLE_REVOKED = "role_revoked", _("Revoked role")
+    DIVISIONS_IMPORTED = "divisions_imported", _("Imported division table")
+    DEMO_LOADED = "demo_loaded", _("Loaded demo data")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("audit events are append-only")
+
+    def delete(self):
+        raise TypeError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One domain event. Append-only: the app never updates or deletes a row, and on PostgreSQL
+    a trigger (migration 0002) refuses UPDATE and DELETE from anyone.
+
+    `division_path` is a snapshot of where the target lived, so office staff see the events of
+    their subtree even after the target moved.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    division_path = models.CharField(max_length=80, blank=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("audit events are append-only")

@@ -1,0 +1,41 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liangze.accounts.access import can_read_audit
+from liangze.audit.models import AuditAction
+from liangze.audit.selectors import audit_event_list
+from liangze.core.errors import Forbidden
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"), required=False, choices=[("", "—"), *AuditAction.choices]
+    )
+    actor = forms.CharField(label=gettext_lazy("Actor"), required=False)
+    target = forms.CharField(label=gettext_lazy("Target"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+def event_list(request):
+    if not can_read_audit(request.user):
+        raise Forbidden(
+            code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
+        )
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_event_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    template = "audit/event_list.html#rows" if request.htmx else "audit/event_list.html"
+    response = render(request, template, {"form": form, "page": page})
+    response["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,19 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liangze.accounts.access import can_manage_accounts, can_read_audit
+
+
+def navigation(request):
+    """The menu a user sees. Hiding an entry is courtesy; every view checks again."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("home", reverse("home"), _("Home"))]
+    if user.jurisdiction().everything or user.jurisdiction().paths:
+        items.append(("regions", reverse("regions:tree"), _("Regions")))
+    if can_manage_accounts(user):
+        items.append(("accounts", reverse("accounts:list"), _("Accounts")))
+    if can_read_audit(user):
+        items.append(("audit", reverse("audit:list"), _("Audit trail")))
+    return {"nav_items": items}

@@ -1,0 +1,58 @@
+import re
+import uuid
+
+from liangze.core.context import RequestContext, reset_request_context, set_request_context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
+    # X-Forwarded-For from the client is never trusted here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from X-Request-ID when well-formed) and records the IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = set_request_context(RequestContext(request_id=request_id, ip=client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class DomainErrorMiddleware:
+    """Pages raise NotFound/Forbidden from access_* helpers; this renders the matching error page.
+
+    The API maps the same errors to JSON in liangze/api.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from liangze.core.errors import DomainError, NotAuthenticated
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotAuthenticated):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        template = {403: "403.html", 404: "404.html"}.get(exception.status, "400.html")
+        return render(request, template, {"message": exception.message}, status=exception.status)

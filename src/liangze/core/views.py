@@ -1,0 +1,52 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from liangze.accounts.access import can_manage_accounts, can_read_audit
+from liangze.regions.selectors import division_roots
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "grants": user.active_grants(),
+        "roots": list(division_roots(viewer=user)[:20]),
+        "can_manage_accounts": can_manage_accounts(user),
+        "can_read_audit": can_read_audit(user),
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database answers; 503 otherwise. Reveals nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request: context processors may need the database that just failed.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

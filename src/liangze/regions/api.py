@@ -1,0 +1,37 @@
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from liangze.core.schemas import ErrorOut
+from liangze.regions import selectors
+
+router = Router(tags=["divisions"])
+codes_4xx = frozenset({401, 403, 404, 409, 422})
+
+
+class DivisionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    vintage: int
+
+
+@router.get("", response=list[DivisionOut])
+@paginate(PageNumberPagination, page_size=50)
+def division_list(request, q: str = "", level: str = "", within: int | None = None):
+    """Search the viewer's divisions by name or code prefix; `within` narrows to a subtree."""
+    parent = selectors.access_division_by_id(request.user, within) if within else None
+    return selectors.division_list(viewer=request.user, search=q, level=level, within=parent)
+
+
+@router.get("/{division_id}", response={200: DivisionOut, codes_4xx: ErrorOut})
+def division_detail(request, division_id: int):
+    return selectors.access_division_by_id(request.user, division_id)
+
+
+@router.get("/{division_id}/children", response={200: list[DivisionOut], codes_4xx: ErrorOut})
+@paginate(PageNumberPagination, page_size=100)
+def division_children(request, division_id: int):
+    parent = selectors.access_division_by_id(request.user, division_id)
+    return selectors.division_children(viewer=request.user, parent=parent)

@@ -1,0 +1,208 @@
+"""Writing the division tree."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from liangze.audit.models import AuditAction
+from liangze.audit.services import audit_event_record
+from liangze.core.errors import Invalid
+from liangze.core.tables import TableRow
+from liangze.core.tree import child_path, path_segment
+from liangze.regions.codes import is_parent_code, level_of_code, normalise_division_code
+from liangze.regions.models import Division, Level
+
+DIVISION_COLUMNS = {
+    "code": ("区划代码", "代码", "division_code"),
+    "name": ("名称", "区划名称"),
+    "parent_code": ("上级代码", "上级区划代码", "parent"),
+}
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class DivisionImportResult:
+    created: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    line: int
+    code: str
+    name: str
+    parent_code: str
+    level: str
+
+
+class DivisionImportRejected(Invalid):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(
+            code="division_import_rejected",
+            message=_("The division table has %(count)d error(s); nothing was imported.")
+            % {"count": len(errors)},
+        )
+        self.errors = errors
+
+
+def _validate(rows: list[TableRow], vintage: int) -> tuple[list[_Parsed], list[RowError]]:
+    errors: list[RowError] = []
+    parsed: list[_Parsed] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        try:
+            code = normalise_division_code(row.values["code"])
+        except ValidationError as exc:
+            errors.append(RowError(row.line, "code", exc.messages[0]))
+            continue
+        name = row.values["name"].strip()
+        if not name:
+            errors.append(RowError(row.line, "name", _("Enter the division's name.")))
+        elif len(name) > 100:
+            errors.append(RowError(row.line, "name", _("A name has at most 100 characters.")))
+        if code in seen:
+            errors.append(
+                RowError(
+                    row.line,
+                    "code",
+                    _("Code %(code)s already appears on line %(line)d.")
+                    % {"code": code, "line": seen[code]},
+                )
+            )
+            continue
+        seen[code] = row.line
+        parent_raw = row.values["parent_code"].strip()
+        parent_code = ""
+        if parent_raw:
+            try:
+                parent_code = normalise_division_code(parent_raw)
+            except ValidationError as exc:
+                errors.append(RowError(row.line, "parent_code", exc.messages[0]))
+                continue
+        parsed.append(_Parsed(row.line, code, name, parent_code, level_of_code(code)))
+
+    in_file = {p.code for p in parsed}
+    in_db = set(Division.objects.filter(vintage=vintage).values_list("code", flat=True))
+    for p in parsed:
+        if p.level == Level.PROVINCE:
+            if p.parent_code:
+                errors.append(
+                    RowError(
+                        p.line, "parent_code", _("A province has no parent; leave this empty.")
+                    )
+                )
+            continue
+        if not p.parent_code:
+            errors.append(RowError(p.line, "parent_code", _("Enter the parent's division code.")))
+        elif not is_parent_code(p.parent_code, p.code):
+            errors.append(
+                RowError(
+                    p.line,
+                    "parent_code",
+                    _(
+                        "%(parent)s cannot be the parent of %(code)s: it must be one level up with a matching prefix."
+                    )
+                    % {"parent": p.parent_code, "code": p.code},
+                )
+            )
+        elif p.parent_code not in in_file and p.parent_code not in in_db:
+            errors.append(
+                RowError(
+                    p.line,
+                    "parent_code",
+                    _("Parent %(parent)s is neither in this file nor on the platform.")
+                    % {"parent": p.parent_code},
+                )
+            )
+    errors.sort(key=lambda e: (e.line, e.column))
+    return parsed, errors
+
+
+@transaction.atomic
+def division_table_import(*, actor, rows: list[TableRow], vintage: int) -> DivisionImportResult:
+    """Import a whole division table of one vintage: all rows or none.
+
+    New codes are created, known codes renamed where the name changed. Raises
+    DivisionImportRejected (with every bad row) before writing anything.
+    """
+    parsed, errors = _validate(rows, vintage)
+    if errors:
+        raise DivisionImportRejected(errors)
+    existing = {d.code: d for d in Division.objects.filter(vintage=vintage)}
+    result = DivisionImportResult()
+    renamed = []
+    for p in parsed:
+        known = existing.get(p.code)
+        if known is None:
+            continue
+        if (
+            known.parent_id
+            and existing.get(p.parent_code)
+            and known.parent_id != existing[p.parent_code].pk
+        ):
+            raise DivisionImportRejected(
+                [
+                    RowError(
+                        p.line,
+                        "parent_code",
+                        _("Moving a division to another parent is not supported by import."),
+                    )
+                ]
+            )
+        if known.name != p.name:
+            known.name = p.name
+            renamed.append(known)
+        else:
+            result.unchanged += 1
+    if renamed:
+        Division.objects.bulk_update(renamed, ["name", "updated_at"])
+    result.renamed = len(renamed)
+
+    # Create level by level, so every parent has its primary key (and path) before its children.
+    for level in Level.values:
+        new = [p for p in parsed if p.level == level and p.code not in existing]
+        if not new:
+            continue
+        objects = [
+            Division(
+                code=p.code,
+                name=p.name,
+                level=p.level,
+                parent=existing.get(p.parent_code),
+                path=f"pending-{vintage}-{p.code}",
+                vintage=vintage,
+            )
+            for p in new
+        ]
+        Division.objects.bulk_create(objects, batch_size=1000)
+        for division in objects:
+            division.path = (
+                child_path(division.parent.path, division.pk)
+                if division.parent
+                else path_segment(division.pk)
+            )
+            existing[division.code] = division
+        Division.objects.bulk_update(objects, ["path"], batch_size=1000)
+        result.created += len(objects)
+
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.DIVISIONS_IMPORTED,
+        data={
+            "vintage": vintage,
+            "created": result.created,
+            "renamed": result.renamed,
+            "rows": len(parsed),
+        },
+    )
+    return result

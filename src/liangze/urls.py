@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from liangze.api import api
+from liangze.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("liangze.accounts.urls")),
+    path("regions/", include("liangze.regions.urls")),
+    path("audit/", include("liangze.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "liangze.core.views.bad_request"
+handler403 = "liangze.core.views.permission_denied"
+handler404 = "liangze.core.views.page_not_found"
+handler500 = "liangze.core.views.server_error"
