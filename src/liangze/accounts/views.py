@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
 from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
@@ -74,6 +74,7 @@ def password_change(request):
 
 
 @login_required
+@require_GET
 def account_list(request):
     _require_manager(request.user)
     search = request.GET.get("q", "").strip()
@@ -113,6 +114,7 @@ def account_create(request):
 
 
 @login_required
+@require_GET
 def account_detail(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
     grant_form = RoleGrantForm(

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from liangze.accounts.access import can_read_audit
 from liangze.audit.models import AuditAction
@@ -26,6 +27,7 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
+@require_GET
 def event_list(request):
     if not can_read_audit(request.user):
         raise Forbidden(

@@ -11,6 +11,7 @@ from liangze.regions.selectors import division_roots
 
 
 @login_required
+@require_GET
 def home(request):
     user = request.user
     context = {

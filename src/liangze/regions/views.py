@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from liangze.regions.selectors import (
     access_division_by_id,
@@ -10,6 +11,7 @@ from liangze.regions.selectors import (
 
 
 @login_required
+@require_GET
 def division_tree(request):
     return render(
         request, "regions/division_tree.html", {"divisions": division_roots(viewer=request.user)}
@@ -17,6 +19,7 @@ def division_tree(request):
 
 
 @login_required
+@require_GET
 def division_detail(request, division_id: int):
     division = access_division_by_id(request.user, division_id)
     context = {

@@ -1,0 +1,84 @@
+"""Objects in a county the viewer does not cover, for the cross-county walk.
+
+Each path or body parameter name the walk may meet maps to a factory that makes (or finds) an
+object of that kind inside `ForeignWorld.county` and returns the value to put in the URL. A new
+endpoint with a new parameter name fails the walk until a factory is registered here: that is the
+point, so no endpoint escapes the check.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from liangze.accounts.models import Role, RoleGrant, User
+from liangze.accounts.services import user_create
+from liangze.regions.models import Division, Level
+
+LEAK_MARK = "LEAKMARK"
+
+
+@dataclass
+class ForeignWorld:
+    """A county outside the viewer's jurisdiction, with a marked village, office staff and a user."""
+
+    county: Division
+    village: Division
+    staff: User
+    cache: dict = field(default_factory=dict)
+
+    def value(self, name: str):
+        if name not in self.cache:
+            factory = PARAM_FACTORIES.get(name)
+            if factory is None:
+                raise LookupError(f"no factory for parameter {name!r}: register one in {__name__}")
+            self.cache[name] = factory(self)
+        return self.cache[name]
+
+
+def build_foreign_world(*, county: Division, township: Division) -> ForeignWorld:
+    """Create a marked village, an office clerk and an account (and so audit events) in `county`."""
+    village = Division.objects.create(
+        code=township.code[:9] + "399",
+        name=f"{LEAK_MARK}村",
+        level=Level.VILLAGE,
+        parent=township,
+        path=f"pending-{uuid.uuid4().hex}",
+        vintage=township.vintage,
+    )
+    village.path = township.path + str(village.pk).zfill(10)
+    village.save(update_fields=["path"])
+    staff = User.objects.create(
+        username=f"foreign-staff-{county.pk}", display_name=f"{LEAK_MARK}办", division=county
+    )
+    RoleGrant.objects.create(user=staff, role=Role.OFFICE_STAFF, division=county)
+    return ForeignWorld(county=county, village=village, staff=staff)
+
+
+def _foreign_user(world: ForeignWorld) -> int:
+    issued = user_create(
+        actor=world.staff,
+        username=f"foreign-user-{world.county.pk}",
+        display_name=f"{LEAK_MARK}用户",
+        division=world.village,
+        role=Role.OFFICIAL,
+    )
+    return issued.user.pk
+
+
+def _foreign_grant(world: ForeignWorld) -> int:
+    user = User.objects.get(pk=world.value("user_id"))
+    return user.grants.get().pk
+
+
+PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
+    "division_id": lambda world: world.village.pk,
+    "within": lambda world: world.village.pk,
+    "user_id": _foreign_user,
+    "grant_id": _foreign_grant,
+}
+
+# Values that name nothing at all, to compare "not yours" with "does not exist".
+MISSING_VALUES: dict[str, object] = {
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "int": 2_000_000_000,
+}
