@@ -16,7 +16,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from liangze.api import api
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.core.testing.foreign import LEAK_MARK, MISSING_VALUES, build_foreign_world
+from liangze.core.testing.foreign import (
+    LEAK_MARK,
+    MISSING_VALUES,
+    PARAM_FACTORIES,
+    build_foreign_world,
+)
 
 # Personas whose jurisdiction stops at one county or below. (Province staff, prefecture officials
 # and administrators legitimately see both counties.)
@@ -105,7 +110,7 @@ def api_body(schema: dict, operation: dict, world) -> tuple[str | None, dict | N
         body_schema = _resolve(schema, content["application/json"]["schema"])
         body = {}
         for name, prop in body_schema.get("properties", {}).items():
-            if name in world_known_names():
+            if name in PARAM_FACTORIES:
                 body[name] = world.value(name)
             elif name in body_schema.get("required", []):
                 body[name] = _sample(schema, prop)
@@ -113,12 +118,6 @@ def api_body(schema: dict, operation: dict, world) -> tuple[str | None, dict | N
     if "multipart/form-data" in content:
         return "multipart/form-data", {}
     return None, None
-
-
-def world_known_names():
-    from liangze.core.testing.foreign import PARAM_FACTORIES
-
-    return PARAM_FACTORIES
 
 
 @pytest.fixture
@@ -217,7 +216,7 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
         query = {
             p["name"]: world.value(p["name"])
             for p in operation.get("parameters", [])
-            if p["in"] == "query" and p["name"] in world_known_names()
+            if p["in"] == "query" and p["name"] in PARAM_FACTORIES
         }
         foreign_path = path
         missing_path = path
@@ -230,7 +229,7 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
             )
         content_type, body = api_body(schema, operation, world)
 
-        def call(url):
+        def call(url, method=method, query=query, content_type=content_type, body=body):
             c = client()
             if method == "GET":
                 return c.get(url, query)
@@ -242,7 +241,7 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
         before = _last_event_pk()
         response = call(foreign_path)
         writes = _writes_since(before)
-        if writes and (path_params or body and any(k in world_known_names() for k in body)):
+        if writes and (path_params or body and any(k in PARAM_FACTORIES for k in body)):
             failures.append(f"{label}: wrote {writes}")
         check(label, response, missing_response=call(missing_path) if path_params else None)
         if user is None and response.status_code != 401:
