@@ -44,7 +44,9 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
+    # No `choices` here: AuditAction grows with every service, and a new member must not need a
+    # migration of this (large) table. Values are checked by `build_audit_event`.
+    action = models.CharField(max_length=40, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=40, blank=True)
     target_repr = models.CharField(max_length=200, blank=True)
@@ -62,6 +64,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+    def get_action_display(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

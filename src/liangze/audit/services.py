@@ -59,6 +59,7 @@ def build_audit_event(
     data: Mapping | None = None,
 ) -> AuditEvent:
     """An unsaved event, for callers that write many at once with bulk_create."""
+    action = AuditAction(action)  # ValueError for an unknown action: a programming error
     context = current_request_context()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
