@@ -8,14 +8,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from liangze.core.api_auth import SessionAuth
+from liangze.core.api_auth import BearerTokenAuth, SessionAuth
 from liangze.core.errors import DomainError
 
 api = NinjaAPI(
     title="Liangze API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth()],
+    auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs" if settings.DEBUG else None,
 )
 

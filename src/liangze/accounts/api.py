@@ -1,9 +1,11 @@
+from datetime import datetime
+
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from liangze.accounts import services
+from liangze.accounts import selectors, services
 from liangze.accounts.access import can_manage_accounts
 from liangze.accounts.models import User
 from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
@@ -102,7 +104,7 @@ def account_create(request, payload: UserCreateIn):
         role=payload.role,
         phone=payload.phone,
     )
-    return 201, issued
+    return Status(201, issued)
 
 
 @router.get("/{user_id}", response={200: UserDetailOut, codes_4xx: ErrorOut})
@@ -132,12 +134,52 @@ def account_password_reset(request, user_id: int):
 def account_grant(request, user_id: int, payload: RoleGrantIn):
     account = access_user_by_id(request.user, user_id, for_write=True)
     division = access_division_by_id(request.user, payload.division_id)
-    return 201, services.role_grant(
+    grant = services.role_grant(
         actor=request.user, user=account, role=payload.role, division=division
     )
+    return Status(201, grant)
 
 
 @router.post("/grants/{grant_id}/revoke", response={200: GrantOut, codes_4xx: ErrorOut})
 def grant_revoke(request, grant_id: int):
     grant = access_grant_by_id(request.user, grant_id)
     return services.role_revoke(actor=request.user, grant=grant)
+
+
+class ApiTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiTokenCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=60)
+    days: int = Field(90, ge=1, le=services.MAX_TOKEN_DAYS)
+
+
+class ApiTokenIssuedOut(Schema):
+    token: ApiTokenOut
+    text: str
+
+
+@me_router.get("/tokens", response=list[ApiTokenOut])
+@paginate(PageNumberPagination, page_size=50)
+def api_token_list(request):
+    return selectors.api_token_list(viewer=request.user)
+
+
+@me_router.post("/tokens", response={201: ApiTokenIssuedOut, codes_4xx: ErrorOut})
+def api_token_create(request, payload: ApiTokenCreateIn):
+    return Status(
+        201, services.api_token_create(actor=request.user, name=payload.name, days=payload.days)
+    )
+
+
+@me_router.post("/tokens/{token_id}/revoke", response={200: ApiTokenOut, codes_4xx: ErrorOut})
+def api_token_revoke(request, token_id: int):
+    token = selectors.access_api_token_by_id(request.user, token_id)
+    return services.api_token_revoke(actor=request.user, token=token)

@@ -68,3 +68,10 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = divisions
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in roles]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=60, help_text=_("E.g. the program that will use it.")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)

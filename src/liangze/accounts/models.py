@@ -107,3 +107,24 @@ class RoleGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.division or '*'}"
+
+
+class ApiToken(BaseModel):
+    """A personal API token. Only its SHA-256 is kept; the token is shown once at creation.
+
+    Token text: `lz_<prefix>_<secret>`; the prefix finds the row, the hash proves the secret.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
-from liangze.accounts.models import RoleGrant, User
+from liangze.accounts.models import ApiToken, RoleGrant, User
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction
@@ -73,3 +73,23 @@ def access_grant_by_id(viewer: User, grant_id: int) -> RoleGrant:
         )
         raise NotFound(code="grant_not_found", message=_("Role not found."))
     return grant
+
+
+def api_token_list(*, viewer: User) -> QuerySet[ApiToken]:
+    """A user's own tokens; nobody else's (not even an office clerk's) are listed."""
+    if not viewer.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=viewer).order_by("-created_at")
+
+
+def access_api_token_by_id(viewer: User, token_id: int) -> ApiToken:
+    token = api_token_list(viewer=viewer).filter(pk=token_id).first()
+    if token is None:
+        access_denied_record(
+            viewer=viewer,
+            code="token_not_found",
+            target_type="accounts.apitoken",
+            target_id=token_id,
+        )
+        raise NotFound(code="token_not_found", message=_("Token not found."))
+    return token

@@ -5,6 +5,7 @@ or written to the audit trail.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import can_grant
-from liangze.accounts.models import Role, RoleGrant, User
+from liangze.accounts.models import ApiToken, Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
+from liangze.accounts.tokens import new_token_parts, token_hash
 from liangze.audit.models import AuditAction
 from liangze.audit.services import audit_event_record
 from liangze.core.errors import Conflict, Forbidden, Invalid
@@ -222,3 +224,60 @@ def role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
     )
     grant.refresh_from_db()
     return grant
+
+
+MAX_TOKEN_DAYS = 366
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    text: str
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str, days: int) -> IssuedToken:
+    """A token for the actor's own use; the text is returned once and never stored."""
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Name the token, e.g. after the program that uses it.")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = _("A token lives from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}
+    if errors:
+        raise Invalid(
+            code="token_invalid", message=_("Please correct the marked fields."), fields=errors
+        )
+    prefix, secret, text = new_token_parts()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:60],
+        prefix=prefix,
+        token_hash=token_hash(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.API_TOKEN_CREATED,
+        target=actor,
+        data={"token": token.pk, "prefix": prefix, "days": days},
+    )
+    return IssuedToken(token=token, text=text)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    now = timezone.now()
+    moved = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
+    if not moved:
+        raise Conflict(code="token_already_revoked", message=_("This token was already revoked."))
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.API_TOKEN_REVOKED,
+        target=token.user,
+        data={"token": token.pk},
+    )
+    token.refresh_from_db()
+    return token

@@ -10,9 +10,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
 from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
-from liangze.accounts.forms import LoginForm, PasswordChangeForm, RoleGrantForm, UserCreateForm
+from liangze.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    RoleGrantForm,
+    UserCreateForm,
+)
 from liangze.accounts.models import Role
-from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
+from liangze.accounts.selectors import (
+    access_api_token_by_id,
+    access_grant_by_id,
+    access_user_by_id,
+    api_token_list,
+    user_list,
+)
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.tree import subtree_bounds
 from liangze.regions.selectors import division_list
@@ -186,3 +198,32 @@ def grant_revoke(request, grant_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:detail", user_id=grant.user_id)
+
+
+@login_required
+def profile(request):
+    """The user's own page: who they are, their roles, their API tokens."""
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.api_token_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            for field, message in exc.fields.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "issued": issued, "tokens": api_token_list(viewer=request.user)}
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    token = access_api_token_by_id(request.user, token_id)
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token revoked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:profile")

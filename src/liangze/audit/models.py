@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     USER_PASSWORD_RESET = "user_password_reset", _("Reset password")
     ROLE_GRANTED = "role_granted", _("Granted role")
     ROLE_REVOKED = "role_revoked", _("Revoked role")
+    API_TOKEN_CREATED = "api_token_created", _("Created API token")
+    API_TOKEN_REVOKED = "api_token_revoked", _("Revoked API token")
     DIVISIONS_IMPORTED = "divisions_imported", _("Imported division table")
     DEMO_LOADED = "demo_loaded", _("Loaded demo data")
 

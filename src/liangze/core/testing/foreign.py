@@ -70,11 +70,18 @@ def _foreign_grant(world: ForeignWorld) -> int:
     return user.grants.get().pk
 
 
+def _foreign_api_token(world: ForeignWorld) -> int:
+    from liangze.accounts.services import api_token_create
+
+    return api_token_create(actor=world.staff, name=f"{LEAK_MARK} token", days=30).token.pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
     "user_id": _foreign_user,
     "grant_id": _foreign_grant,
+    "token_id": _foreign_api_token,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".
