@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "template_partials",
     "ninja",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "liangze.regions",
     "liangze.accounts",
     "liangze.audit",
+    "liangze.jobs",
     "liangze.demo",
 ]
 
@@ -78,6 +80,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "liangze.urls"
+# Form widgets render through the project's template engine, so widgets may live in templates/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "liangze.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -236,3 +240,5 @@ LIANGZE_DEMO_PASSWORD = env_secret("LIANGZE_DEMO_PASSWORD", "Liangze-demo-2026")
 LIANGZE_ONE_TIME_PASSWORD_LENGTH = 12
 LIANGZE_LOGIN_COOLOFF_BASE = timedelta(minutes=env_int("LIANGZE_LOGIN_COOLOFF_MINUTES", 15))
 LIANGZE_SITE_NAME = _("Liangze food-safety responsibilities")
+# Finished jobs, their uploaded files and scheduler bookkeeping are purged after this many days.
+LIANGZE_JOB_RETENTION_DAYS = env_int("LIANGZE_JOB_RETENTION_DAYS", 90)

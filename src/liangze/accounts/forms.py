@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.models import Role
 from liangze.regions.models import Division
+from liangze.regions.selectors import division_label
+from liangze.regions.widgets import DivisionPicker
 
 
 class LoginForm(AuthenticationForm):
@@ -38,9 +40,10 @@ class PasswordChangeForm(forms.Form):
 
 
 class DivisionChoiceField(forms.ModelChoiceField):
+    widget = DivisionPicker
+
     def label_from_instance(self, obj):
-        indent = "\u3000" * obj.rank
-        return f"{indent}{obj.name}（{obj.get_level_display()}）"
+        return division_label(obj)
 
 
 class UserCreateForm(forms.Form):

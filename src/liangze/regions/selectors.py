@@ -54,3 +54,8 @@ def division_ancestors(division: Division) -> list[Division]:
         division.path[:end] for end in range(SEGMENT_WIDTH, len(division.path), SEGMENT_WIDTH)
     ]
     return list(Division.objects.filter(path__in=prefixes).order_by("path"))
+
+
+def division_label(division: Division) -> str:
+    """The label pickers show: indented by level, with the level's name."""
+    return f"{chr(0x3000) * division.rank}{division.name}（{division.get_level_display()}）"

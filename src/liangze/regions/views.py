@@ -6,6 +6,8 @@ from liangze.regions.selectors import (
     access_division_by_id,
     division_ancestors,
     division_children,
+    division_label,
+    division_list,
     division_roots,
 )
 
@@ -28,3 +30,15 @@ def division_detail(request, division_id: int):
         "children": division_children(viewer=request.user, parent=division),
     }
     return render(request, "regions/division_detail.html", context)
+
+
+@login_required
+@require_GET
+def division_picker_options(request):
+    """Options for the division picker: the viewer's divisions matching ?<field>_search=."""
+    field = request.GET.get("field", "division")
+    search = request.GET.get(f"{field}_search", "").strip()[:50]
+    divisions = list(division_list(viewer=request.user, search=search)[:50])
+    for division in divisions:
+        division.indented_label = division_label(division)
+    return render(request, "regions/picker_options.html", {"divisions": divisions})
