@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from liangze.core.env import env_bool, env_int, env_list, env_secret, env_str
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "liangze.regions",
     "liangze.accounts",
     "liangze.audit",
+    "liangze.files",
     "liangze.jobs",
     "liangze.demo",
 ]
@@ -174,7 +176,7 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("LIANGZE_HSTS_SECONDS", 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("LIANGZE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("LIANGZE_HSTS_PRELOAD", True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -218,6 +220,30 @@ STORAGES = {
         ),
     },
 }
+# Private files stay in var/files unless LIANGZE_FILE_STORAGE=s3 puts them in an S3-compatible
+# bucket that every app server shares. Either way they are served only by views that check access.
+LIANGZE_FILE_STORAGE = env_str("LIANGZE_FILE_STORAGE").strip().lower()
+if LIANGZE_FILE_STORAGE == "s3":
+    if not env_str("LIANGZE_S3_BUCKET"):
+        raise ImproperlyConfigured("LIANGZE_S3_BUCKET must be set when LIANGZE_FILE_STORAGE=s3")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("LIANGZE_S3_BUCKET"),
+            "endpoint_url": env_str("LIANGZE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("LIANGZE_S3_REGION") or None,
+            "access_key": env_secret("LIANGZE_S3_ACCESS_KEY") or None,
+            "secret_key": env_secret("LIANGZE_S3_SECRET_KEY") or None,
+            # No ACL header: the bucket stays private, and stores with ACLs disabled refuse one.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif LIANGZE_FILE_STORAGE not in ("", "local"):
+    raise ImproperlyConfigured(
+        f"LIANGZE_FILE_STORAGE must be local or s3; got {LIANGZE_FILE_STORAGE!r}"
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIANGZE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
