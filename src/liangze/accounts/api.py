@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from liangze.accounts import selectors, services
@@ -10,6 +10,7 @@ from liangze.accounts.access import can_manage_accounts
 from liangze.accounts.models import User
 from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
 from liangze.core.errors import Forbidden
+from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.regions.selectors import access_division_by_id
 
@@ -86,7 +87,7 @@ def _require_manager(viewer):
 
 
 @router.get("", response=list[UserOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def account_list(request, q: str = "", active: bool | None = None):
     _require_manager(request.user)
     return user_list(viewer=request.user, search=q, active=active)
@@ -167,7 +168,7 @@ class ApiTokenIssuedOut(Schema):
 
 
 @me_router.get("/tokens", response=list[ApiTokenOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def api_token_list(request):
     return selectors.api_token_list(viewer=request.user)
 

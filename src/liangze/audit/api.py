@@ -2,11 +2,12 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from liangze.accounts.access import can_read_audit
 from liangze.audit.selectors import audit_event_list
 from liangze.core.errors import Forbidden
+from liangze.core.pagination import Pagination
 
 router = Router(tags=["audit"])
 
@@ -26,7 +27,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/events", response=list[AuditEventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def event_list(
     request,
     action: str = "",

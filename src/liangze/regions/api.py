@@ -1,6 +1,7 @@
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.regions import selectors
 
@@ -18,7 +19,7 @@ class DivisionOut(Schema):
 
 
 @router.get("", response=list[DivisionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def division_list(request, q: str = "", level: str = "", within: int | None = None):
     """Search the viewer's divisions by name or code prefix; `within` narrows to a subtree."""
     parent = selectors.access_division_by_id(request.user, within) if within else None
@@ -31,7 +32,7 @@ def division_detail(request, division_id: int):
 
 
 @router.get("/{division_id}/children", response={200: list[DivisionOut], codes_4xx: ErrorOut})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def division_children(request, division_id: int):
     parent = selectors.access_division_by_id(request.user, division_id)
     return selectors.division_children(viewer=request.user, parent=parent)
