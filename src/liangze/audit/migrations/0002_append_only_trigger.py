@@ -25,12 +25,13 @@ DROP FUNCTION IF EXISTS audit_auditevent_refuse_change();
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
+        # params=None: otherwise the "%" of RAISE's format is read as a query placeholder.
+        schema_editor.execute(POSTGRES_UP, params=None)
 
 
 def remove(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
+        schema_editor.execute(POSTGRES_DOWN, params=None)
 
 
 class Migration(migrations.Migration):
