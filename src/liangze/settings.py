@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "liangze.audit",
     "liangze.files",
     "liangze.jobs",
+    "liangze.businesses",
     "liangze.demo",
 ]
 

@@ -21,10 +21,16 @@ class Role(models.TextChoices):
 REGION_ROLES = frozenset({Role.OFFICE_STAFF, Role.OFFICIAL, Role.REGULATOR, Role.LEADER})
 
 
+BUSINESS_ROLES = frozenset({Role.BUSINESS_DIRECTOR, Role.BUSINESS_OFFICER})
+
+
 @dataclass(frozen=True)
 class Jurisdiction:
+    """What a user may read: whole division subtrees, plus single businesses they work for."""
+
     everything: bool
     paths: tuple[str, ...]
+    business_ids: tuple[int, ...] = ()
 
 
 class User(AbstractUser):
@@ -66,7 +72,12 @@ class User(AbstractUser):
             paths = sorted({g.division.path for g in grants if g.role in REGION_ROLES})
             # Drop paths already inside another path of the set.
             kept = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-            result = Jurisdiction(everything=False, paths=tuple(kept))
+            business_ids = sorted(
+                {g.business_id for g in grants if g.role in BUSINESS_ROLES and g.business_id}
+            )
+            result = Jurisdiction(
+                everything=False, paths=tuple(kept), business_ids=tuple(business_ids)
+            )
         self._jurisdiction = result
         return result
 
@@ -86,6 +97,14 @@ class RoleGrant(BaseModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     division = models.ForeignKey(
         "regions.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Business staff (director, officer) hold their role on one business.
+    business = models.ForeignKey(
+        "businesses.Business",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_grants",
     )
     granted_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -128,3 +147,8 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        """What the owner sees to recognise a token without its secret."""
+        return f"lz_{self.prefix}_…"

@@ -23,6 +23,17 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", _("Revoked API token")
     DIVISIONS_IMPORTED = "divisions_imported", _("Imported division table")
     DEMO_LOADED = "demo_loaded", _("Loaded demo data")
+    BUSINESS_CREATED = "business_created", _("Registered business")
+    BUSINESS_UPDATED = "business_updated", _("Updated business")
+    BUSINESS_REGRADED = "business_regraded", _("Changed business grade")
+    BUSINESS_STATUS_CHANGED = "business_status_changed", _("Changed business status")
+    BUSINESS_MOVED = "business_moved", _("Moved business")
+    BUSINESS_QR_REISSUED = "business_qr_reissued", _("Reissued business QR code")
+    JOB_STARTED = "job_started", _("Started job")
+    JOB_SUCCEEDED = "job_succeeded", _("Job succeeded")
+    JOB_FAILED = "job_failed", _("Job failed")
+    JOBS_PURGED = "jobs_purged", _("Purged old jobs")
+    FILE_STORED = "file_stored", _("Stored file")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from liangze.core.tree import subtree_bounds
 
 
-def jurisdiction_q(viewer, *, path_field: str) -> Q | None:
+def jurisdiction_q(viewer, *, path_field: str, business_field: str | None = None) -> Q | None:
     """A Q matching rows whose `path_field` lies in the viewer's subtrees.
 
     Returns None when the viewer sees everything (platform administrators), and a Q that matches
@@ -21,21 +21,24 @@ def jurisdiction_q(viewer, *, path_field: str) -> Q | None:
     jurisdiction = viewer.jurisdiction()
     if jurisdiction.everything:
         return None
-    if not jurisdiction.paths:
-        return Q(pk__in=[])
-    condition = Q()
+    condition = Q(pk__in=[])
     for path in jurisdiction.paths:
         lo, hi = subtree_bounds(path)
         condition |= Q(**{f"{path_field}__gte": lo, f"{path_field}__lt": hi})
+    if business_field and jurisdiction.business_ids:
+        condition |= Q(**{f"{business_field}__in": jurisdiction.business_ids})
     return condition
 
 
-def in_jurisdiction(queryset: QuerySet, viewer, *, via: str = "division") -> QuerySet:
+def in_jurisdiction(
+    queryset: QuerySet, viewer, *, via: str = "division", business: str | None = None
+) -> QuerySet:
     """Narrow `queryset` to the viewer's jurisdiction.
 
     `via` names the relation to a Division (e.g. "division", "business__division"), or "." when
     the queryset is of divisions. A model that stores a path snapshot instead (the audit trail)
-    passes `via="path:<field>"`.
+    passes `via="path:<field>"`. `business` names the business id field ("pk" for businesses,
+    "business_id" for their records), so that business staff see their own business.
     """
     if via == ".":
         path_field = "path"
@@ -43,7 +46,7 @@ def in_jurisdiction(queryset: QuerySet, viewer, *, via: str = "division") -> Que
         path_field = via.removeprefix("path:")
     else:
         path_field = f"{via}__path"
-    condition = jurisdiction_q(viewer, path_field=path_field)
+    condition = jurisdiction_q(viewer, path_field=path_field, business_field=business)
     if condition is None:
         return queryset
     return queryset.filter(condition)

@@ -1,0 +1,165 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
+from liangze.core.models import BaseModel
+
+
+class Grade(models.TextChoices):
+    """包保等级: which level of official covers the business (DOMAIN.md 1.2)."""
+
+    A = "A", _("Grade A (city)")
+    B = "B", _("Grade B (county)")
+    C = "C", _("Grade C (township)")
+    D = "D", _("Grade D (village)")
+
+
+class RiskLevel(models.TextChoices):
+    """监管风险等级 of the 2016 rules: A is the LOWEST risk. Not the covering grade."""
+
+    A = "A", _("Risk A (lowest)")
+    B = "B", _("Risk B")
+    C = "C", _("Risk C")
+    D = "D", _("Risk D (highest)")
+
+
+class BusinessStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+    MOVED_OUT = "moved_out", _("Moved out")
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Business(BaseModel):
+    """包保主体: a food business covered by a named official (DOMAIN.md 1.2, 1.2a, 1.7).
+
+    Identity: the unified social credit code (`uscc`) when it has one, else the local
+    registration number, else the platform id. `uscc` is unique among businesses that are not
+    closed. A closed business keeps its row and history and leaves the figures from its status date.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    uscc_pilot_override = models.BooleanField(
+        _("pilot code accepted by office override"),
+        default=False,
+        help_text=_("Early pilot codes fail the check digit yet are legal."),
+    )
+    registration_number = models.CharField(
+        _("local registration number"), max_length=50, blank=True
+    )
+    license_number = models.CharField(_("food licence number"), max_length=16, blank=True)
+    business_type = models.CharField(
+        _("business type"), max_length=40, choices=BusinessType.choices
+    )
+    chain_hq = models.BooleanField(_("chain headquarters"), default=False)
+    key = models.BooleanField(_("key business"), default=False)
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    annual_revenue_fen = models.BigIntegerField(_("annual revenue (fen)"), null=True, blank=True)
+    grade = models.CharField(_("covering grade"), max_length=1, choices=Grade.choices)
+    risk_level = models.CharField(
+        _("regulator's risk level"), max_length=1, choices=RiskLevel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING
+    )
+    status_since = models.DateField(_("status since"))
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="businesses"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat_e6 = models.IntegerField(_("latitude (micro-degrees, WGS-84)"), null=True, blank=True)
+    lng_e6 = models.IntegerField(_("longitude (micro-degrees, WGS-84)"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    open_kitchen = models.BooleanField(_("open-kitchen cameras"), default=False)
+    public_token = models.CharField(max_length=32, unique=True, default=new_public_token)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=Q(uscc__gt="") & ~Q(status="closed"),
+                name="business_uscc_unique_while_live",
+            ),
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=Q(registration_number__gt="") & Q(uscc="") & ~Q(status="closed"),
+                name="business_registration_unique_while_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat_e6__isnull=True)
+                | Q(lat_e6__gte=-90_000_000, lat_e6__lte=90_000_000),
+                name="business_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lng_e6__isnull=True)
+                | Q(lng_e6__gte=-180_000_000, lng_e6__lte=180_000_000),
+                name="business_longitude_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["division", "status"], name="business_division_status_idx"),
+            models.Index(fields=["grade", "status"], name="business_grade_status_idx"),
+            models.Index(fields=["uscc"], name="business_uscc_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def group(self) -> str:
+        return TYPE_GROUP[BusinessType(self.business_type)]
+
+    @property
+    def in_scope(self) -> bool:
+        """在产在营获证: operating businesses count in the figures (DOMAIN.md 1.7)."""
+        return self.status == BusinessStatus.OPERATING
+
+
+class StatusChange(BaseModel):
+    """One move of a business's status (主体状态调整), with the date it takes effect."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=BusinessStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=BusinessStatus.choices)
+    effective_on = models.DateField(_("effective date"))
+    reason = models.CharField(_("reason"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.from_status} → {self.to_status}"
+
+
+class PublicReport(BaseModel):
+    """A problem reported by a member of the public from the business's QR page. Kept for the
+    complaints workflow; never shown publicly."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="public_reports")
+    description = models.TextField(_("what happened"), max_length=1000)
+    contact_phone = models.CharField(_("phone (optional)"), max_length=20, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"report on {self.business_id}"

@@ -1,0 +1,95 @@
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from liangze.audit.models import AuditEvent
+from liangze.audit.services import access_denied_record
+from liangze.businesses.access import can_edit_business
+from liangze.businesses.models import Business, StatusChange
+from liangze.core.errors import Forbidden, NotFound
+from liangze.core.scoping import in_jurisdiction
+from liangze.core.tree import subtree_bounds
+from liangze.regions.models import Division
+
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "grade": ("grade", "name", "pk"),
+    "-grade": ("-grade", "name", "pk"),
+    "updated": ("-updated_at", "-pk"),
+    "division": ("division__path", "name", "pk"),
+}
+
+
+def business_list(
+    *,
+    viewer,
+    search: str = "",
+    grade: str = "",
+    business_type: str = "",
+    status: str = "",
+    within: Division | None = None,
+    sort: str = "name",
+) -> QuerySet[Business]:
+    """Businesses the viewer may read, filtered; `within` narrows to a division subtree."""
+    businesses = in_jurisdiction(Business.objects.all(), viewer, via="division", business="pk")
+    if within is not None:
+        lo, hi = subtree_bounds(within.path)
+        businesses = businesses.filter(division__path__gte=lo, division__path__lt=hi)
+    if search:
+        term = search.strip()
+        businesses = businesses.filter(
+            Q(name__icontains=term)
+            | Q(uscc=term.upper())
+            | Q(registration_number=term)
+            | Q(license_number=term.upper())
+        )
+    if grade:
+        businesses = businesses.filter(grade=grade)
+    if business_type:
+        businesses = businesses.filter(business_type=business_type)
+    if status:
+        businesses = businesses.filter(status=status)
+    return businesses.select_related("division").order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def access_business_by_id(viewer, business_id: int, *, for_write: bool = False) -> Business:
+    """Missing and out-of-jurisdiction raise the same NotFound."""
+    business = business_list(viewer=viewer).filter(pk=business_id).first()
+    if business is None:
+        access_denied_record(
+            viewer=viewer,
+            code="business_not_found",
+            target_type="businesses.business",
+            target_id=business_id,
+        )
+        raise NotFound(code="business_not_found", message=_("Business not found."))
+    if for_write and not can_edit_business(viewer, business):
+        access_denied_record(
+            viewer=viewer,
+            code="business_read_only",
+            target_type="businesses.business",
+            target_id=business_id,
+        )
+        raise Forbidden(
+            code="business_read_only", message=_("You may view this business, not change it.")
+        )
+    return business
+
+
+def business_history(*, business: Business) -> QuerySet[AuditEvent]:
+    """The business's audit events, newest first (the caller already holds access)."""
+    return AuditEvent.objects.filter(
+        target_type="businesses.business", target_id=str(business.pk)
+    ).select_related("actor")
+
+
+def business_status_changes(*, business: Business) -> QuerySet[StatusChange]:
+    return business.status_changes.select_related("actor")
+
+
+def business_public(*, token: str) -> Business | None:
+    """The business behind a public QR token, or None. For the public page only: callers show
+    published fields alone."""
+    if not token or len(token) > 64:
+        return None
+    return Business.objects.select_related("division").filter(public_token=token).first()
