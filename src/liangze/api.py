@@ -61,5 +61,9 @@ def _http_error(request, exc: HttpError):
 
 api.add_router("/me", "liangze.accounts.api.me_router")
 api.add_router("/accounts", "liangze.accounts.api.router")
+# Before /divisions, whose /divisions/{division_id} would otherwise take "import".
+api.add_router("/divisions/import", "liangze.jobs.api.division_import_router")
 api.add_router("/divisions", "liangze.regions.api.router")
 api.add_router("/audit", "liangze.audit.api.router")
+api.add_router("/files", "liangze.files.api.router")
+api.add_router("/jobs", "liangze.jobs.api.router")

@@ -269,3 +269,12 @@ LIANGZE_LOGIN_COOLOFF_BASE = timedelta(minutes=env_int("LIANGZE_LOGIN_COOLOFF_MI
 LIANGZE_SITE_NAME = _("Liangze food-safety responsibilities")
 # Finished jobs, their uploaded files and scheduler bookkeeping are purged after this many days.
 LIANGZE_JOB_RETENTION_DAYS = env_int("LIANGZE_JOB_RETENTION_DAYS", 90)
+# Printed QR codes point here ("https://liangze.example.gov.cn"), not at the host staff printed from.
+LIANGZE_PUBLIC_BASE_URL = env_str("LIANGZE_PUBLIC_BASE_URL").strip().rstrip("/")
+if LIANGZE_PUBLIC_BASE_URL and not LIANGZE_PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"LIANGZE_PUBLIC_BASE_URL must start with https:// or http://; got {LIANGZE_PUBLIC_BASE_URL!r}"
+    )
+# Reports from a business's public page: per client address per hour, per business per day.
+LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = env_int("LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR", 5)
+LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = env_int("LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY", 20)

@@ -3,14 +3,18 @@ from django.views.i18n import set_language
 
 from liangze.api import api
 from liangze.core import views as core_views
+from liangze.jobs import views as jobs_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("liangze.accounts.urls")),
+    path("regions/import/", jobs_views.division_import, name="division_import"),
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
+    path("jobs/", include("liangze.jobs.urls")),
+    path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),
 ]
 

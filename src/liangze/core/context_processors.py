@@ -16,4 +16,5 @@ def navigation(request):
         items.append(("accounts", reverse("accounts:list"), _("Accounts")))
     if can_read_audit(user):
         items.append(("audit", reverse("audit:list"), _("Audit trail")))
+    items.append(("jobs", reverse("jobs:list"), _("My jobs")))
     return {"nav_items": items}

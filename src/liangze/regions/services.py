@@ -1,9 +1,11 @@
 """Writing the division tree."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction
@@ -43,6 +45,10 @@ class _Parsed:
     name: str
     parent_code: str
     level: str
+
+
+# Rows created per bulk_create, and so between two progress reports.
+WRITE_CHUNK = 1000
 
 
 class DivisionImportRejected(Invalid):
@@ -129,11 +135,21 @@ def _validate(rows: list[TableRow], vintage: int) -> tuple[list[_Parsed], list[R
 
 
 @transaction.atomic
-def division_table_import(*, actor, rows: list[TableRow], vintage: int) -> DivisionImportResult:
+def division_table_import(
+    *,
+    actor,
+    rows: list[TableRow],
+    vintage: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> DivisionImportResult:
     """Import a whole division table of one vintage: all rows or none.
 
     New codes are created, known codes renamed where the name changed. Raises
     DivisionImportRejected (with every bad row) before writing anything.
+
+    `progress(done, total)`, when given, is called as rows are written, ending with done == total
+    (the rows of the table). It runs inside this transaction: to be seen before the commit it must
+    publish outside the database (see liangze.jobs.progress).
     """
     parsed, errors = _validate(rows, vintage)
     if errors:
@@ -161,39 +177,43 @@ def division_table_import(*, actor, rows: list[TableRow], vintage: int) -> Divis
             )
         if known.name != p.name:
             known.name = p.name
+            known.updated_at = timezone.now()  # bulk_update() skips auto_now
             renamed.append(known)
         else:
             result.unchanged += 1
     if renamed:
         Division.objects.bulk_update(renamed, ["name", "updated_at"])
     result.renamed = len(renamed)
+    report = progress or (lambda done, total: None)
+    report(result.renamed + result.unchanged, len(parsed))
 
-    # Create level by level, so every parent has its primary key (and path) before its children.
+    # Create level by level, so every parent has its primary key (and path) before its children;
+    # in chunks, so a long import reports progress as it writes.
     for level in Level.values:
         new = [p for p in parsed if p.level == level and p.code not in existing]
-        if not new:
-            continue
-        objects = [
-            Division(
-                code=p.code,
-                name=p.name,
-                level=p.level,
-                parent=existing.get(p.parent_code),
-                path=f"pending-{vintage}-{p.code}",
-                vintage=vintage,
-            )
-            for p in new
-        ]
-        Division.objects.bulk_create(objects, batch_size=1000)
-        for division in objects:
-            division.path = (
-                child_path(division.parent.path, division.pk)
-                if division.parent
-                else path_segment(division.pk)
-            )
-            existing[division.code] = division
-        Division.objects.bulk_update(objects, ["path"], batch_size=1000)
-        result.created += len(objects)
+        for start in range(0, len(new), WRITE_CHUNK):
+            objects = [
+                Division(
+                    code=p.code,
+                    name=p.name,
+                    level=p.level,
+                    parent=existing.get(p.parent_code),
+                    path=f"pending-{vintage}-{p.code}",
+                    vintage=vintage,
+                )
+                for p in new[start : start + WRITE_CHUNK]
+            ]
+            Division.objects.bulk_create(objects, batch_size=WRITE_CHUNK)
+            for division in objects:
+                division.path = (
+                    child_path(division.parent.path, division.pk)
+                    if division.parent
+                    else path_segment(division.pk)
+                )
+                existing[division.code] = division
+            Division.objects.bulk_update(objects, ["path"], batch_size=WRITE_CHUNK)
+            result.created += len(objects)
+            report(result.renamed + result.unchanged + result.created, len(parsed))
 
     audit_event_record(
         actor=actor,

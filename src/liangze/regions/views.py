@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from liangze.accounts.access import is_admin
 from liangze.regions.selectors import (
     access_division_by_id,
     division_ancestors,
@@ -15,9 +16,11 @@ from liangze.regions.selectors import (
 @login_required
 @require_GET
 def division_tree(request):
-    return render(
-        request, "regions/division_tree.html", {"divisions": division_roots(viewer=request.user)}
-    )
+    context = {
+        "divisions": division_roots(viewer=request.user),
+        "can_import_divisions": is_admin(request.user),
+    }
+    return render(request, "regions/division_tree.html", context)
 
 
 @login_required

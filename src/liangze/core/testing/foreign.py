@@ -76,12 +76,37 @@ def _foreign_api_token(world: ForeignWorld) -> int:
     return api_token_create(actor=world.staff, name=f"{LEAK_MARK} token", days=30).token.pk
 
 
+def _foreign_job(world: ForeignWorld) -> int:
+    """A job the foreign office started. Made directly, not by job_create: no file on disk."""
+    from liangze.jobs.models import Job
+
+    job = Job.objects.create(
+        kind=Job.Kind.DIVISION_IMPORT,
+        input_name=f"{LEAK_MARK}.csv",
+        params={"vintage": 2023},
+        created_by=world.staff,
+        division=world.county,
+    )
+    return job.pk
+
+
+def _foreign_file(world: ForeignWorld) -> str:
+    from django.core.files.base import ContentFile
+
+    from liangze.files.services import stored_file_save
+
+    upload = ContentFile(b"%PDF-1.4\n% " + LEAK_MARK.encode() + b"\n", name=f"{LEAK_MARK}.pdf")
+    return str(stored_file_save(actor=world.staff, division=world.village, kind="scan", upload=upload).public_id)
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
     "user_id": _foreign_user,
     "grant_id": _foreign_grant,
     "token_id": _foreign_api_token,
+    "file_id": _foreign_file,
+    "job_id": _foreign_job,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".
