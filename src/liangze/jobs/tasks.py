@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from liangze.core.errors import Invalid
 from liangze.core.tables import read_table
+from liangze.files.validation import validate_upload
 from liangze.jobs import services
 from liangze.jobs.models import Job
 from liangze.jobs.runner import JobRejected, Report, job_run
@@ -17,6 +19,17 @@ from liangze.regions.services import (
     DivisionImportRejected,
     division_table_import,
 )
+
+
+def read_uploaded_table(*, name: str, data: bytes, columns: dict) -> list:
+    """Check an uploaded table as the files app checks every import (type by content, zip
+    bombs, row caps; spreadsheets probed in a memory-capped child process, because python-calamine
+    aborts the whole process on some crafted files), then read it in this process."""
+    try:
+        validate_upload(kind="import", name=name, data=data)
+    except Invalid as exc:
+        raise JobRejected(code=exc.code, message=exc.message) from None
+    return read_table(name=name, data=data, columns=columns)
 
 
 @task()
@@ -36,7 +49,7 @@ def _division_import(job: Job, report: Report) -> dict:
             code="job_input_missing",
             message=_("The uploaded file is no longer available. Upload it again."),
         ) from None
-    rows = read_table(name=job.input_name, data=data, columns=DIVISION_COLUMNS)
+    rows = read_uploaded_table(name=job.input_name, data=data, columns=DIVISION_COLUMNS)
     writing = _("Checking and writing the rows")
     report(0, len(rows), writing)
     try:

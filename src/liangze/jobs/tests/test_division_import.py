@@ -68,6 +68,17 @@ class TestImportJob:
         assert (job.status, job.error_code) == (Job.Status.FAILED, "table_columns")
         assert job.error_message
 
+    @pytest.mark.parametrize(
+        ("name", "make"), [("bomb.xls", "xls_bomb"), ("sparse.xlsx", "sparse_xlsx")]
+    )
+    def test_a_spreadsheet_that_would_abort_the_reader_fails_the_job_not_the_worker(
+        self, admin_user, name, make
+    ):
+        from liangze.files.tests import samples
+
+        job = _run(start_import(admin_user, getattr(samples, make)(), name=name))
+        assert (job.status, job.error_code) == (Job.Status.FAILED, "spreadsheet_too_large")
+
     def test_it_fails_clearly_when_the_upload_is_gone(self, admin_user):
         job = start_import(admin_user)
         job.input_file.delete(save=False)
