@@ -56,6 +56,19 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    # ninja raises HttpError in two places: an unparsable body (400) and a failed CSRF check (403).
+    if exc.status_code == 400:
+        return _error(
+            request,
+            422,
+            "invalid_input",
+            _("The request body is not valid JSON."),
+            {"body": str(exc)},
+        )
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(
+            request, 403, "csrf_failed", _("The CSRF check failed: reload the page and try again.")
+        )
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
@@ -67,3 +80,4 @@ api.add_router("/divisions", "liangze.regions.api.router")
 api.add_router("/audit", "liangze.audit.api.router")
 api.add_router("/files", "liangze.files.api.router")
 api.add_router("/jobs", "liangze.jobs.api.router")
+api.add_router("/businesses", "liangze.businesses.api.router")

@@ -34,7 +34,8 @@ def event_list(request):
             code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
         )
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an invalid filter shows its error; the valid ones still apply
+    filters = getattr(form, "cleaned_data", {})
     events = audit_event_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "audit/event_list.html#rows" if request.htmx else "audit/event_list.html"

@@ -5,8 +5,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0(10|2\d|[3-9]\d{2})(\d{7,8})$")
+# re.ASCII: without it \d also matches full-width and other Unicode digits, which E.164 is not.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0(10|2\d|[3-9]\d{2})(\d{7,8})$", re.ASCII)
 _SERVICE = {"12345", "12315"}
 
 
@@ -19,7 +20,7 @@ def normalise_phone(raw: str) -> str:
         return text
     if text.startswith("+86"):
         text = text[3:]
-        if not text.startswith("1"):
+        if not _MOBILE.match(text):  # Beijing's +86 10… is a landline, not a mobile
             text = "0" + text
     if _MOBILE.match(text):
         return "+86" + text

@@ -10,6 +10,9 @@ SEGMENT_WIDTH = 10
 
 
 def path_segment(pk: int) -> str:
+    # 99…9 is refused too: its subtree's upper bound (subtree_bounds) would need an extra digit.
+    if not 0 <= pk < 10**SEGMENT_WIDTH - 1:
+        raise ValueError(f"primary key {pk} does not fit a path segment")
     return str(pk).zfill(SEGMENT_WIDTH)
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liangze.regions.models import Level
 
-_DIGITS = re.compile(r"^\d+$")
+# ASCII digits only, and \Z: "$" would also match before a trailing newline.
+_DIGITS = re.compile(r"\A[0-9]+\Z")
 # Significant digits of a code at each level: PP CC DD TTT VVV.
 SIGNIFICANT_DIGITS = {
     Level.PROVINCE: 2,
