@@ -1,0 +1,66 @@
+"""Timing helpers and the machine description BENCHMARKS.md carries."""
+
+import os
+import platform
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Sample:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def timed(name: str, work: Callable[[], object], *, repeat: int = 1, note: str = "") -> Sample:
+    sample = Sample(name=name, note=note)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        sample.seconds.append(time.perf_counter() - start)
+    return sample
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            kib = int(handle.readline().split()[1])
+            memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+    }
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
