@@ -94,7 +94,7 @@ DEMO_PEOPLE = [
     DemoPerson(
         "golmud_leader", "格尔木市分管领导 周建国", Role.LEADER, GOLMUD, _("Leader, read-only")
     ),
-    DemoPerson(
+    DemoPerson(  # on the division of the demo business they direct (demo.businesses)
         "business_director",
         "食品安全总监 何芳",
         Role.BUSINESS_DIRECTOR,

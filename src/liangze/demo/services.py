@@ -1,18 +1,23 @@
 """Loading the demo data set: deterministic, idempotent, and never into a real database."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.models import RoleGrant, User
+from liangze.accounts.models import Role, RoleGrant, User
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
+from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.core.errors import Conflict
-from liangze.core.tables import read_table
-from liangze.demo.people import DEMO_PEOPLE
+from liangze.core.tables import TableRow, read_table
+from liangze.demo.businesses import DemoBusiness, demo_businesses
+from liangze.demo.people import DEMO_PEOPLE, GOLMUD
 from liangze.regions.models import Division, Level
 from liangze.regions.services import DIVISION_COLUMNS, division_table_import
 
@@ -27,6 +32,20 @@ class DemoLogin:
     role_label: str
     division_name: str
     description: str
+    business_name: str = ""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What `demo_load` leaves: the logins to print and the demo businesses by grade."""
+
+    logins: list[DemoLogin]
+    businesses_by_grade: dict[str, int] = field(default_factory=dict)
+    businesses_created: int = 0
+
+    @property
+    def businesses(self) -> int:
+        return sum(self.businesses_by_grade.values())
 
 
 def database_holds_demo_only() -> bool:
@@ -49,37 +68,149 @@ def _village_for_demo() -> Division:
     )
 
 
+def _business_from(row: DemoBusiness, division: Division) -> Business:
+    return Business(
+        name=row.name,
+        uscc=row.uscc,
+        registration_number=row.registration_number,
+        license_number=row.license_number,
+        business_type=row.business_type,
+        chain_hq=row.chain_hq,
+        key=row.key,
+        scale=row.scale,
+        staff_count=row.staff_count,
+        annual_revenue_fen=row.annual_revenue_fen,
+        grade=row.grade,
+        risk_level=row.risk_level,
+        status=row.status,
+        status_since=row.status_since,
+        division=division,
+        address=row.address,
+        lat_e6=row.lat_e6,
+        lng_e6=row.lng_e6,
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        open_kitchen=row.open_kitchen,
+    )
+
+
+def _status_changes(business: Business, row: DemoBusiness) -> list[StatusChange]:
+    changes = [
+        StatusChange(
+            business=business,
+            from_status="",
+            to_status=BusinessStatus.OPERATING,
+            effective_on=row.registered_on,
+            reason=_("Registered"),
+        )
+    ]
+    if row.status != BusinessStatus.OPERATING:
+        changes.append(
+            StatusChange(
+                business=business,
+                from_status=BusinessStatus.OPERATING,
+                to_status=row.status,
+                effective_on=row.status_since,
+                reason=row.status_reason,
+            )
+        )
+    return changes
+
+
+def _golmud_units(table: list[TableRow]) -> list[tuple[str, str]]:
+    """Golmud's townships and villages as the shipped table lists them, so that the generated
+    businesses never depend on what else the database holds."""
+    return sorted(
+        {
+            (row.values["code"], row.values["name"])
+            for row in table
+            if row.values["code"].startswith(GOLMUD[:6]) and row.values["code"] != GOLMUD
+        }
+    )
+
+
+def _businesses_load(
+    units: list[tuple[str, str]], divisions: dict[str, Division]
+) -> tuple[list[DemoBusiness], int]:
+    """(every demo row, how many were created). A row whose credit code, or lacking one, whose
+    registration number is already on the platform is left as it is, changed or closed: a
+    rerun creates nothing and never duplicates."""
+    rows = demo_businesses(units)
+    usccs, registrations = set(), set()
+    for uscc, registration in Business.objects.values_list("uscc", "registration_number"):
+        usccs.add(uscc)
+        registrations.add(registration)
+    new = [
+        row
+        for row in rows
+        if not (row.uscc in usccs if row.uscc else row.registration_number in registrations)
+    ]
+    # bulk_create, not business_create per row: one DEMO_LOADED event stands for the lot.
+    businesses = Business.objects.bulk_create(
+        [_business_from(row, divisions[row.division_code]) for row in new], batch_size=500
+    )
+    StatusChange.objects.bulk_create(
+        [c for b, row in zip(businesses, new, strict=True) for c in _status_changes(b, row)],
+        batch_size=500,
+    )
+    return rows, len(new)
+
+
+def _director_business(rows: list[DemoBusiness]) -> Business:
+    row = next(row for row in rows if row.for_director)
+    return Business.objects.select_related("division").filter(uscc=row.uscc).order_by("pk").first()
+
+
+def _grant(user: User, role: str, division: Division | None, business: Business | None) -> None:
+    """Leave the user one active grant of `role`: on `division`, for `business`."""
+    active = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True)
+    grant = active.filter(division=division).first()
+    if grant is None:
+        grant = RoleGrant.objects.create(user=user, role=role, division=division, business=business)
+    elif grant.business_id != getattr(business, "pk", None):
+        grant.business = business
+        grant.save(update_fields=["business", "updated_at"])
+    now = timezone.now()
+    active.exclude(pk=grant.pk).update(revoked_at=now, updated_at=now)
+
+
 @transaction.atomic
-def demo_load() -> list[DemoLogin]:
+def demo_load() -> DemoSummary:
     """Load (or refresh) the demo. Raises Conflict when the database holds non-demo data."""
     if not database_holds_demo_only():
         raise Conflict(
             code="demo_refused",
             message=_("This database holds data that is not the demo's; the demo was not loaded."),
         )
-    rows = read_table(
+    table = read_table(
         name=DIVISIONS_FILE.name, data=DIVISIONS_FILE.read_bytes(), columns=DIVISION_COLUMNS
     )
-    division_table_import(actor=None, rows=rows, vintage=DIVISION_VINTAGE)
+    division_table_import(actor=None, rows=table, vintage=DIVISION_VINTAGE)
     divisions = {d.code: d for d in Division.objects.filter(vintage=DIVISION_VINTAGE)}
     village = _village_for_demo()
+    business_rows, created = _businesses_load(_golmud_units(table), divisions)
+    director_business = _director_business(business_rows)
 
+    # One hash for every account: the demo password is printed for all to read, and hashing it
+    # thirteen times was most of the load's time.
+    password = make_password(settings.LIANGZE_DEMO_PASSWORD)
     logins = []
     for person in DEMO_PEOPLE:
         division = divisions.get(person.division_code) if person.division_code else None
-        if person.username in ("village_official", "business_director"):
+        business = None
+        if person.username == "village_official":
             division = village
+        if person.role == Role.BUSINESS_DIRECTOR:
+            business = director_business
+            division = business.division
         user, _created = User.objects.get_or_create(username=person.username)
         user.display_name = person.display_name
         user.division = division
         user.is_active = True
         user.must_change_password = False
-        user.set_password(settings.LIANGZE_DEMO_PASSWORD)
+        user.password = password
         user.save()
-        if not RoleGrant.objects.filter(
-            user=user, role=person.role, division=division, revoked_at__isnull=True
-        ).exists():
-            RoleGrant.objects.create(user=user, role=person.role, division=division)
+        _grant(user, person.role, division, business)
         logins.append(
             DemoLogin(
                 username=person.username,
@@ -87,9 +218,18 @@ def demo_load() -> list[DemoLogin]:
                 role_label=str(dict(RoleGrant._meta.get_field("role").choices)[person.role]),
                 division_name=division.name if division else "—",
                 description=str(person.description),
+                business_name=business.name if business else "",
             )
         )
+    by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     audit_event_record(
-        actor=None, action=AuditAction.DEMO_LOADED, data={"people": len(DEMO_PEOPLE)}
+        actor=None,
+        action=AuditAction.DEMO_LOADED,
+        data={
+            "people": len(DEMO_PEOPLE),
+            "businesses": len(business_rows),
+            "businesses_created": created,
+            "businesses_by_grade": by_grade,
+        },
     )
-    return logins
+    return DemoSummary(logins=logins, businesses_by_grade=by_grade, businesses_created=created)

@@ -12,16 +12,29 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         try:
-            logins = demo_load()
+            summary = demo_load()
         except Conflict as exc:
             raise CommandError(exc.message) from None
+        logins = summary.logins
         width = max(len(login.username) for login in logins)
+        grades = ", ".join(
+            f"{grade} {count:,}" for grade, count in summary.businesses_by_grade.items()
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"{summary.businesses:,} businesses: {grades} ({summary.businesses_created:,} new)"
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo logins — password for all: {settings.LIANGZE_DEMO_PASSWORD}")
         self.stdout.write(f"{'username'.ljust(width)}  role / division")
         self.stdout.write(f"{'-' * width}  {'-' * 40}")
         for login in logins:
+            place = (
+                f"{login.business_name} · {login.division_name}"
+                if login.business_name
+                else login.division_name
+            )
             self.stdout.write(
-                f"{login.username.ljust(width)}  {login.description} · {login.display_name} · {login.division_name}"
+                f"{login.username.ljust(width)}  {login.description} · {login.display_name} · {place}"
             )
         self.stdout.write("")
