@@ -21,3 +21,13 @@ def can_keep_registry(viewer) -> bool:
 def can_export_personal_data(viewer) -> bool:
     """Exports carry contact names and phones: office staff only (and administrators)."""
     return can_keep_registry(viewer)
+
+
+def can_register_in(viewer, division) -> bool:
+    """May put a business into `division` (register it there or move it there): office staff of
+    a subtree holding the division, and administrators."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if is_admin(viewer):
+        return True
+    return any(is_within(division.path, path) for path in office_paths(viewer))

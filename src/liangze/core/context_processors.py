@@ -12,6 +12,9 @@ def navigation(request):
     items = [("home", reverse("home"), _("Home"))]
     if user.jurisdiction().everything or user.jurisdiction().paths:
         items.append(("regions", reverse("regions:tree"), _("Regions")))
+    reach = user.jurisdiction()
+    if reach.everything or reach.paths or reach.business_ids:  # business staff: their own
+        items.append(("businesses", reverse("businesses:list"), _("Businesses")))
     if can_manage_accounts(user):
         items.append(("accounts", reverse("accounts:list"), _("Accounts")))
     if can_read_audit(user):

@@ -99,6 +99,18 @@ def _foreign_file(world: ForeignWorld) -> str:
     return str(stored_file_save(actor=world.staff, division=world.village, kind="scan", upload=upload).public_id)
 
 
+def _foreign_business(world: ForeignWorld) -> int:
+    from liangze.businesses.testing import make_business
+
+    business = make_business(
+        actor=world.staff,
+        division=world.village,
+        serial=900_000 + world.county.pk,
+        name=f"{LEAK_MARK}餐馆",
+    )
+    return business.pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -107,6 +119,7 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "token_id": _foreign_api_token,
     "file_id": _foreign_file,
     "job_id": _foreign_job,
+    "business_id": _foreign_business,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

@@ -45,6 +45,10 @@ NOT_WRITES = {
     AuditAction.LOGOUT,
 }
 REFUSED = {302, 401, 403, 404, 405, 422}
+# Pages for anyone, by design: a QR sticker's page (p/<token>) shows its business to whoever holds
+# the token, whatever county they are in, and takes reports without login. The walk skips them;
+# businesses/tests/test_public.py checks what they show and write.
+PUBLIC_ROUTE_PREFIXES = ("p/",)
 _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -59,7 +63,7 @@ def page_patterns() -> list[tuple[str, list[tuple[str, str]]]]:
                 walk(pattern.url_patterns, prefix + route)
             elif isinstance(pattern, URLPattern):
                 full = prefix + route
-                if full.startswith(("api/", "static/")):
+                if full.startswith(("api/", "static/", *PUBLIC_ROUTE_PREFIXES)):
                     continue
                 params = [(m["converter"] or "str", m["name"]) for m in _CONVERTER.finditer(full)]
                 found.append((full, params))

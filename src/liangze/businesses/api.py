@@ -1,0 +1,229 @@
+"""The business registry under /api/v1/businesses. Everyone reads what their jurisdiction holds;
+office staff of the business's subtree write (for_write access). Input is raw: the services
+validate it with the same validator as the pages and the importer."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from liangze.businesses import selectors, services
+from liangze.businesses.access import can_keep_registry, can_register_in
+from liangze.businesses.models import Business
+from liangze.core.errors import Forbidden
+from liangze.core.pagination import Pagination
+from liangze.core.schemas import ErrorOut
+from liangze.regions.selectors import access_division_by_id
+
+router = Router(tags=["businesses"])
+codes_4xx = frozenset({401, 403, 404, 409, 422})
+
+
+class BusinessOut(Schema):
+    id: int
+    name: str
+    uscc: str
+    uscc_pilot_override: bool
+    registration_number: str
+    license_number: str
+    business_type: str
+    group: str
+    chain_hq: bool
+    key: bool
+    scale: str
+    staff_count: int | None
+    annual_revenue_fen: int | None
+    grade: str
+    risk_level: str
+    status: str
+    status_since: date
+    in_scope: bool
+    division_id: int
+    division_code: str = Field(alias="division.code")
+    division_name: str = Field(alias="division.name")
+    address: str
+    lat_e6: int | None = Field(description="Latitude in micro-degrees, WGS-84.")
+    lng_e6: int | None = Field(description="Longitude in micro-degrees, WGS-84.")
+    contact_name: str
+    contact_phone: str = Field(description="E.164.")
+    open_kitchen: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_group(obj: Business) -> str:
+        return str(obj.group.value)
+
+
+class BusinessFieldsIn(Schema):
+    """Descriptive fields, all optional: a PATCH changes only what it names."""
+
+    name: str | None = Field(None, max_length=1000)
+    uscc: str | None = Field(None, max_length=100)
+    uscc_pilot_override: bool | None = Field(
+        None, description="Accept an early pilot code that fails the check digit (office staff)."
+    )
+    registration_number: str | None = Field(None, max_length=1000)
+    license_number: str | None = Field(None, max_length=100)
+    business_type: str | None = Field(None, max_length=100)
+    chain_hq: bool | None = None
+    key: bool | None = None
+    scale: str | None = Field(
+        None,
+        max_length=100,
+        description="large, medium, small or micro; empty to suggest it from staff and revenue.",
+    )
+    staff_count: int | None = None
+    annual_revenue_yuan: int | None = None
+    risk_level: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=1000)
+    latitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
+    longitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
+    contact_name: str | None = Field(None, max_length=1000)
+    contact_phone: str | None = Field(None, max_length=100)
+    open_kitchen: bool | None = None
+
+
+class BusinessCreateIn(BusinessFieldsIn):
+    name: str = Field(max_length=1000)
+    business_type: str = Field(max_length=100)
+    grade: str = Field(max_length=10, description="Covering grade: A, B, C or D.")
+    grade_reason: str = Field(max_length=1000)
+    division_id: int = Field(description="A township or village of the caller's office.")
+    status_since: date | None = Field(None, description="Operating since; today if omitted.")
+
+
+class BusinessUpdateIn(BusinessFieldsIn):
+    pass
+
+
+class BusinessStatusChangeIn(Schema):
+    to_status: str = Field(max_length=20, description="operating, suspended, closed, moved_out")
+    effective_on: date
+    reason: str = Field(max_length=1000)
+
+
+class BusinessRegradeIn(Schema):
+    grade: str = Field(max_length=10)
+    reason: str = Field(max_length=1000)
+
+
+class BusinessMoveIn(Schema):
+    division_id: int
+    reason: str = Field(max_length=1000)
+
+
+def _require_registry_keeper(viewer) -> None:
+    if not can_keep_registry(viewer):
+        raise Forbidden(
+            code="businesses_read_only",
+            message=_("Only food safety office staff change the business registry."),
+        )
+
+
+def _registry_division(viewer, division_id: int):
+    """A division from the caller's jurisdiction where the caller may put a business."""
+    division = access_division_by_id(viewer, division_id)
+    if not can_register_in(viewer, division):
+        raise Forbidden(
+            code="division_read_only",
+            message=_("Only the food safety office of this division registers businesses in it."),
+        )
+    return division
+
+
+def _raw(payload: Schema, *, exclude: set[str] = frozenset()) -> dict:
+    """The fields the caller sent (a PATCH leaves the others alone)."""
+    return {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if name not in exclude
+    }
+
+
+@router.get("", response=list[BusinessOut])
+@paginate(Pagination, page_size=50)
+def business_list(
+    request,
+    q: str = "",
+    grade: str = "",
+    business_type: str = "",
+    status: str = "",
+    within: int | None = None,
+    sort: str = "name",
+):
+    """The caller's businesses. `q` finds a name part or an exact credit code, registration or
+    licence number; `within` narrows to a division subtree; `sort` is one of name, -name, grade,
+    -grade, updated, division."""
+    division = access_division_by_id(request.user, within) if within else None
+    return selectors.business_list(
+        viewer=request.user,
+        search=q,
+        grade=grade,
+        business_type=business_type,
+        status=status,
+        within=division,
+        sort=sort,
+    )
+
+
+@router.post("", response={201: BusinessOut, codes_4xx: ErrorOut})
+def business_create(request, payload: BusinessCreateIn):
+    _require_registry_keeper(request.user)
+    division = _registry_division(request.user, payload.division_id)
+    business = services.business_create(
+        actor=request.user,
+        division=division,
+        fields=_raw(payload, exclude={"division_id", "grade_reason", "status_since"}),
+        grade_reason=payload.grade_reason,
+        status_since=payload.status_since,
+        allow_pilot=can_keep_registry(request.user),
+    )
+    return Status(201, business)
+
+
+@router.get("/{business_id}", response={200: BusinessOut, codes_4xx: ErrorOut})
+def business_detail(request, business_id: int):
+    return selectors.access_business_by_id(request.user, business_id)
+
+
+@router.patch("/{business_id}", response={200: BusinessOut, codes_4xx: ErrorOut})
+def business_update(request, business_id: int, payload: BusinessUpdateIn):
+    business = selectors.access_business_by_id(request.user, business_id, for_write=True)
+    return services.business_update(
+        actor=request.user,
+        business=business,
+        fields=_raw(payload),
+        allow_pilot=can_keep_registry(request.user),
+    )
+
+
+@router.post("/{business_id}/status", response={200: BusinessOut, codes_4xx: ErrorOut})
+def business_status_change(request, business_id: int, payload: BusinessStatusChangeIn):
+    business = selectors.access_business_by_id(request.user, business_id, for_write=True)
+    return services.business_status_change(
+        actor=request.user,
+        business=business,
+        to_status=payload.to_status,
+        effective_on=payload.effective_on,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{business_id}/grade", response={200: BusinessOut, codes_4xx: ErrorOut})
+def business_regrade(request, business_id: int, payload: BusinessRegradeIn):
+    business = selectors.access_business_by_id(request.user, business_id, for_write=True)
+    return services.business_regrade(
+        actor=request.user, business=business, grade=payload.grade, reason=payload.reason
+    )
+
+
+@router.post("/{business_id}/move", response={200: BusinessOut, codes_4xx: ErrorOut})
+def business_move(request, business_id: int, payload: BusinessMoveIn):
+    business = selectors.access_business_by_id(request.user, business_id, for_write=True)
+    division = _registry_division(request.user, payload.division_id)
+    return services.business_move(
+        actor=request.user, business=business, division=division, reason=payload.reason
+    )

@@ -1,0 +1,122 @@
+"""What a member of the public sees after scanning a business's QR code (DOMAIN.md 1.1: who covers
+the shop, when they came, what they did). Only published fields leave this module: never the
+credit code, contact names, unmasked phones, ids or anything else internal.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liangze.businesses.models import Business, BusinessStatus, Grade
+from liangze.core.phones import mask_phone
+from liangze.regions.models import Level
+
+# Tokens are secrets.token_urlsafe(18): 24 characters. Anything far longer is not worth a query.
+TOKEN_MAX_LENGTH = 64
+
+GRADE_MEANINGS = {
+    Grade.A: _("covered by a city-level official"),
+    Grade.B: _("covered by a county-level official"),
+    Grade.C: _("covered by a township-level official"),
+    Grade.D: _("covered by a village-level official"),
+}
+
+
+@dataclass(frozen=True)
+class PublicOfficial:
+    """The official covering the business, as the public may see them: the phone masked."""
+
+    name: str
+    phone_masked: str
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """The date and the outcome of a visit or a self-check, in words for the public."""
+
+    on: date
+    outcome: str
+
+
+@dataclass(frozen=True)
+class PublicBusinessCard:
+    """The published fields of one business, read at `read_at`.
+
+    A closed business shows its name and status only: every other field is empty.
+    """
+
+    name: str
+    closed: bool
+    status: str
+    grade: str
+    grade_meaning: str
+    places: tuple[str, ...]
+    official: PublicOfficial | None
+    last_visit: PublicEvent | None
+    last_self_check: PublicEvent | None
+    read_at: datetime
+
+
+def public_official(*, name: str, phone: str) -> PublicOfficial:
+    """For the officials issue: `phone` is E.164 as stored; the public sees it masked."""
+    return PublicOfficial(name=name, phone_masked=mask_phone(phone))
+
+
+def _places(business: Business) -> tuple[str, ...]:
+    division = business.division
+    if division.level == Level.VILLAGE and division.parent is not None:
+        return (division.parent.name, division.name)
+    return (division.name,)
+
+
+def public_business_card(*, token: str) -> PublicBusinessCard | None:
+    """The card behind a QR token, or None for an unknown or revoked token (one query)."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    business = (
+        Business.objects.filter(public_token=token)
+        .select_related("division__parent")
+        .only(
+            "name",
+            "grade",
+            "status",
+            "division__name",
+            "division__level",
+            "division__parent__name",
+        )
+        .first()
+    )
+    if business is None:
+        return None
+    read_at = timezone.now()
+    status = BusinessStatus(business.status)
+    if status == BusinessStatus.CLOSED:
+        return PublicBusinessCard(
+            name=business.name,
+            closed=True,
+            status=str(status.label),
+            grade="",
+            grade_meaning="",
+            places=(),
+            official=None,
+            last_visit=None,
+            last_self_check=None,
+            read_at=read_at,
+        )
+    return PublicBusinessCard(
+        name=business.name,
+        closed=False,
+        status="" if status == BusinessStatus.OPERATING else str(status.label),
+        grade=business.grade,
+        grade_meaning=str(GRADE_MEANINGS[Grade(business.grade)]),
+        places=_places(business),
+        # TODO(officials issue): the official of the active assignment, via public_official().
+        official=None,
+        # TODO(visits issue): the last supervision visit's date and outcome.
+        last_visit=None,
+        # TODO(enterprise duties issue): the last daily check's date and outcome.
+        last_self_check=None,
+        read_at=read_at,
+    )

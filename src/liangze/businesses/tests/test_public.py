@@ -1,0 +1,379 @@
+"""The page a QR sticker opens (no login) and the problem reports it takes."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+
+from liangze.audit.models import AuditAction, AuditEvent
+from liangze.businesses import services
+from liangze.businesses.models import PublicReport
+from liangze.businesses.public_selectors import (
+    PublicBusinessCard,
+    PublicEvent,
+    public_business_card,
+    public_official,
+)
+from liangze.businesses.public_services import public_report_submit
+from liangze.businesses.testing import make_business, make_uscc
+from liangze.core.errors import Invalid, NotFound
+from liangze.core.ratelimit import RateLimited
+
+VALID_REPORT = {"description": "后厨地面有积水，垃圾桶没有盖子。", "contact_phone": "138 1234 5678"}
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def business(county_staff, regions):
+    return make_business(
+        actor=county_staff,
+        division=regions.village,
+        serial=7,
+        name="昆仑清真拉面馆",
+        registration_number="GEM-2024-0042",
+        license_number="JY16328010001234",
+        address="格尔木市昆仑路 88 号",
+        contact_name="马建国",
+        contact_phone="13987654321",
+    )
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+def page_url(business) -> str:
+    return f"/p/{business.public_token}"
+
+
+def report_url(business) -> str:
+    return f"/p/{business.public_token}/report"
+
+
+def has_testid(response, testid: str) -> bool:
+    return f'data-testid="{testid}"' in response.content.decode()
+
+
+def close(business, actor):
+    services.business_status_change(
+        actor=actor,
+        business=business,
+        to_status="closed",
+        effective_on=date(2025, 3, 1),
+        reason="注销",
+    )
+
+
+class TestPublicPage:
+    def test_it_shows_name_grade_and_place_without_login(self, anonymous, business, regions):
+        response = anonymous.get(page_url(business))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert business.name in body
+        assert 'data-grade="C"' in body
+        assert regions.township.name in body
+        assert regions.village.name in body
+        assert has_testid(response, "report-form")
+        assert has_testid(response, "data-age")
+
+    def test_it_is_neither_cached_nor_indexed(self, anonymous, business):
+        response = anonymous.get(page_url(business))
+        assert response["Cache-Control"] == "no-store"
+        assert "noindex" in response["X-Robots-Tag"]
+
+    def test_it_hides_everything_internal(self, anonymous, business, county_staff):
+        body = anonymous.get(page_url(business)).content.decode()
+        for secret in (
+            make_uscc(7),
+            "GEM-2024-0042",
+            "JY16328010001234",
+            "昆仑路",
+            "马建国",
+            "13987654321",
+            "987654321",
+            county_staff.username,
+        ):
+            assert secret not in body, secret
+        assert f"/businesses/{business.pk}" not in body
+
+    def test_empty_states_until_later_issues_fill_them(self, anonymous, business):
+        response = anonymous.get(page_url(business))
+        assert has_testid(response, "official-empty")
+        assert has_testid(response, "visit-empty")
+        assert has_testid(response, "self-check-empty")
+
+    def test_a_closed_business_shows_its_name_and_status_only(
+        self, anonymous, business, county_staff, regions
+    ):
+        close(business, county_staff)
+        response = anonymous.get(page_url(business))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert business.name in body
+        assert has_testid(response, "business-closed")
+        for testid in ("business-grade", "business-place", "official-section", "report-form"):
+            assert not has_testid(response, testid), testid
+        assert regions.village.name not in body
+
+    def test_a_suspended_business_shows_its_status_beside_the_card(
+        self, anonymous, business, county_staff
+    ):
+        services.business_status_change(
+            actor=county_staff,
+            business=business,
+            to_status="suspended",
+            effective_on=date(2025, 3, 1),
+            reason="装修",
+        )
+        response = anonymous.get(page_url(business))
+        assert has_testid(response, "business-status")
+        assert has_testid(response, "report-form")
+
+    @pytest.mark.parametrize("token", ["nope", "x" * 200, "AAAAAAAAAAAAAAAAAAAAAAAA"])
+    def test_an_unknown_token_is_not_found(self, anonymous, business, token):
+        response = anonymous.get(f"/p/{token}")
+        assert response.status_code == 404
+        assert has_testid(response, "public-not-found")
+        assert response["Cache-Control"] == "no-store"
+
+    def test_a_revoked_token_looks_like_an_unknown_one(self, anonymous, business, county_staff):
+        old = business.public_token
+        services.business_public_token_reissue(actor=county_staff, business=business)
+        revoked = anonymous.get(f"/p/{old}")
+        unknown = anonymous.get(f"/p/{'A' * 24}")
+        assert revoked.status_code == unknown.status_code == 404
+        strip = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF tokens differ from page to page
+        revoked_body = strip.sub("", revoked.content.decode().replace(old, "TOKEN"))
+        unknown_body = strip.sub("", unknown.content.decode().replace("A" * 24, "TOKEN"))
+        assert revoked_body == unknown_body
+        assert business.name not in revoked.content.decode()
+
+    def test_it_reads_one_row(self, anonymous, business, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            anonymous.get(page_url(business))
+
+    def test_staff_see_the_same_public_page(self, client_for, outsider, business):
+        response = client_for(outsider).get(page_url(business))
+        assert response.status_code == 200
+        assert business.name in response.content.decode()
+
+
+class TestPublicCard:
+    def test_it_carries_published_fields_only(self, business):
+        card = public_business_card(token=business.public_token)
+        assert card.name == business.name
+        assert (card.grade, card.closed, card.status) == ("C", False, "")
+        fields = set(PublicBusinessCard.__dataclass_fields__)
+        assert fields.isdisjoint(
+            {"uscc", "contact_name", "contact_phone", "pk", "id", "public_token", "address"}
+        )
+
+    def test_the_official_phone_is_masked(self, rf, business):
+        card = PublicBusinessCard(
+            **{
+                **public_business_card(token=business.public_token).__dict__,
+                "official": public_official(name="张伟", phone="+8613812345678"),
+                "last_visit": PublicEvent(on=date(2025, 3, 2), outcome="未发现问题"),
+            }
+        )
+        request = rf.get("/p/x")
+        html = render_to_string(
+            "businesses/public_business.html",
+            {"card": card, "token": "x", "form": None},
+            request=request,
+        )
+        assert "138****5678" in html
+        assert "13812345678" not in html
+        assert "2025-03-02" in html
+        assert 'data-testid="official-empty"' not in html
+        assert 'data-testid="visit-empty"' not in html
+
+    def test_the_time_read_is_shown_in_shanghai(self, rf, business):
+        card = PublicBusinessCard(
+            **{
+                **public_business_card(token=business.public_token).__dict__,
+                "read_at": datetime(2025, 3, 31, 16, 30, tzinfo=UTC),
+            }
+        )
+        html = render_to_string(
+            "businesses/public_business.html",
+            {"card": card, "token": "x", "form": None},
+            request=rf.get("/p/x"),
+        )
+        assert "2025-04-01 00:30" in html
+
+
+class TestReport:
+    def test_a_valid_report_is_kept_and_audited(self, anonymous, business):
+        response = anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
+        assert response.status_code == 200
+        assert has_testid(response, "report-sent")
+        report = PublicReport.objects.get()
+        assert report.business == business
+        assert report.description == VALID_REPORT["description"]
+        assert report.contact_phone == "+8613812345678"
+        assert report.client_ip == "127.0.0.1"
+        event = AuditEvent.objects.get(action=AuditAction.BUSINESS_PUBLIC_REPORTED)
+        assert event.actor is None
+        assert event.target_id == str(business.pk)
+        assert event.division_path == business.division.path
+        assert event.data == {"report_id": report.pk}
+
+    def test_the_thanks_echo_nothing(self, anonymous, business):
+        body = anonymous.post(report_url(business), VALID_REPORT, headers=HTMX).content.decode()
+        assert "积水" not in body
+        assert "5678" not in body
+
+    def test_a_plain_post_goes_back_to_the_page_with_thanks(self, anonymous, business):
+        response = anonymous.post(report_url(business), VALID_REPORT)
+        assert response.status_code == 302
+        assert response["Location"] == page_url(business)
+        page = anonymous.get(page_url(business))
+        assert 'class="message message-success"' in page.content.decode()
+        assert "积水" not in page.content.decode()
+        assert PublicReport.objects.count() == 1
+
+    def test_the_phone_is_optional(self, anonymous, business):
+        anonymous.post(report_url(business), {"description": VALID_REPORT["description"]})
+        assert PublicReport.objects.get().contact_phone == ""
+
+    @pytest.mark.parametrize(
+        ("data", "field"),
+        [
+            ({"description": "太脏了"}, "description"),
+            ({"description": "          短          "}, "description"),
+            ({"description": ""}, "description"),
+            ({"description": "x" * 1001}, "description"),
+            ({"description": VALID_REPORT["description"], "contact_phone": "12"}, "contact_phone"),
+        ],
+    )
+    def test_invalid_input_shows_errors_and_saves_nothing(self, anonymous, business, data, field):
+        response = anonymous.post(report_url(business), data, headers=HTMX)
+        assert response.status_code == 200
+        assert has_testid(response, f"error-{field}")
+        assert has_testid(response, "report-form")
+        assert not PublicReport.objects.exists()
+        assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_PUBLIC_REPORTED).exists()
+
+    def test_invalid_input_is_kept(self, anonymous, business):
+        response = anonymous.post(
+            report_url(business),
+            {"description": VALID_REPORT["description"], "contact_phone": "12"},
+        )
+        assert response.status_code == 200
+        assert VALID_REPORT["description"] in response.content.decode()
+
+    def test_the_honeypot_saves_nothing(self, anonymous, business):
+        data = {**VALID_REPORT, "website": "http://spam.example"}
+        response = anonymous.post(report_url(business), data, headers=HTMX)
+        assert has_testid(response, "report-sent")
+        assert not PublicReport.objects.exists()
+        assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_PUBLIC_REPORTED).exists()
+
+    def test_an_unknown_token_is_not_found(self, anonymous, business):
+        response = anonymous.post("/p/AAAAAAAAAAAAAAAAAAAAAAAA/report", VALID_REPORT)
+        assert response.status_code == 404
+        assert not PublicReport.objects.exists()
+
+    def test_a_closed_business_takes_no_report(self, anonymous, business, county_staff):
+        close(business, county_staff)
+        response = anonymous.post(report_url(business), VALID_REPORT)
+        assert response.status_code == 302
+        assert not PublicReport.objects.exists()
+
+    def test_get_is_not_allowed(self, anonymous, business):
+        assert anonymous.get(report_url(business)).status_code == 405
+
+    def test_a_report_costs_a_fixed_number_of_queries(
+        self, anonymous, business, django_assert_num_queries
+    ):
+        anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
+        # Two reads of the business, the buckets (insert-or-ignore, lock, two updates, purge),
+        # the report and its event, and four savepoint statements.
+        with django_assert_num_queries(13):
+            anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
+
+    def test_csrf_is_checked(self, business):
+        client = Client(enforce_csrf_checks=True)
+        assert client.post(report_url(business), VALID_REPORT).status_code == 403
+        page = client.get(page_url(business)).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        response = client.post(report_url(business), {**VALID_REPORT, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert PublicReport.objects.count() == 1
+
+
+class TestReportRateLimit:
+    def test_one_address_is_stopped_after_its_hourly_reports(self, anonymous, business, settings):
+        settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = 2
+        for _ in range(2):
+            assert anonymous.post(report_url(business), VALID_REPORT).status_code == 302
+        blocked = anonymous.post(report_url(business), VALID_REPORT)
+        assert blocked.status_code == 429
+        assert has_testid(blocked, "report-errors")
+        assert VALID_REPORT["description"] in blocked.content.decode()  # the input is kept
+        over_htmx = anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
+        assert over_htmx.status_code == 200
+        assert has_testid(over_htmx, "report-errors")
+        assert PublicReport.objects.count() == 2
+        assert AuditEvent.objects.filter(action=AuditAction.BUSINESS_PUBLIC_REPORTED).count() == 2
+        other = Client(REMOTE_ADDR="203.0.113.9")
+        assert other.post(report_url(business), VALID_REPORT).status_code == 302
+
+    def test_one_business_is_stopped_after_its_daily_reports(
+        self, business, county_staff, regions, settings
+    ):
+        settings.LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = 2
+        for n in range(2):
+            client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+            assert client.post(report_url(business), VALID_REPORT).status_code == 302
+        client = Client(REMOTE_ADDR="203.0.113.50")
+        assert client.post(report_url(business), VALID_REPORT).status_code == 429
+        other = make_business(actor=county_staff, division=regions.village, serial=8)
+        assert client.post(report_url(other), VALID_REPORT).status_code == 302
+        assert PublicReport.objects.filter(business=business).count() == 2
+
+    def test_invalid_reports_spend_no_token(self, anonymous, business, settings):
+        settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = 1
+        for _ in range(3):
+            anonymous.post(report_url(business), {"description": "短"})
+        assert anonymous.post(report_url(business), VALID_REPORT).status_code == 302
+
+
+class TestPublicReportSubmit:
+    """The service on its own, for callers other than the page (a later API)."""
+
+    def submit(self, token, **fields):
+        return public_report_submit(
+            token=token,
+            description=fields.get("description", VALID_REPORT["description"]),
+            contact_phone=fields.get("contact_phone", ""),
+            client_ip="198.51.100.4",
+        )
+
+    def test_it_refuses_a_closed_business(self, business, county_staff):
+        close(business, county_staff)
+        with pytest.raises(NotFound):
+            self.submit(business.public_token)
+        assert not PublicReport.objects.exists()
+
+    @pytest.mark.parametrize("token", ["", "nope", "x" * 65])
+    def test_it_refuses_an_unknown_token(self, business, token):
+        with pytest.raises(NotFound):
+            self.submit(token)
+
+    def test_it_names_every_bad_field(self, business):
+        with pytest.raises(Invalid) as caught:
+            self.submit(business.public_token, description="短", contact_phone="12")
+        assert set(caught.value.fields) == {"description", "contact_phone"}
+        assert not PublicReport.objects.exists()
+
+    def test_a_rate_limited_report_saves_nothing(self, business, settings):
+        settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = 1
+        self.submit(business.public_token)
+        with pytest.raises(RateLimited):
+            self.submit(business.public_token)
+        assert PublicReport.objects.count() == 1
