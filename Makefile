@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= -n 2
 
 .PHONY: run test test-browser test-all bench lint format lock messages check clean venv
 
@@ -39,12 +40,12 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(MANAGE) compiletranslations -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.dev
 	@command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
 	$(MANAGE) compiletranslations -v0
-	$(PY) -m pytest -m browser -p no:randomly $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(MANAGE) compiletranslations -v0

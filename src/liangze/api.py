@@ -2,6 +2,7 @@
 {"code", "message", "fields"}, with the message in the request's language."""
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -49,6 +50,17 @@ def _invalid(request, exc: NinjaValidationError):
     return _error(request, 422, "invalid_input", _("The input is not valid."), fields)
 
 
+@api.exception_handler(DataError)
+def _database_refused(request, exc):
+    # e.g. a NUL character in a JSON string, which PostgreSQL cannot store or compare.
+    return _error(
+        request,
+        422,
+        "invalid_input",
+        _("The input holds characters or values that cannot be stored."),
+    )
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _error(request, 404, "not_found", _("Not found."))
@@ -80,4 +92,7 @@ api.add_router("/divisions", "liangze.regions.api.router")
 api.add_router("/audit", "liangze.audit.api.router")
 api.add_router("/files", "liangze.files.api.router")
 api.add_router("/jobs", "liangze.jobs.api.router")
+# Before /businesses, whose /businesses/{business_id} would otherwise take "import" and "export".
+api.add_router("/businesses/import", "liangze.imports.api.import_router")
+api.add_router("/businesses/export", "liangze.imports.api.export_router")
 api.add_router("/businesses", "liangze.businesses.api.router")

@@ -56,3 +56,35 @@ class DomainErrorMiddleware:
             return redirect_to_login(request.get_full_path())
         template = {403: "403.html", 404: "404.html"}.get(exception.status, "400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in a query parameter or a JSON string is never meaningful, SQLite would
+    store it and PostgreSQL refuses it: answer 400 before it reaches a filter or a row, the same
+    on both databases. (Django's form fields already refuse it in posted forms.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._has_nul(request):
+            return self.get_response(request)
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from liangze.core.views import bad_request
+
+        if request.path.startswith("/api/"):
+            message = _("The request contains a NUL character.")
+            return JsonResponse(
+                {"code": "invalid_input", "message": message, "fields": {}}, status=400
+            )
+        return bad_request(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+        # JSON writes NUL as \u0000; SQLite would store it and PostgreSQL refuse it.
+        return request.content_type == "application/json" and b"\\u0000" in request.body

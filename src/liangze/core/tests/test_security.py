@@ -87,3 +87,30 @@ class TestErrorPages:
         response = server_error(rf.get("/"))
         assert response.status_code == 500
         assert b"<h1>" in response.content
+
+
+class TestNullCharacters:
+    @pytest.mark.parametrize(
+        "url", ["/api/v1/audit/events?actor=a%00b", "/api/v1/businesses?q=%00"]
+    )
+    def test_api_refuses_a_nul_in_the_query_with_400(self, county_staff, client_for, url):
+        response = client_for(county_staff).get(url)
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_input"
+
+    def test_pages_refuse_a_nul_in_the_query_with_400(self, county_staff, client_for):
+        assert client_for(county_staff).get("/businesses/?q=%00x").status_code == 400
+
+    def test_api_refuses_a_nul_in_a_json_string(self, county_staff, regions, client_for):
+        response = client_for(county_staff).post(
+            "/api/v1/accounts",
+            {
+                "username": "nul\x00user",
+                "display_name": "x",
+                "division_id": regions.township.pk,
+                "role": "official",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_input"
