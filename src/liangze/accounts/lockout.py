@@ -13,4 +13,6 @@ def cooloff_time(request) -> timedelta:
     failures = getattr(request, "axes_failures_since_start", None) or 0
     limit = max(settings.AXES_FAILURE_LIMIT, 1)
     tier = max(failures // limit - 1, 0)
+    # Cap the exponent first: a persistent attacker's count would overflow timedelta.
+    tier = min(tier, 16)
     return min(base * (2**tier), MAX_COOLOFF)
