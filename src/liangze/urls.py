@@ -13,6 +13,8 @@ urlpatterns = [
     path("regions/import/", jobs_views.division_import, name="division_import"),
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
+    # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.
+    path("businesses/", include("liangze.imports.urls")),
     path("businesses/", include("liangze.businesses.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("jobs/", include("liangze.jobs.urls")),

@@ -56,7 +56,9 @@ class User(AbstractUser):
     def active_grants(self) -> list["RoleGrant"]:
         cached = getattr(self, "_active_grants", None)
         if cached is None:
-            cached = list(self.grants.filter(revoked_at__isnull=True).select_related("division", "business"))
+            cached = list(
+                self.grants.filter(revoked_at__isnull=True).select_related("division", "business")
+            )
             self._active_grants = cached
         return cached
 

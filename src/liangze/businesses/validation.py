@@ -4,10 +4,13 @@ One function for every entry point, so a value accepted by the form is accepted 
 and the API, with the same message when it is not.
 """
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from liangze.businesses.codes import normalise_license, validate_uscc
@@ -15,6 +18,7 @@ from liangze.businesses.models import Grade, RiskLevel
 from liangze.businesses.types import BusinessType, Scale, suggest_scale
 from liangze.core.phones import normalise_phone
 
+_PLAIN_NUMBER = re.compile(r"\A-?[0-9]{1,20}(\.[0-9]{1,6})?\Z")
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "on"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否", "无", "×", "off"}
 TEXT_LIMITS = {"name": 200, "registration_number": 50, "address": 200, "contact_name": 50}
@@ -61,13 +65,19 @@ def parse_bool(value) -> bool:
     raise ValidationError(_("Answer yes or no (是/否)."), code="bool")
 
 
+@lru_cache(maxsize=64)
+def _choice_lookup(choices, language: str) -> dict[str, str]:
+    """Value → value and label → value, for one language (labels are translated)."""
+    lookup = {str(member.label): member.value for member in choices}
+    lookup.update({value: value for value in choices.values})
+    return lookup
+
+
 def _choice(value, choices, message) -> str:
-    text = _text(value)
-    if text in choices.values:
-        return text
-    for member in choices:  # accept the label too, e.g. "餐馆" for restaurant
-        if text and text == str(member.label):
-            return member.value
+    text = _text(value)  # the value, or its label, e.g. "餐馆" for restaurant
+    found = _choice_lookup(choices, get_language() or "")
+    if text and text in found:
+        return found[text]
     raise ValidationError(message, code="choice")
 
 
@@ -75,10 +85,11 @@ def _non_negative_int(value, *, limit: int) -> int | None:
     text = _text(value).replace(",", "")
     if not text:
         return None
-    try:
-        number = int(Decimal(text))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter a whole number."), code="int") from None
+    # Digits only (a spreadsheet may add ".0"): Decimal("1e999999999") would take minutes to
+    # turn into an int, and "Infinity" cannot.
+    if not _PLAIN_NUMBER.match(text):
+        raise ValidationError(_("Enter a whole number."), code="int")
+    number = int(Decimal(text))
     if number < 0 or number > limit:
         raise ValidationError(
             _("Enter a number from 0 to %(limit)d.") % {"limit": limit}, code="int_range"

@@ -24,6 +24,9 @@ class Job(BaseModel):
 
     class Kind(models.TextChoices):
         DIVISION_IMPORT = "division_import", _("Division table import")
+        BUSINESS_IMPORT_CHECK = "business_import_check", _("Business import: check")
+        BUSINESS_IMPORT_WRITE = "business_import_write", _("Business import: write")
+        BUSINESS_EXPORT = "business_export", _("Business export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # module imports this one.
 JOB_TASKS = {
     Job.Kind.DIVISION_IMPORT: "liangze.jobs.tasks.division_import_run",
+    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.business_import_check_run",
+    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.business_import_write_run",
+    Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.business_export_run",
 }
 TABLE_SUFFIXES = frozenset({".csv", *SPREADSHEET_SUFFIXES})
 FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s
@@ -258,10 +261,16 @@ def job_purge(*, before: datetime) -> JobPurgeResult:
 
 def _files_delete(names: list[str]) -> None:
     for name in names:
+        folder = PurePosixPath(name).parent
         try:
             default_storage.delete(name)
-            # The per-job folder jobs/<uuid>/ is left empty; remove it where storage has folders.
-            os.rmdir(default_storage.path(str(PurePosixPath(name).parent)))
+            # What the job's task kept beside its input (an import's plan) goes with it: the
+            # folder jobs/<uuid>/ is the job's alone.
+            if folder.parent == PurePosixPath("jobs"):
+                for other in default_storage.listdir(str(folder))[1]:
+                    default_storage.delete(str(folder / other))
+            # The per-job folder is left empty; remove it where storage has folders.
+            os.rmdir(default_storage.path(str(folder)))
         except NotImplementedError:
             continue
         except OSError:

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +17,13 @@ from liangze.jobs.selectors import access_job_by_id, job_list, job_progress
 
 # Bad rows listed on the job page; the API returns all of them.
 ERRORS_SHOWN = 1000
+# Kinds whose page shows more than progress and errors: the owning app's `f(request, job)` adds
+# to the context, naming in "result_template" what the status fragment includes.
+JOB_PAGE_CONTEXT = {
+    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.views.job_page_context",
+    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.views.job_page_context",
+    Job.Kind.BUSINESS_EXPORT: "liangze.imports.views.job_page_context",
+}
 
 
 @login_required
@@ -39,6 +47,8 @@ def job_detail(request, job_id: int):
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
     }
+    if job.kind in JOB_PAGE_CONTEXT:
+        context.update(import_string(JOB_PAGE_CONTEXT[job.kind])(request, job))
     template = "jobs/job_detail.html#status" if request.htmx else "jobs/job_detail.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -218,3 +218,37 @@ class TestScoping:
     def test_search_finds_by_name_and_code(self, business, county_staff):
         assert list(business_list(viewer=county_staff, search="测试餐馆")) == [business]
         assert list(business_list(viewer=county_staff, search=make_uscc(1).lower())) == [business]
+
+
+class TestNumbersFromText:
+    @pytest.mark.parametrize("text", ["1e999999999", "Infinity", "NaN", "12a", "1.2.3"])
+    def test_it_refuses_what_is_not_a_plain_number_quickly(self, text):
+        from liangze.businesses.validation import clean_business_fields
+
+        _cleaned, errors = clean_business_fields({"staff_count": text}, partial=True)
+        assert "staff_count" in errors
+
+    @pytest.mark.parametrize(("text", "number"), [("12", 12), ("12.0", 12), ("1,200", 1200)])
+    def test_it_reads_plain_numbers(self, text, number):
+        from liangze.businesses.validation import clean_business_fields
+
+        cleaned, errors = clean_business_fields({"staff_count": text}, partial=True)
+        assert errors == {} and cleaned["staff_count"] == number
+
+    def test_choice_labels_are_accepted_in_either_language(self):
+        from django.utils import translation
+
+        from liangze.businesses.validation import clean_business_fields
+
+        with translation.override("en"):
+            assert (
+                clean_business_fields({"business_type": "Restaurant"}, partial=True)[0][
+                    "business_type"
+                ]
+                == "restaurant"
+            )
+        with translation.override("zh-hans"):
+            assert (
+                clean_business_fields({"business_type": "餐馆"}, partial=True)[0]["business_type"]
+                == "restaurant"
+            )

@@ -96,7 +96,11 @@ def _foreign_file(world: ForeignWorld) -> str:
     from liangze.files.services import stored_file_save
 
     upload = ContentFile(b"%PDF-1.4\n% " + LEAK_MARK.encode() + b"\n", name=f"{LEAK_MARK}.pdf")
-    return str(stored_file_save(actor=world.staff, division=world.village, kind="scan", upload=upload).public_id)
+    return str(
+        stored_file_save(
+            actor=world.staff, division=world.village, kind="scan", upload=upload
+        ).public_id
+    )
 
 
 def _foreign_business(world: ForeignWorld) -> int:

@@ -86,4 +86,3 @@ def test_openapi_schema_is_published(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Liangze API"
-
