@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
-from liangze.businesses.validation import clean_business_fields
+from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
 from liangze.core.errors import Conflict, Invalid
 from liangze.regions.models import Division, Level
 
@@ -30,30 +30,7 @@ TRANSITIONS = {
     BusinessStatus.MOVED_OUT: {BusinessStatus.OPERATING},
     BusinessStatus.CLOSED: set(),
 }
-TRACKED = (
-    "name",
-    "uscc",
-    "uscc_pilot_override",
-    "registration_number",
-    "license_number",
-    "business_type",
-    "chain_hq",
-    "key",
-    "scale",
-    "staff_count",
-    "annual_revenue_fen",
-    "grade",
-    "risk_level",
-    "status",
-    "status_since",
-    "division",
-    "address",
-    "lat_e6",
-    "lng_e6",
-    "contact_name",
-    "contact_phone",
-    "open_kitchen",
-)
+TRACKED = (*CLEANED_FIELDS, "status", "status_since", "division")
 
 
 def _check_division(division: Division) -> None:

@@ -46,6 +46,30 @@ INPUT_FIELDS = (
 )
 
 
+# The model fields clean_business_fields produces: every descriptive field of a business.
+CLEANED_FIELDS = (
+    "name",
+    "uscc",
+    "uscc_pilot_override",
+    "registration_number",
+    "license_number",
+    "business_type",
+    "chain_hq",
+    "key",
+    "scale",
+    "staff_count",
+    "annual_revenue_fen",
+    "grade",
+    "risk_level",
+    "address",
+    "lat_e6",
+    "lng_e6",
+    "contact_name",
+    "contact_phone",
+    "open_kitchen",
+)
+
+
 def _text(value) -> str:
     if value is None:
         return ""

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from liangze.businesses.codes import normalise_uscc
 from liangze.businesses.services import BUSINESS_LEVELS
-from liangze.businesses.validation import clean_business_fields
+from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
 from liangze.core.tables import TableRow
 from liangze.imports.access import path_writable, registry_paths
 from liangze.imports.columns import choice_values, division_code_text, unguard
@@ -37,27 +37,7 @@ from liangze.imports.selectors import (
 from liangze.regions.codes import normalise_division_code
 
 # The fields an import sets, in the plan's order: clean_business_fields' output and the division.
-FIELDS = (
-    "name",
-    "uscc",
-    "uscc_pilot_override",
-    "registration_number",
-    "license_number",
-    "business_type",
-    "chain_hq",
-    "key",
-    "scale",
-    "staff_count",
-    "annual_revenue_fen",
-    "grade",
-    "risk_level",
-    "address",
-    "lat_e6",
-    "lng_e6",
-    "contact_name",
-    "contact_phone",
-    "open_kitchen",
-)
+FIELDS = CLEANED_FIELDS
 # Field → the column its error belongs to, where they differ.
 FIELD_COLUMN = {
     "annual_revenue_fen": "annual_revenue_yuan",

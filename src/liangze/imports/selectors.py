@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list
 from liangze.businesses.services import BUSINESS_LEVELS
+from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.tree import subtree_bounds
 from liangze.files.models import StoredFile
 from liangze.imports.access import registry_paths
@@ -20,31 +21,7 @@ from liangze.regions.selectors import division_list
 # SQLite allows 999 parameters per statement in old builds; stay below.
 IN_CHUNK = 900
 # What the check compares and the write needs of a business already on the platform.
-MATCH_FIELDS = (
-    "id",
-    "name",
-    "uscc",
-    "uscc_pilot_override",
-    "registration_number",
-    "license_number",
-    "business_type",
-    "chain_hq",
-    "key",
-    "scale",
-    "staff_count",
-    "annual_revenue_fen",
-    "grade",
-    "risk_level",
-    "address",
-    "lat_e6",
-    "lng_e6",
-    "contact_name",
-    "contact_phone",
-    "open_kitchen",
-    "status",
-    "division_id",
-    "updated_at",
-)
+MATCH_FIELDS = ("id", *CLEANED_FIELDS, "status", "division_id", "updated_at")
 
 
 def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
