@@ -11,6 +11,12 @@ def office_paths(viewer) -> list[str]:
     return [g.division.path for g in viewer.active_grants() if g.role == Role.OFFICE_STAFF]
 
 
+def office_subtrees(viewer) -> list[str] | None:
+    """Where the viewer keeps registries and accounts: their office subtrees; None (everywhere)
+    for administrators. Pass to core.scoping.within_subtrees."""
+    return None if is_admin(viewer) else office_paths(viewer)
+
+
 def is_admin(viewer) -> bool:
     return viewer.is_authenticated and viewer.has_role(Role.ADMIN)
 

@@ -1,12 +1,12 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
+from liangze.accounts.access import can_manage_accounts, is_admin, office_paths, office_subtrees
 from liangze.accounts.models import ApiToken, RoleGrant, User
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import Forbidden, NotFound
-from liangze.core.scoping import in_jurisdiction
-from liangze.core.tree import is_within, subtree_bounds
+from liangze.core.scoping import in_jurisdiction, within_subtrees
+from liangze.core.tree import is_within
 
 
 def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> QuerySet[User]:
@@ -14,12 +14,7 @@ def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> 
     users = in_jurisdiction(User.objects.all(), viewer, via="division")
     if not can_manage_accounts(viewer):
         return users.none()
-    if not is_admin(viewer):
-        condition = Q(pk__in=[])
-        for path in office_paths(viewer):
-            lo, hi = subtree_bounds(path)
-            condition |= Q(division__path__gte=lo, division__path__lt=hi)
-        users = users.filter(condition)
+    users = within_subtrees(users, office_subtrees(viewer), via="division")
     if search:
         users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
     if active is not None:

@@ -3,13 +3,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import can_manage_accounts, is_admin, office_paths
+from liangze.accounts.access import can_manage_accounts, is_admin, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -26,7 +25,7 @@ from liangze.accounts.selectors import (
     user_list,
 )
 from liangze.core.errors import DomainError, Forbidden, Invalid
-from liangze.core.tree import subtree_bounds
+from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list
 
 
@@ -44,14 +43,7 @@ def _grantable_roles(viewer) -> list[str]:
 
 
 def _manageable_divisions(viewer):
-    divisions = division_list(viewer=viewer)
-    if is_admin(viewer):
-        return divisions
-    condition = Q(pk__in=[])
-    for path in office_paths(viewer):
-        lo, hi = subtree_bounds(path)
-        condition |= Q(path__gte=lo, path__lt=hi)
-    return divisions.filter(condition)
+    return within_subtrees(division_list(viewer=viewer), office_subtrees(viewer), via=".")
 
 
 def _require_manager(viewer):

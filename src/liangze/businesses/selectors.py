@@ -1,14 +1,16 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from liangze.accounts.access import office_subtrees
 from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_denied_record
 from liangze.businesses.access import can_edit_business
 from liangze.businesses.models import Business, StatusChange
+from liangze.businesses.services import BUSINESS_LEVELS
 from liangze.core.errors import Forbidden, NotFound
-from liangze.core.scoping import in_jurisdiction
-from liangze.core.tree import subtree_bounds
+from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.regions.models import Division
+from liangze.regions.selectors import division_list
 
 SORTS = {
     "name": ("name", "pk"),
@@ -33,8 +35,7 @@ def business_list(
     """Businesses the viewer may read, filtered; `within` narrows to a division subtree."""
     businesses = in_jurisdiction(Business.objects.all(), viewer, via="division", business="pk")
     if within is not None:
-        lo, hi = subtree_bounds(within.path)
-        businesses = businesses.filter(division__path__gte=lo, division__path__lt=hi)
+        businesses = within_subtrees(businesses, [within.path], via="division")
     if search:
         term = search.strip()
         businesses = businesses.filter(
@@ -50,6 +51,13 @@ def business_list(
     if status:
         businesses = businesses.filter(status=status)
     return businesses.select_related("division").order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def registry_divisions(*, viewer) -> QuerySet[Division]:
+    """Townships and villages where the viewer may put businesses: inside what they read, and
+    inside their office subtrees (administrators: everywhere)."""
+    divisions = division_list(viewer=viewer).filter(level__in=BUSINESS_LEVELS)
+    return within_subtrees(divisions, office_subtrees(viewer), via=".")
 
 
 def access_business_by_id(viewer, business_id: int, *, for_write: bool = False) -> Business:

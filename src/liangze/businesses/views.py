@@ -7,14 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from liangze.accounts.access import is_admin, office_paths
 from liangze.audit.models import AuditAction
 from liangze.audit.services import access_denied_record
 from liangze.businesses import selectors, services
@@ -30,10 +28,8 @@ from liangze.businesses.forms import (
     e6_to_degrees,
 )
 from liangze.businesses.models import Business
-from liangze.businesses.services import BUSINESS_LEVELS, TRANSITIONS
+from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden
-from liangze.core.tree import subtree_bounds
-from liangze.regions.models import Division
 from liangze.regions.selectors import division_ancestors, division_list
 
 PAGE_SIZE = 25
@@ -46,18 +42,6 @@ def _require_registry_keeper(viewer) -> None:
             code="businesses_read_only",
             message=_("Only food safety office staff change the business registry."),
         )
-
-
-def _registry_divisions(viewer) -> QuerySet[Division]:
-    """Townships and villages where the viewer may put a business (office subtrees)."""
-    divisions = division_list(viewer=viewer).filter(level__in=BUSINESS_LEVELS)
-    if is_admin(viewer):
-        return divisions
-    condition = Q(pk__in=[])
-    for path in office_paths(viewer):
-        lo, hi = subtree_bounds(path)
-        condition |= Q(path__gte=lo, path__lt=hi)
-    return divisions.filter(condition)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -191,7 +175,8 @@ def _render_detail(request, business: Business, *, status: int = 200, **forms):
         )
         forms.setdefault("status_form", StatusChangeForm(prefix="status", allowed=allowed))
         forms.setdefault(
-            "move_form", MoveForm(prefix="move", divisions=_registry_divisions(viewer))
+            "move_form",
+            MoveForm(prefix="move", divisions=selectors.registry_divisions(viewer=viewer)),
         )
     history = [
         (event, _describe_changes(event))
@@ -229,7 +214,7 @@ def business_create(request):
         request.POST or None,
         creating=True,
         allow_pilot=can_keep_registry(viewer),
-        divisions=_registry_divisions(viewer),
+        divisions=selectors.registry_divisions(viewer=viewer),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,7 +316,9 @@ def business_status_change(request, business_id: int):
 def business_move(request, business_id: int):
     viewer = request.user
     business = selectors.access_business_by_id(viewer, business_id, for_write=True)
-    form = MoveForm(request.POST, prefix="move", divisions=_registry_divisions(viewer))
+    form = MoveForm(
+        request.POST, prefix="move", divisions=selectors.registry_divisions(viewer=viewer)
+    )
     if form.is_valid():
         before = business.division_id
         try:

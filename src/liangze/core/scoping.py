@@ -10,6 +10,31 @@ from django.db.models import Q, QuerySet
 from liangze.core.tree import subtree_bounds
 
 
+def _path_field(via: str) -> str:
+    if via == ".":
+        return "path"
+    if via.startswith("path:"):
+        return via.removeprefix("path:")
+    return f"{via}__path"
+
+
+def subtrees_q(paths, *, path_field: str) -> Q:
+    """Rows whose `path_field` lies in any of the subtrees rooted at `paths` (none: nothing)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        lo, hi = subtree_bounds(path)
+        condition |= Q(**{f"{path_field}__gte": lo, f"{path_field}__lt": hi})
+    return condition
+
+
+def within_subtrees(queryset: QuerySet, paths, *, via: str = "division") -> QuerySet:
+    """Narrow further to some subtrees (e.g. those where the viewer is office staff). `paths`
+    None means no narrowing. Never widens: call it on what in_jurisdiction returned."""
+    if paths is None:
+        return queryset
+    return queryset.filter(subtrees_q(paths, path_field=_path_field(via)))
+
+
 def jurisdiction_q(viewer, *, path_field: str, business_field: str | None = None) -> Q | None:
     """A Q matching rows whose `path_field` lies in the viewer's subtrees.
 
@@ -21,10 +46,7 @@ def jurisdiction_q(viewer, *, path_field: str, business_field: str | None = None
     jurisdiction = viewer.jurisdiction()
     if jurisdiction.everything:
         return None
-    condition = Q(pk__in=[])
-    for path in jurisdiction.paths:
-        lo, hi = subtree_bounds(path)
-        condition |= Q(**{f"{path_field}__gte": lo, f"{path_field}__lt": hi})
+    condition = subtrees_q(jurisdiction.paths, path_field=path_field)
     if business_field and jurisdiction.business_ids:
         condition |= Q(**{f"{business_field}__in": jurisdiction.business_ids})
     return condition
@@ -40,13 +62,7 @@ def in_jurisdiction(
     passes `via="path:<field>"`. `business` names the business id field ("pk" for businesses,
     "business_id" for their records), so that business staff see their own business.
     """
-    if via == ".":
-        path_field = "path"
-    elif via.startswith("path:"):
-        path_field = via.removeprefix("path:")
-    else:
-        path_field = f"{via}__path"
-    condition = jurisdiction_q(viewer, path_field=path_field, business_field=business)
+    condition = jurisdiction_q(viewer, path_field=_path_field(via), business_field=business)
     if condition is None:
         return queryset
     return queryset.filter(condition)

@@ -1,7 +1,7 @@
 """Who may import and export businesses. Which rows an import may touch is decided row by row
 (checking.py) from `registry_paths`."""
 
-from liangze.accounts.access import is_admin, office_paths
+from liangze.accounts.access import office_subtrees
 from liangze.businesses.access import can_export_personal_data, can_keep_registry
 from liangze.core.tree import is_within
 
@@ -19,9 +19,8 @@ def can_export_businesses(viewer) -> bool:
 def registry_paths(viewer) -> tuple[str, ...] | None:
     """The subtrees where the viewer may register and change businesses: their office subtrees;
     None for everywhere (administrators)."""
-    if is_admin(viewer):
-        return None
-    return tuple(office_paths(viewer))
+    paths = office_subtrees(viewer)
+    return None if paths is None else tuple(paths)
 
 
 def path_writable(path: str, paths: tuple[str, ...] | None) -> bool:

@@ -4,19 +4,15 @@ what the check needs to refuse a row (a taken credit code), never another county
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from liangze.businesses.models import Business, BusinessStatus
-from liangze.businesses.selectors import business_list
-from liangze.businesses.services import BUSINESS_LEVELS
+from liangze.businesses.selectors import business_list, registry_divisions
 from liangze.businesses.validation import CLEANED_FIELDS
-from liangze.core.tree import subtree_bounds
 from liangze.files.models import StoredFile
-from liangze.imports.access import registry_paths
 from liangze.imports.models import BusinessImport
 from liangze.jobs.models import Job
 from liangze.regions.models import Division
-from liangze.regions.selectors import division_list
 
 # SQLite allows 999 parameters per statement in old builds; stay below.
 IN_CHUNK = 900
@@ -33,20 +29,6 @@ def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
             batch = []
     if batch:
         yield batch
-
-
-def registry_divisions(*, viewer) -> QuerySet[Division]:
-    """Townships and villages where the viewer may put businesses: inside what they read, and
-    inside their office subtrees (administrators: everywhere)."""
-    divisions = division_list(viewer=viewer).filter(level__in=BUSINESS_LEVELS)
-    paths = registry_paths(viewer)
-    if paths is None:
-        return divisions
-    condition = Q(pk__in=[])
-    for path in paths:
-        lo, hi = subtree_bounds(path)
-        condition |= Q(path__gte=lo, path__lt=hi)
-    return divisions.filter(condition)
 
 
 def registry_divisions_by_code(*, viewer, codes: Iterable[str]) -> dict[str, dict]:

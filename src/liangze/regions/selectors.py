@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import NotFound
-from liangze.core.scoping import in_jurisdiction
-from liangze.core.tree import SEGMENT_WIDTH, subtree_bounds
+from liangze.core.scoping import in_jurisdiction, within_subtrees
+from liangze.core.tree import SEGMENT_WIDTH
 from liangze.regions.models import Division
 
 
@@ -14,8 +14,7 @@ def division_list(
     """Divisions inside the viewer's jurisdiction, ordered as a tree (by path)."""
     divisions = in_jurisdiction(Division.objects.all(), viewer, via=".")
     if within is not None:
-        lo, hi = subtree_bounds(within.path)
-        divisions = divisions.filter(path__gte=lo, path__lt=hi)
+        divisions = within_subtrees(divisions, [within.path], via=".")
     if level:
         divisions = divisions.filter(level=level)
     if search:

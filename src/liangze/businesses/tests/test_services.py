@@ -259,7 +259,13 @@ def test_cleaned_fields_lists_exactly_what_the_validator_produces():
     from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
 
     cleaned, errors = clean_business_fields(
-        {"name": "店", "uscc": make_uscc(3), "business_type": "restaurant", "scale": "small", "grade": "D"}
+        {
+            "name": "店",
+            "uscc": make_uscc(3),
+            "business_type": "restaurant",
+            "scale": "small",
+            "grade": "D",
+        }
     )
     assert errors == {}
     assert set(cleaned) == set(CLEANED_FIELDS)
