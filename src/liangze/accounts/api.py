@@ -1,15 +1,17 @@
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from liangze.accounts import selectors, services
-from liangze.accounts.access import can_manage_accounts
 from liangze.accounts.models import User
-from liangze.accounts.selectors import access_grant_by_id, access_user_by_id, user_list
-from liangze.core.errors import Forbidden
+from liangze.accounts.selectors import (
+    access_grant_by_id,
+    access_user_by_id,
+    require_account_manager,
+    user_list,
+)
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.regions.selectors import access_division_by_id
@@ -79,23 +81,16 @@ def password_change(request, payload: PasswordChangeIn):
     )
 
 
-def _require_manager(viewer):
-    if not can_manage_accounts(viewer):
-        raise Forbidden(
-            code="accounts_forbidden", message=_("Only food safety office staff manage accounts.")
-        )
-
-
 @router.get("", response=list[UserOut])
 @paginate(Pagination, page_size=50)
 def account_list(request, q: str = "", active: bool | None = None):
-    _require_manager(request.user)
+    require_account_manager(request.user)
     return user_list(viewer=request.user, search=q, active=active)
 
 
 @router.post("", response={201: IssuedOut, codes_4xx: ErrorOut})
 def account_create(request, payload: UserCreateIn):
-    _require_manager(request.user)
+    require_account_manager(request.user)
     division = access_division_by_id(request.user, payload.division_id)
     issued = services.user_create(
         actor=request.user,

@@ -27,8 +27,11 @@ def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> 
     )
 
 
-def _require_account_manager(viewer: User, *, target_type: str, target_id) -> None:
-    """Not an account manager at all: Forbidden, as the account list answers, whatever the id."""
+def require_account_manager(
+    viewer: User, *, target_type: str = "accounts.user", target_id=""
+) -> None:
+    """Not an account manager at all: Forbidden (audited), whatever the id, so the answer tells
+    nothing about the object asked for."""
     if not can_manage_accounts(viewer):
         access_denied_record(
             viewer=viewer, code="accounts_forbidden", target_type=target_type, target_id=target_id
@@ -40,7 +43,7 @@ def _require_account_manager(viewer: User, *, target_type: str, target_id) -> No
 
 def access_user_by_id(viewer: User, user_id: int, *, for_write: bool = False) -> User:
     """Forbidden for non-managers; for managers, missing and out-of-reach raise the same NotFound."""
-    _require_account_manager(viewer, target_type="accounts.user", target_id=user_id)
+    require_account_manager(viewer, target_type="accounts.user", target_id=user_id)
     user = user_list(viewer=viewer).filter(pk=user_id).first()
     if user is None:
         access_denied_record(
@@ -66,7 +69,7 @@ def user_is_writable(viewer: User, user: User) -> bool:
 
 
 def access_grant_by_id(viewer: User, grant_id: int) -> RoleGrant:
-    _require_account_manager(viewer, target_type="accounts.rolegrant", target_id=grant_id)
+    require_account_manager(viewer, target_type="accounts.rolegrant", target_id=grant_id)
     grant = (
         RoleGrant.objects.filter(pk=grant_id, user__in=user_list(viewer=viewer))
         .select_related("user", "division")

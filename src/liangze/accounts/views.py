@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import can_manage_accounts, is_admin, office_subtrees
+from liangze.accounts.access import is_admin, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -22,9 +22,10 @@ from liangze.accounts.selectors import (
     access_grant_by_id,
     access_user_by_id,
     api_token_list,
+    require_account_manager,
     user_list,
 )
-from liangze.core.errors import DomainError, Forbidden, Invalid
+from liangze.core.errors import DomainError, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list
 
@@ -44,13 +45,6 @@ def _grantable_roles(viewer) -> list[str]:
 
 def _manageable_divisions(viewer):
     return within_subtrees(division_list(viewer=viewer), office_subtrees(viewer), via=".")
-
-
-def _require_manager(viewer):
-    if not can_manage_accounts(viewer):
-        raise Forbidden(
-            code="accounts_forbidden", message=_("Only food safety office staff manage accounts.")
-        )
 
 
 @login_required
@@ -80,7 +74,7 @@ def password_change(request):
 @login_required
 @require_GET
 def account_list(request):
-    _require_manager(request.user)
+    require_account_manager(request.user)
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
@@ -96,7 +90,7 @@ def account_list(request):
 
 @login_required
 def account_create(request):
-    _require_manager(request.user)
+    require_account_manager(request.user)
     form = UserCreateForm(
         request.POST or None,
         divisions=_manageable_divisions(request.user),

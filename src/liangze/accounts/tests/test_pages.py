@@ -398,3 +398,13 @@ class TestAccountActions:
         assert response.status_code == 200
         assert response.context["grant_form"].non_field_errors()
         assert village_official.grants.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/accounts/", "/accounts/new/", "/api/v1/accounts"])
+def test_a_non_manager_refused_account_pages_is_audited(url, leader, client_for):
+    from liangze.audit.models import AuditAction, AuditEvent
+
+    response = client_for(leader).get(url)
+    assert response.status_code == 403
+    denial = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED, actor=leader)
+    assert denial.data["code"] == "accounts_forbidden"
