@@ -3,6 +3,7 @@ API schemas and the importer."""
 
 import re
 from dataclasses import dataclass
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,13 @@ USCC_VALUES = {char: index for index, char in enumerate(USCC_ALPHABET)}
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_USCC_BODY = re.compile(r"\A[0-9A-HJ-NPQRTUWXY]{17}\Z")
+_USCC_TO_VALUES = bytes.maketrans(USCC_ALPHABET.encode(), bytes(range(len(USCC_ALPHABET))))
+_ORG_CODE_BODY = re.compile(r"\A[0-9A-Z]{8}\Z")
+_ORG_CODE_TO_VALUES = bytes.maketrans(
+    ORG_CODE_ALPHABET.encode(), bytes(range(len(ORG_CODE_ALPHABET)))
+)
 LICENSE_PATTERNS = {"SC": re.compile(r"^SC[12]\d{13}$"), "JY": re.compile(r"^JY[1-3]\d{13}$")}
 
 
@@ -26,28 +34,29 @@ class UsccCheck:
 
 
 def uscc_check_digit(first17: str) -> str:
-    total = sum(USCC_VALUES[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    if not _USCC_BODY.match(first17):
+        raise ValueError("a credit code's check digit is computed from its first 17 characters")
+    # translate() and map() keep the loop in C: an import checks 100,000 codes.
+    values = first17.encode("ascii").translate(_USCC_TO_VALUES)
+    return USCC_ALPHABET[(31 - sum(map(mul, values, USCC_WEIGHTS)) % 31) % 31]
 
 
 def _org_code_ok(code: str) -> bool:
     body, check = code[8:16], code[16]
-    values = []
-    for char in body:
-        if char.isdigit():
-            values.append(int(char))
-        elif "A" <= char <= "Z":
-            values.append(ord(char) - ord("A") + 10)
-        else:
-            return False
-    remainder = 11 - sum(v * w for v, w in zip(values, ORG_CODE_WEIGHTS, strict=True)) % 11
+    if not _ORG_CODE_BODY.match(body):
+        return False
+    values = body.encode("ascii").translate(_ORG_CODE_TO_VALUES)
+    remainder = 11 - sum(map(mul, values, ORG_CODE_WEIGHTS)) % 11
     expected = {10: "X", 11: "0"}.get(remainder, str(remainder))
     return check == expected
 
 
 def normalise_uscc(raw: object) -> str:
     """Trimmed, upper-cased, inner spaces removed; '' for empty."""
-    return re.sub(r"\s+", "", str(raw or "")).upper()
+    text = str(raw or "")
+    if text.isascii() and text.isalnum():  # the usual case, without a regular expression
+        return text.upper()
+    return re.sub(r"\s+", "", text).upper()
 
 
 def check_uscc(raw: object) -> UsccCheck:

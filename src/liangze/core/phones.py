@@ -13,7 +13,9 @@ _SERVICE = {"12345", "12315"}
 
 def normalise_phone(raw: str) -> str:
     """'138 0000 0000', '+86 13800000000', '0979-8412345' → E.164; '' stays ''."""
-    text = re.sub(r"[\s\-()（）]", "", str(raw or ""))
+    text = str(raw or "")
+    if not text.lstrip("+").isdigit():  # the usual digits-only number needs no clean-up
+        text = re.sub(r"[\s\-()（）]", "", text)
     if not text:
         return ""
     if text in _SERVICE:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,17 +64,60 @@ def _raw_rows(name: str, data: bytes, max_rows: int) -> list[list[str]]:
     )
 
 
+@dataclass(frozen=True)
+class Table:
+    """An uploaded table held column by column: `lines[i]` is the line of row i in the file, and
+    `columns[name][i]` its cell, as text. An importer of many rows works on whole columns."""
+
+    lines: list[int]
+    columns: dict[str, list[str]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def rows(self) -> list[TableRow]:
+        names = list(self.columns)
+        if not names:
+            return [TableRow(line=line, values={}) for line in self.lines]
+        cells = zip(*(self.columns[name] for name in names), strict=True)
+        return [
+            TableRow(line=line, values=dict(zip(names, values, strict=True)))
+            for line, values in zip(self.lines, cells, strict=True)
+        ]
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[TableRow], names: Sequence[str]) -> "Table":
+        return cls(
+            lines=[row.line for row in rows],
+            columns={name: [row.values.get(name, "") for row in rows] for name in names},
+        )
+
+
 def read_table(
     *, name: str, data: bytes, columns: dict[str, tuple[str, ...]], max_rows: int = 1_000_000
 ) -> list[TableRow]:
     """Rows keyed by canonical column name. `columns` maps each name to the header spellings
     accepted for it (English and Chinese). Raises Invalid for a missing column or too many rows."""
-    raw = _raw_rows(name, data, max_rows)
-    while raw and not any(raw[0]):
-        raw.pop(0)
-    if not raw:
+    return read_table_columns(name=name, data=data, columns=columns, max_rows=max_rows).rows()
+
+
+def read_table_columns(
+    *,
+    name: str,
+    data: bytes,
+    columns: dict[str, tuple[str, ...]],
+    max_rows: int = 1_000_000,
+    cells: list[list[str]] | None = None,
+) -> Table:
+    """As read_table, column by column. `cells`: the file's first sheet already read as text (by
+    files.validation's reader in a child process), so the spreadsheet is not parsed twice."""
+    raw = cells if cells is not None else _raw_rows(name, data, max_rows)
+    first = 0
+    while first < len(raw) and not any(raw[first]):
+        first += 1
+    if first == len(raw):
         raise Invalid(code="table_empty", message=_("The file is empty."))
-    header = [cell.strip().lower() for cell in raw[0]]
+    header = [cell.strip().lower() for cell in raw[first]]
     positions = {}
     for column, spellings in columns.items():
         for spelling in (column, *spellings):
@@ -87,15 +131,20 @@ def read_table(
             message=_("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)},
         )
-    if len(raw) - 1 > max_rows:
+    body = raw[first + 1 :]
+    if len(body) > max_rows:
         raise Invalid(
             code="table_too_long",
             message=_("The file has more than %(max)d rows.") % {"max": max_rows},
         )
-    rows = []
-    for index, row in enumerate(raw[1:], start=2):
-        if not any(row):
-            continue
-        values = {column: (row[pos] if pos < len(row) else "") for column, pos in positions.items()}
-        rows.append(TableRow(line=index, values=values))
-    return rows
+    # Lines as the user sees them: the header is on line first + 1; blank rows are skipped.
+    lines = [line for line, row in enumerate(body, start=first + 2) if any(row)]
+    if len(lines) != len(body):
+        body = [row for row in body if any(row)]
+    return Table(
+        lines=lines,
+        columns={
+            column: [row[pos] if pos < len(row) else "" for row in body]
+            for column, pos in positions.items()
+        },
+    )

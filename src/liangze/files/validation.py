@@ -66,6 +66,7 @@ class ValidatedFile:
     data: bytes  # what to store: for images, the re-encoded bytes
     file_type: FileType
     original_name: str
+    cells: list[list[str]] | None = None  # a spreadsheet's first sheet, when asked for
 
 
 def _refuse(code: str, message: str) -> Invalid:
@@ -246,6 +247,10 @@ def reencode_image(data: bytes, file_type: FileType) -> tuple[bytes, FileType]:
 
 # Run by a fresh interpreter (-I: no environment, no user site): only python-calamine and the
 # standard library, so an abort or an out-of-memory kills the child, never the web worker.
+# The first line of its output is {"sheets": [[rows, columns], …]} (or {"error": …}). Given the
+# row and cell limits, it then writes the first sheet's cells as text, one JSON list of up to
+# 1,000 rows per line, when the file is within them: an importer then needs no parse of its
+# own. A cell's text is core.tables._cell_text's (a test holds them equal).
 _SHEET_PROBE = """
 import io, json, sys
 try:
@@ -259,18 +264,50 @@ except (ImportError, ValueError, OSError):
     pass
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 data = sys.stdin.buffer.read()
+first = None
 try:
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
-        end = workbook.get_sheet_by_index(index).end
+        sheet = workbook.get_sheet_by_index(index)
+        if index == 0:
+            first = sheet
+        end = sheet.end
         sheets.append([0, 0] if end is None else [end[0] + 1, end[1] + 1])
 except Exception as exc:
     print(json.dumps({"error": type(exc).__name__}))
-else:
-    print(json.dumps({"sheets": sheets}))
+    sys.exit(0)
+print(json.dumps({"sheets": sheets}))
+if len(sys.argv) < 4:
+    sys.exit(0)
+max_rows, max_cells = int(sys.argv[2]), int(sys.argv[3])
+if any(rows > max_rows for rows, _ in sheets) or sum(r * c for r, c in sheets) > max_cells:
+    sys.exit(0)
+if first is None:
+    first = workbook.get_sheet_by_index(0)
+    if first.end is None or first.end[0] + 1 > max_rows:
+        sys.exit(0)
+
+def text(value):
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+# iter_rows() counts rows from A1 but columns from the first used one: pad them back to A1.
+pad = [""] * (first.start[1] if first.start else 0)
+out, chunk = sys.stdout, []
+for row in first.iter_rows():
+    chunk.append(pad + [text(value) for value in row])
+    if len(chunk) == 1000:
+        out.write(json.dumps(chunk, ensure_ascii=False) + "\\n")
+        chunk = []
+out.write(json.dumps(chunk, ensure_ascii=False) + "\\n")
 """
 
 
@@ -284,11 +321,13 @@ def _unreadable_table() -> Invalid:
     return _refuse("spreadsheet_unreadable", _("The spreadsheet is damaged and cannot be read."))
 
 
-def probe_sheets(data: bytes) -> list[tuple[int, int]]:
-    """(rows, columns) of each worksheet, counted from A1, as python-calamine reads them in a child
-    process limited in memory and time. Refuses with `spreadsheet_too_large` when the child
-    dies or overruns, `spreadsheet_unreadable` when calamine reports an error; raises
-    RuntimeError when the child cannot run at all."""
+@dataclass
+class SheetProbe:
+    sheets: list[tuple[int, int]]  # (rows, columns) of each worksheet, counted from A1
+    cells: list[list[str]] | None  # the first sheet as text, when asked for and within limits
+
+
+def _run_probe(data: bytes, *limits: int) -> SheetProbe:
     try:
         finished = subprocess.run(  # noqa: S603 (fixed argv, the file goes to stdin)
             [
@@ -297,6 +336,7 @@ def probe_sheets(data: bytes) -> list[tuple[int, int]]:
                 "-c",
                 _SHEET_PROBE,
                 str(conf.limit("LIANGZE_SPREADSHEET_CHECK_MEMORY_BYTES")),
+                *map(str, limits),
             ],
             input=data,
             capture_output=True,
@@ -312,13 +352,27 @@ def probe_sheets(data: bytes) -> list[tuple[int, int]]:
         raise _too_large_to_open()
     if finished.returncode != 0:
         raise RuntimeError(f"spreadsheet probe failed: {finished.stderr[-2000:]!r}")
+    head, _newline, rest = finished.stdout.partition(b"\n")
     try:
-        answer = json.loads(finished.stdout)
-    except ValueError:
+        answer = json.loads(head)
+        sheets = [(int(rows), int(columns)) for rows, columns in answer["sheets"]]
+        cells = None
+        if rest:
+            cells = []
+            for line in rest.split(b"\n"):
+                if line:
+                    cells.extend(json.loads(line))
+    except (ValueError, KeyError, TypeError):
         raise _unreadable_table() from None
-    if "sheets" not in answer:
-        raise _unreadable_table()
-    return [(int(rows), int(columns)) for rows, columns in answer["sheets"]]
+    return SheetProbe(sheets=sheets, cells=cells)
+
+
+def probe_sheets(data: bytes) -> list[tuple[int, int]]:
+    """(rows, columns) of each worksheet, counted from A1, as python-calamine reads them in a child
+    process limited in memory and time. Refuses with `spreadsheet_too_large` when the child
+    dies or overruns, `spreadsheet_unreadable` when calamine reports an error; raises
+    RuntimeError when the child cannot run at all."""
+    return _run_probe(data).sheets
 
 
 def _count_csv_rows(data: bytes, file_type: FileType) -> int:
@@ -329,12 +383,20 @@ def _count_csv_rows(data: bytes, file_type: FileType) -> int:
         raise _unreadable_table() from None
 
 
-def check_row_count(data: bytes, file_type: FileType) -> None:
+def check_row_count(
+    data: bytes, file_type: FileType, *, read_cells: bool = False
+) -> list[list[str]] | None:
     """No sheet (or CSV file) has more rows than LIANGZE_SPREADSHEET_MAX_ROWS, and the sheets
-    together span at most LIANGZE_SPREADSHEET_MAX_CELLS cells from A1."""
+    together span at most LIANGZE_SPREADSHEET_MAX_CELLS cells from A1.
+
+    With `read_cells`, a spreadsheet's first sheet comes back as text (see _SHEET_PROBE), read by
+    the same child that counted it; None for a CSV file, which is safe to read in-process."""
     max_rows = conf.limit("LIANGZE_SPREADSHEET_MAX_ROWS")
+    max_cells = conf.limit("LIANGZE_SPREADSHEET_MAX_CELLS")
+    cells = None
     if file_type in SPREADSHEETS:
-        sheets = probe_sheets(data)
+        probe = _run_probe(data, max_rows, max_cells) if read_cells else _run_probe(data)
+        sheets, cells = probe.sheets, probe.cells
     else:
         sheets = [(_count_csv_rows(data, file_type), 0)]
     if any(rows > max_rows for rows, _columns in sheets):
@@ -342,10 +404,11 @@ def check_row_count(data: bytes, file_type: FileType) -> None:
             "spreadsheet_too_many_rows",
             _("The file has more than %(max)d rows.") % {"max": max_rows},
         )
-    if sum(rows * columns for rows, columns in sheets) > conf.limit(
-        "LIANGZE_SPREADSHEET_MAX_CELLS"
-    ):
+    if sum(rows * columns for rows, columns in sheets) > max_cells:
         raise _too_large_to_open()
+    if read_cells and file_type in SPREADSHEETS and cells is None:
+        raise _unreadable_table()  # within the limits, yet the child wrote no cells
+    return cells
 
 
 # --- All together -------------------------------------------------------------------------------
@@ -359,8 +422,13 @@ def read_upload(upload, kind: str) -> bytes:
     return upload.read(conf.max_bytes(kind) + 1)
 
 
-def validate_upload(*, kind: str, name: str | None, data: bytes) -> ValidatedFile:
-    """Every check in order; raises Invalid (with `fields["file"]`) at the first that fails."""
+def validate_upload(
+    *, kind: str, name: str | None, data: bytes, read_cells: bool = False
+) -> ValidatedFile:
+    """Every check in order; raises Invalid (with `fields["file"]`) at the first that fails.
+
+    `read_cells`: for a spreadsheet, also keep its first sheet as text (ValidatedFile.cells),
+    read by the child process that checks it."""
     check_kind(kind)
     check_size(data, kind)
     file_type = check_type(data, kind)
@@ -369,6 +437,9 @@ def validate_upload(*, kind: str, name: str | None, data: bytes) -> ValidatedFil
         check_office_package(data, file_type)
     if file_type in IMAGES:
         data, file_type = reencode_image(data, file_type)
+    cells = None
     if file_type in SPREADSHEETS or file_type in TEXT_ENCODINGS:
-        check_row_count(data, file_type)
-    return ValidatedFile(data=data, file_type=file_type, original_name=clean_original_name(name))
+        cells = check_row_count(data, file_type, read_cells=read_cells)
+    return ValidatedFile(
+        data=data, file_type=file_type, original_name=clean_original_name(name), cells=cells
+    )

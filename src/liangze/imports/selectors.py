@@ -85,11 +85,15 @@ def businesses_matching(
             row["division_path"] = row.pop("division__path")
             yield row
 
+    # A value holding NUL names nothing (no database column holds one; PostgreSQL refuses it
+    # even in a query): such a row gets its error from the validator.
+    usccs = {code for code in usccs if "\x00" not in code}
+    registration_numbers = {text for text in registration_numbers if "\x00" not in text}
     by_uscc: dict[str, dict] = {}
-    for batch in chunks(sorted(set(usccs))):
+    for batch in chunks(sorted(usccs)):
         by_uscc.update((row["uscc"], row) for row in rows(live.filter(uscc__in=batch)))
     by_registration: dict[str, dict] = {}
-    for batch in chunks(sorted(set(registration_numbers))):
+    for batch in chunks(sorted(registration_numbers)):
         by_registration.update(
             (row["registration_number"], row)
             for row in rows(live.filter(uscc="", registration_number__in=batch))

@@ -14,13 +14,14 @@ import logging
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.imports.access import can_export_businesses, path_writable, registry_paths
-from liangze.imports.bulk import Inserter, db_value, update_rows
+from liangze.imports.bulk import Inserter, db_value, json_adapter, update_rows
 from liangze.imports.checking import FIELDS, Action, CheckOutcome
 from liangze.imports.models import BusinessImport
 from liangze.imports.selectors import chunks, export_businesses
@@ -152,10 +153,10 @@ def _plan_bytes(outcome: CheckOutcome) -> bytes:
         if row.errors or row.action == Action.UNCHANGED:
             continue
         if row.action == Action.NEW:
-            values = [row.values[name] for name in FIELDS]
-            new.append([row.line, row.division_id, row.grade_reason, values])
+            new.append([row.line, row.division_id, row.grade_reason, row.values])
         else:
-            after = {name: row.values[name] for name in row.before if name != "division"}
+            values = dict(zip(FIELDS, row.values, strict=True))
+            after = {name: values[name] for name in row.before if name != "division"}
             if "division" in row.before:
                 after["division"] = row.division_id
             changed.append(
@@ -164,7 +165,7 @@ def _plan_bytes(outcome: CheckOutcome) -> bytes:
                     row.business_id,
                     row.updated_at,
                     row.grade_reason,
-                    row.values["name"],
+                    values["name"],
                     row.division_id,
                     after,
                     row.before,
@@ -316,17 +317,18 @@ def _event_common(*, actor, action) -> tuple:
     )
 
 
-def _event_row(common: tuple, *, target_id: int, name: str, path: str, changes, data) -> tuple:
-    """One audit event on a business, as a row of EVENT_FIELDS."""
-    adapt = connection.ops.adapt_json_value
+def _event_row(
+    common: tuple, to_json, *, target_id: int, name: str, path: str, changes, data
+) -> tuple:
+    """One audit event on a business, as a row of EVENT_FIELDS (`to_json`: bulk.json_adapter())."""
     return (
         *common,
         "businesses.business",
         str(target_id),
         name[:200],
         path,
-        adapt(changes, None),
-        adapt(data, None),
+        to_json(changes),
+        to_json(data),
     )
 
 
@@ -357,6 +359,8 @@ def business_import_write(
     new_rows, changed_rows = plan["new"], plan["changed"]
     total = len(new_rows) + len(changed_rows)
     today, now = timezone.localdate(), timezone.now()
+    today_text = today.isoformat()
+    to_json = json_adapter()
     today_db = db_value(Business, "status_since", today)
     now_db = db_value(Business, "updated_at", now)
     writer_id = actor.pk if getattr(actor, "pk", None) else None
@@ -414,21 +418,27 @@ def business_import_write(
             [(pk, "", operating, today_db, registered, writer_id, now_db, now_db) for pk in ids]
         )
         common = _event_common(actor=actor, action=AuditAction.BUSINESS_CREATED)
-        created = []
-        for pk, (line, division_id, reason, values) in zip(ids, batch, strict=True):
-            snapshot = dict(zip(fields, values, strict=True))
-            snapshot |= {"status": operating, "status_since": today.isoformat()}
-            snapshot["division"] = division_id
-            created.append(
-                _event_row(
-                    common,
-                    target_id=pk,
-                    name=values[name_at],
-                    path=divisions[division_id].path,
-                    changes={name: [None, snapshot[name]] for name in TRACKED},
-                    data={**link, "line": line, "grade_reason": reason},
-                )
+        nothing = repeat(None)  # the "before" of each field
+        # The whole registered state, as TRACKED orders it: the plan's values, then the status,
+        # its date and the division; each change is [before, after].
+        created = [
+            _event_row(
+                common,
+                to_json,
+                target_id=pk,
+                name=values[name_at],
+                path=divisions[division_id].path,
+                changes=dict(
+                    zip(
+                        TRACKED,
+                        zip(nothing, (*values, operating, today_text, division_id), strict=False),
+                        strict=True,
+                    )
+                ),
+                data={**link, "line": line, "grade_reason": reason},
             )
+            for pk, (line, division_id, reason, values) in zip(ids, batch, strict=True)
+        ]
         events.insert(created)
         for _row in batch:
             _after_row(done)
@@ -449,6 +459,7 @@ def business_import_write(
             changed.append(
                 _event_row(
                     common,
+                    to_json,
                     target_id=pk,
                     name=name,
                     path=divisions[division_id].path,

@@ -43,13 +43,13 @@ def business_import_check(job: Job, report: Report) -> dict:
             message=_("The uploaded file is no longer available. Upload it again."),
         ) from None
     # The files app's checks first: python-calamine aborts the process on some crafted files.
-    rows = read_uploaded_table(name=job.input_name, data=data, columns=TABLE_COLUMNS)
-    if not rows:
+    table = read_uploaded_table(name=job.input_name, data=data, columns=TABLE_COLUMNS)
+    if not len(table):
         raise JobRejected(
             code="business_import_empty", message=_("The file has no rows under its header.")
         )
-    outcome = check_business_rows(actor=job.created_by, rows=rows, report=report)
-    report(len(rows), len(rows), _("Writing the report"))
+    outcome = check_business_rows(actor=job.created_by, table=table, report=report)
+    report(len(table), len(table), _("Writing the report"))
     return services.business_import_report_save(actor=job.created_by, job=job, outcome=outcome)
 
 

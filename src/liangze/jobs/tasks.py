@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from liangze.core.errors import Invalid
-from liangze.core.tables import read_table
+from liangze.core.tables import Table, read_table_columns
 from liangze.files.validation import validate_upload
 from liangze.jobs import services
 from liangze.jobs.models import Job
@@ -21,15 +21,15 @@ from liangze.regions.services import (
 )
 
 
-def read_uploaded_table(*, name: str, data: bytes, columns: dict) -> list:
+def read_uploaded_table(*, name: str, data: bytes, columns: dict) -> Table:
     """Check an uploaded table as the files app checks every import (type by content, zip
-    bombs, row caps; spreadsheets probed in a memory-capped child process, because python-calamine
-    aborts the whole process on some crafted files), then read it in this process."""
+    bombs, row caps; spreadsheets are read in a memory-capped child process, because
+    python-calamine aborts the whole process on some crafted files), then take its columns."""
     try:
-        validate_upload(kind="import", name=name, data=data)
+        validated = validate_upload(kind="import", name=name, data=data, read_cells=True)
     except Invalid as exc:
         raise JobRejected(code=exc.code, message=exc.message) from None
-    return read_table(name=name, data=data, columns=columns)
+    return read_table_columns(name=name, data=data, columns=columns, cells=validated.cells)
 
 
 @task()
@@ -49,7 +49,7 @@ def _division_import(job: Job, report: Report) -> dict:
             code="job_input_missing",
             message=_("The uploaded file is no longer available. Upload it again."),
         ) from None
-    rows = read_uploaded_table(name=job.input_name, data=data, columns=DIVISION_COLUMNS)
+    rows = read_uploaded_table(name=job.input_name, data=data, columns=DIVISION_COLUMNS).rows()
     writing = _("Checking and writing the rows")
     report(0, len(rows), writing)
     try:

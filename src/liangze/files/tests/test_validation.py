@@ -1,7 +1,9 @@
 import io
 import os
+from datetime import datetime
 
 import pytest
+import xlsxwriter
 from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -433,3 +435,43 @@ def test_a_probe_that_cannot_run_is_a_server_error_not_the_files_fault(monkeypat
     monkeypatch.setattr(validation, "_SHEET_PROBE", "import no_such_module_here")
     with pytest.raises(RuntimeError, match="spreadsheet probe failed"):
         validation.probe_sheets(samples.xlsx())
+
+
+def _mixed_sheet() -> bytes:
+    """Data from B3 on (an offset the reader must keep), with every kind of cell calamine gives."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet()
+    dated = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(2, 1, ["name", "count", "ratio", "flag", "when", "note"])
+    sheet.write_row(3, 1, ["  padded  ", 12, 0.5, True, None, "=not a formula"])
+    sheet.write_datetime(3, 5, datetime(2024, 1, 2), dated)
+    sheet.write_row(5, 1, ["after a blank row", 1e20, -3.0, False, "", "中文"])
+    workbook.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("data", [_mixed_sheet(), samples.xlsx(rows=40, columns=5)])
+def test_the_checking_child_reads_cells_as_the_in_process_reader_does(data):
+    """The import reads a spreadsheet once, in the child that checks it; its text must be
+    core.tables' own, cell for cell and line for line."""
+    from liangze.core.tables import _raw_rows, read_table_columns
+
+    validated = validate_upload(kind="import", name="t.xlsx", data=data, read_cells=True)
+    assert validated.cells == _raw_rows("t.xlsx", data, max_rows=1000)
+    header = next(row for row in validated.cells if any(row))
+    columns = {name: () for name in header if name}
+    in_process = read_table_columns(name="t.xlsx", data=data, columns=columns)
+    from_child = read_table_columns(
+        name="t.xlsx", data=data, columns=columns, cells=validated.cells
+    )
+    assert from_child == in_process
+    assert len(in_process) > 0
+
+
+def test_the_child_reads_no_cells_of_a_file_over_the_limits(settings):
+    settings.LIANGZE_SPREADSHEET_MAX_ROWS = 10
+    error = refused(
+        validate_upload, kind="import", name="t.xlsx", data=samples.xlsx(rows=11), read_cells=True
+    )
+    assert error.code == "spreadsheet_too_many_rows"

@@ -222,6 +222,27 @@ class TestDuplicates:
         assert errors_of(job) == {(2, "registration_number"), (3, "registration_number")}
 
 
+class TestUnstorableText:
+    def test_a_nul_character_is_refused_where_it_stands(self, county_staff):
+        """PostgreSQL stores no NUL: a cell holding one is the row's error, never the job's
+        failure (nor a registration number or code looked up with it)."""
+        rows = [
+            row(1, name="餐馆\x00一"),
+            row(2, grade_reason="理由\x00"),
+            row(3, uscc="", registration_number="R\x001"),
+            row(4),
+        ]
+        job = check(county_staff, xlsx(rows))  # a CSV file with NUL is refused as binary
+        assert job.status == Job.Status.SUCCEEDED
+        assert errors_of(job) == {(2, "name"), (3, "grade_reason"), (4, "registration_number")}
+        assert (job.result["valid"], job.result["invalid"]) == (1, 3)
+
+    def test_a_sheet_with_leading_blank_rows_reports_the_lines_excel_shows(self, county_staff):
+        data = csv_bytes([row(1), row(2, grade="Z")])
+        job = check(county_staff, b"\r\n\r\n" + data, name="list.csv")
+        assert errors_of(job) == {(5, "grade")}
+
+
 class TestRejectedFiles:
     def test_a_file_without_the_columns_fails_the_job(self, county_staff):
         job = check(county_staff, b"kode,naam\n1,2\n", name="x.csv")
