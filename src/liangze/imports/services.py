@@ -542,7 +542,9 @@ def business_export_write(*, actor, filters: dict, target, progress=None) -> int
     The caller has checked access.can_export_businesses and records the export
     (business_export_record) once the file is complete."""
     businesses = (
-        export_businesses(viewer=actor, **filters).values(*EXPORT_FIELDS).iterator(chunk_size=2000)
+        export_businesses(viewer=actor, **filters)
+        .values_list(*EXPORT_FIELDS)
+        .iterator(chunk_size=2000)
     )
     language = translation.get_language() or settings.LANGUAGE_CODE
     return write_export(target, businesses=businesses, language=language, progress=progress)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from liangze.imports import services
+from liangze.imports.bulk import large_write_cache
 from liangze.imports.checking import check_business_rows
 from liangze.imports.columns import TABLE_COLUMNS
 from liangze.imports.selectors import business_import_of
@@ -62,12 +63,13 @@ def business_import_write(job: Job, report: Report) -> dict:
         )
     message = _("Writing the rows")
     try:
-        return services.business_import_write(
-            actor=job.created_by,
-            business_import=business_import,
-            write_job=job,
-            progress=lambda done, total: report(done, total, message),
-        )
+        with large_write_cache():
+            return services.business_import_write(
+                actor=job.created_by,
+                business_import=business_import,
+                write_job=job,
+                progress=lambda done, total: report(done, total, message),
+            )
     except IntegrityError:
         # A unique constraint refused a row: a credit code or registration number registered
         # after the check. The transaction rolled back; nothing was written.

@@ -111,17 +111,10 @@ def sheet_xml(data: bytes, number: int = 1) -> str:
 def exported_row(business) -> dict:
     """The row an export writes for `business`, as the text a spreadsheet gives back."""
     from liangze.businesses.models import Business
-    from liangze.businesses.types import BusinessType, Scale
-    from liangze.imports.workbooks import EXPORT_FIELDS, export_cells
+    from liangze.imports.workbooks import EXPORT_FIELDS, export_cells, export_words
 
-    values = Business.objects.filter(pk=business.pk).values(*EXPORT_FIELDS).get()
-    cells = export_cells(
-        values,
-        yes="是",
-        no="否",
-        types={m.value: str(m.label) for m in BusinessType},
-        scales={m.value: str(m.label) for m in Scale},
-    )
+    values = Business.objects.filter(pk=business.pk).values_list(*EXPORT_FIELDS).get()
+    cells = export_cells(values, words=export_words("zh-hans"))[: len(COLUMNS)]
     return {
         column.key: "" if value is None else str(value)
         for column, value in zip(COLUMNS, cells, strict=True)

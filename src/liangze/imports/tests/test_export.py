@@ -1,14 +1,17 @@
 """Exports: the filtered list as .xlsx, office staff only, audited, never a formula."""
 
+import io
 import re
 
 import pytest
+from django.utils import translation
 
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.businesses.models import Business
+from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.testing import make_business
+from liangze.businesses.types import BusinessType, Scale
 from liangze.imports import services, tasks
-from liangze.imports.columns import COLUMNS, unguard
+from liangze.imports.columns import BOOL_WORDS, COLUMNS, KEYS, unguard
 from liangze.imports.tests.helpers import check, sheet_rows, sheet_xml, stored_bytes
 from liangze.imports.workbooks import safe_text
 from liangze.jobs.models import Job
@@ -199,3 +202,25 @@ def test_the_export_keeps_every_template_column(client_for, county_staff, busine
     rows = sheet_rows(client_for(county_staff).get("/businesses/export.xlsx").content)
     assert rows[0][: len(COLUMNS)] == [header(c, "zh-hans") for c in COLUMNS]
     assert Business.objects.count() == 3
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "zh"), ("en", "en")])
+def test_the_export_writes_labels_in_its_language_and_reimports_unchanged(
+    language, words, county_staff, businesses
+):
+    target = io.BytesIO()
+    with translation.override(language):
+        rows = services.business_export_write(actor=county_staff, filters={}, target=target)
+        labels = (
+            str(BusinessType.RESTAURANT.label),
+            str(Scale.SMALL.label),
+            str(BusinessStatus.OPERATING.label),
+        )
+    assert rows == 3
+    first = sheet_rows(target.getvalue())[1]
+    yes_no = {first[KEYS.index(key)] for key in ("chain_hq", "key", "open_kitchen")}
+    assert yes_no == {BOOL_WORDS[words][1]}
+    written = (first[KEYS.index("business_type")], first[KEYS.index("scale")], first[len(KEYS)])
+    assert written == labels
+    job = check(county_staff, target.getvalue(), name="export.xlsx")
+    assert (job.result["errors"], job.result["unchanged"]) == ([], 3)

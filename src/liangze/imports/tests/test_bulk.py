@@ -1,0 +1,51 @@
+"""The import's bulk statements: keys come back in row order and are never reused."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from liangze.audit.models import AuditEvent
+from liangze.imports.bulk import Inserter, db_value, json_adapter
+from liangze.jobs.models import ScheduledRun
+
+pytestmark = pytest.mark.django_db(transaction=True)
+FIELDS = ("action", "target_type", "target_id", "changes", "data")
+
+
+def _rows(count: int, *, start: int = 0) -> list[tuple]:
+    to_json = json_adapter()
+    return [
+        ("bulk.test", "t", str(start + n), to_json({"n": [None, start + n]}), to_json({}))
+        for n in range(count)
+    ]
+
+
+def test_keys_come_back_in_the_order_of_the_rows():
+    with transaction.atomic():
+        ids = Inserter(AuditEvent, FIELDS).insert_returning_ids(_rows(2500))
+    assert len(set(ids)) == 2500
+    stored = dict(AuditEvent.objects.filter(pk__in=ids).values_list("pk", "target_id"))
+    assert [stored[pk] for pk in ids] == [str(n) for n in range(2500)]
+    assert AuditEvent.objects.get(pk=ids[7]).changes == {"n": [None, 7]}
+
+
+def test_a_key_once_handed_out_is_not_handed_out_again():
+    """A deleted row's key stays spent (as AUTOINCREMENT and PostgreSQL's sequences keep it)."""
+    slot = db_value(ScheduledRun, "slot", timezone.now())
+    runs = Inserter(ScheduledRun, ("name", "slot"))
+    with transaction.atomic():
+        first = runs.insert_returning_ids([(f"bulk-{n}", slot) for n in range(3)])
+    ScheduledRun.objects.filter(pk=first[-1]).delete()
+    with transaction.atomic():
+        second = runs.insert_returning_ids([(f"bulk-{n}", slot) for n in range(3, 5)])
+    assert min(second) > max(first)
+    assert ScheduledRun.objects.get(pk=second[0]).name == "bulk-3"
+
+
+def test_a_refused_row_leaves_nothing_of_the_statement():
+    before = AuditEvent.objects.count()
+    rows = _rows(3)
+    rows[2] = (None, *rows[2][1:])  # action is NOT NULL
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Inserter(AuditEvent, FIELDS).insert_returning_ids(rows)
+    assert AuditEvent.objects.count() == before
