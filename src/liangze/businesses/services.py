@@ -33,6 +33,17 @@ TRANSITIONS = {
 TRACKED = (*CLEANED_FIELDS, "status", "status_since", "division")
 
 
+def registration_changes(values: Iterable[tuple[str, object]]) -> dict:
+    """A registration's audit changes: [None, value] for each field registered with a value.
+    Blank fields (None, "", False) are left out: they say nothing, and an import writes one of
+    these for each of 100,000 businesses."""
+    return {
+        name: (None, value)
+        for name, value in values
+        if value is not None and value is not False and value != ""
+    }
+
+
 def _check_division(division: Division) -> None:
     if division.level not in BUSINESS_LEVELS:
         raise Invalid(
@@ -128,7 +139,7 @@ def business_create(
         actor=actor,
         action=AuditAction.BUSINESS_CREATED,
         target=business,
-        changes={name: [None, value] for name, value in snapshot(business, TRACKED).items()},
+        changes=registration_changes(snapshot(business, TRACKED).items()),
         data={"grade_reason": grade_reason.strip()},
     )
     return business

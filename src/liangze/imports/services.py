@@ -14,7 +14,6 @@ import logging
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
-from liangze.businesses.services import TRACKED
+from liangze.businesses.services import TRACKED, registration_changes
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
@@ -418,9 +417,8 @@ def business_import_write(
             [(pk, "", operating, today_db, registered, writer_id, now_db, now_db) for pk in ids]
         )
         common = _event_common(actor=actor, action=AuditAction.BUSINESS_CREATED)
-        nothing = repeat(None)  # the "before" of each field
-        # The whole registered state, as TRACKED orders it: the plan's values, then the status,
-        # its date and the division; each change is [before, after].
+        # The registered state, as TRACKED orders it: the plan's values, then the status, its
+        # date and the division (registration_changes keeps those with a value).
         created = [
             _event_row(
                 common,
@@ -428,12 +426,8 @@ def business_import_write(
                 target_id=pk,
                 name=values[name_at],
                 path=divisions[division_id].path,
-                changes=dict(
-                    zip(
-                        TRACKED,
-                        zip(nothing, (*values, operating, today_text, division_id), strict=False),
-                        strict=True,
-                    )
+                changes=registration_changes(
+                    zip(TRACKED, (*values, operating, today_text, division_id), strict=True)
                 ),
                 data={**link, "line": line, "grade_reason": reason},
             )

@@ -5,7 +5,9 @@ import hashlib
 import pytest
 
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.audit.services import snapshot
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
+from liangze.businesses.services import TRACKED, registration_changes
 from liangze.businesses.testing import make_business
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.imports import services
@@ -82,6 +84,13 @@ class TestCommit:
         assert updated.actor == county_staff
         kept.refresh_from_db()
         assert (kept.name, kept.grade) == ("改名", "B")
+        registered = Business.objects.get(name="导入餐馆1")
+        created = events.get(action=AuditAction.BUSINESS_CREATED)
+        # As the registration form records one: each field registered with a value.
+        expected = registration_changes(snapshot(registered, TRACKED).items())
+        assert created.changes == {name: list(pair) for name, pair in expected.items()}
+        assert "registration_number" not in created.changes  # blank in the row
+        assert created.changes["license_number"] == [None, registered.license_number]
         summary = AuditEvent.objects.get(action=AuditAction.BUSINESSES_IMPORTED)
         assert (summary.data["created"], summary.data["updated"]) == (1, 1)
 
