@@ -13,7 +13,7 @@ from liangze.businesses import selectors, services
 from liangze.businesses.access import can_keep_registry, can_register_in
 from liangze.businesses.models import Business
 from liangze.core.errors import Forbidden
-from liangze.core.pagination import Pagination
+from liangze.core.pagination import LargeListPagination
 from liangze.core.schemas import ErrorOut
 from liangze.regions.selectors import access_division_by_id
 
@@ -144,7 +144,7 @@ def _raw(payload: Schema, *, exclude: set[str] = frozenset()) -> dict:
 
 
 @router.get("", response=list[BusinessOut])
-@paginate(Pagination, page_size=50)
+@paginate(LargeListPagination, page_size=50)
 def business_list(
     request,
     q: str = "",

@@ -73,8 +73,10 @@ class Business(BaseModel):
         _("status"), max_length=12, choices=BusinessStatus.choices, default=BusinessStatus.OPERATING
     )
     status_since = models.DateField(_("status since"))
+    # No index of its own: the (division, status) and (division, name, id) indexes lead with
+    # it, and each index is paid for by every row an import writes.
     division = models.ForeignKey(
-        "regions.Division", on_delete=models.PROTECT, related_name="businesses"
+        "regions.Division", on_delete=models.PROTECT, related_name="businesses", db_index=False
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     lat_e6 = models.IntegerField(_("latitude (micro-degrees, WGS-84)"), null=True, blank=True)
@@ -83,8 +85,14 @@ class Business(BaseModel):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     open_kitchen = models.BooleanField(_("open-kitchen cameras"), default=False)
     public_token = models.CharField(max_length=32, unique=True, default=new_public_token)
+    # Not indexed: nothing lists businesses by who registered them (the audit log does).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -115,6 +123,10 @@ class Business(BaseModel):
             models.Index(fields=["division", "status"], name="business_division_status_idx"),
             models.Index(fields=["grade", "status"], name="business_grade_status_idx"),
             models.Index(fields=["uscc"], name="business_uscc_idx"),
+            # The list's orderings (selectors.SORTS), walked a page at a time (core.pagination):
+            # by name, and by division then name.
+            models.Index(fields=["name", "id"], name="business_name_idx"),
+            models.Index(fields=["division", "name", "id"], name="business_division_name_idx"),
         ]
 
     def __str__(self) -> str:

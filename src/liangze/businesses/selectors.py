@@ -12,6 +12,8 @@ from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.regions.models import Division
 from liangze.regions.selectors import division_list
 
+# Each ordering ends in the primary key: a total order, so pages neither repeat nor skip a row and
+# core.pagination may read a page from either end. Name and division have indexes (models.py).
 SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),

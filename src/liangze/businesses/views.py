@@ -6,7 +6,6 @@ Each view: access → one service or selector → render. Forms carry raw input;
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from liangze.businesses.forms import (
 from liangze.businesses.models import Business
 from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden
+from liangze.core.pagination import LargeListPaginator
 from liangze.regions.selectors import division_ancestors, division_list
 
 PAGE_SIZE = 25
@@ -60,7 +60,7 @@ def business_list(request):
         businesses = selectors.business_list(viewer=viewer, **form.filters())
     else:  # e.g. a division outside the jurisdiction: the error shows, nothing is listed
         businesses = selectors.business_list(viewer=viewer).none()
-    page = Paginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
     can_bulk = can_keep_registry(viewer)
     for business in page.object_list:
         business.editable = can_bulk and can_edit_business(viewer, business)

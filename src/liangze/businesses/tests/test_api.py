@@ -8,7 +8,9 @@ from liangze.accounts.models import Role
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses import services
 from liangze.businesses.models import Business, StatusChange
+from liangze.businesses.selectors import SORTS
 from liangze.businesses.testing import make_business, make_uscc
+from liangze.core import pagination
 
 JSON = "application/json"
 URL = "/api/v1/businesses"
@@ -295,16 +297,50 @@ class TestList:
         assert body["count"] == 5
         assert len(body["items"]) == 1
 
+    def test_walked_pages_list_what_plain_pages_list(
+        self, county_staff, regions, client_for, monkeypatch
+    ):
+        places = [regions.village, regions.other_village, regions.township]
+        for serial in range(1, 8):
+            make_business(
+                actor=county_staff,
+                division=places[serial % 3],
+                serial=serial,
+                name=f"餐馆{serial % 3}",
+                grade="CD"[serial % 2],
+            )
+        client = client_for(county_staff)
+
+        def pages(query) -> list:
+            return [
+                client.get(URL, {**query, "page_size": 3, "page": n}).json() for n in (1, 2, 3, 4)
+            ]
+
+        queries = [{"sort": sort} for sort in SORTS] + [{"grade": "D"}, {"q": "餐馆1"}]
+        plain = [pages(query) for query in queries]
+        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        assert [pages(query) for query in queries] == plain
+        assert [len(page["items"]) for page in plain[0]] == [3, 3, 1, 0]
+
     def test_the_neighbour_sees_none_of_ours(self, three, outsider, client_for):
         assert client_for(outsider).get(URL).json() == {"items": [], "count": 0}
 
+    @pytest.mark.parametrize("walk_from", [pagination.WALK_FROM, 0])
     @pytest.mark.parametrize("count", [2, 20])
     def test_the_query_count_does_not_grow_with_rows(
-        self, count, county_staff, regions, client_for, django_assert_num_queries
+        self,
+        count,
+        walk_from,
+        county_staff,
+        regions,
+        client_for,
+        django_assert_num_queries,
+        monkeypatch,
     ):
         for serial in range(count):
             make_business(actor=county_staff, division=regions.village, serial=serial + 1)
         client = client_for(county_staff)
+        monkeypatch.setattr(pagination, "WALK_FROM", walk_from)
         # session, user, grants; count, page
         with django_assert_num_queries(5):
             response = client.get(URL)

@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from liangze.accounts.models import Role
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.businesses import services
+from liangze.businesses import selectors, services
 from liangze.businesses.forms import SORT_CHOICES
 from liangze.businesses.models import Business, Grade, StatusChange
 from liangze.businesses.selectors import SORTS
 from liangze.businesses.testing import make_business, make_uscc
+from liangze.core import pagination
 
 LIST = "/businesses/"
 CREATE = "/businesses/new/"
@@ -251,6 +252,47 @@ class TestList:
         assert first.context["page"].paginator.count == 27
         assert len(listed(client.get(LIST, {"page": 2}))) == 2
 
+    @pytest.fixture
+    def many(self, county_staff, regions):
+        """27 businesses (two pages) over both villages and the township, names tied in fives."""
+        places = [regions.village, regions.other_village, regions.township]
+        return [
+            make_business(
+                actor=county_staff,
+                division=places[serial % 3],
+                serial=serial,
+                name=f"一家餐馆{serial % 5}",  # before the director's 测试餐馆1
+                grade="CD"[serial % 2],
+            )
+            for serial in range(101, 128)
+        ]
+
+    @pytest.mark.parametrize("narrow", ["", "grade", "within"])
+    def test_walked_pages_list_what_plain_pages_list(
+        self, narrow, many, county_staff, regions, client_for, monkeypatch
+    ):
+        filters = {"grade": {"grade": "D"}, "within": {"within": regions.village}}.get(narrow, {})
+        query = {key: getattr(value, "pk", value) for key, value in filters.items()}
+        client = client_for(county_staff)
+
+        def pages(sort) -> list[list[int]]:
+            first = client.get(LIST, {**query, "sort": sort})
+            numbers = first.context["page"].paginator.page_range
+            return [listed(client.get(LIST, {**query, "sort": sort, "page": n})) for n in numbers]
+
+        plain = {sort: pages(sort) for sort in SORTS}
+        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        for sort in SORTS:
+            assert pages(sort) == plain[sort], sort
+            selected = selectors.business_list(viewer=county_staff, sort=sort, **filters)
+            assert sum(plain[sort], []) == [b.pk for b in selected], sort
+
+    def test_a_walked_list_keeps_to_the_jurisdiction(
+        self, many, director_business, business_director, client_for, monkeypatch
+    ):
+        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        assert listed(client_for(business_director).get(LIST)) == [director_business.pk]
+
     def test_htmx_gets_the_rows_fragment(self, three, client_for, county_staff):
         response = client_for(county_staff).get(
             LIST, {"grade": "B"}, headers={"HX-Request": "true"}
@@ -285,13 +327,22 @@ class TestList:
         assert response.context["bulk_form"] is None
         assert 'name="bulk-ids"' not in response.content.decode()
 
+    @pytest.mark.parametrize("walk_from", [pagination.WALK_FROM, 0])
     @pytest.mark.parametrize("count", [2, 20])
     def test_the_query_count_does_not_grow_with_rows(
-        self, count, county_staff, regions, client_for, django_assert_num_queries
+        self,
+        count,
+        walk_from,
+        county_staff,
+        regions,
+        client_for,
+        django_assert_num_queries,
+        monkeypatch,
     ):
         for serial in range(count):
             make_business(actor=county_staff, division=regions.village, serial=serial + 1)
         client = client_for(county_staff)
+        monkeypatch.setattr(pagination, "WALK_FROM", walk_from)
         # session, user, grants; count, page; division picker options
         with django_assert_num_queries(6):
             response = client.get(LIST)
