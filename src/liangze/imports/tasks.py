@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from liangze.core.memory import cyclic_gc_paused
 from liangze.imports import services
 from liangze.imports.bulk import large_write_cache
 from liangze.imports.checking import check_business_rows
@@ -18,19 +19,22 @@ from liangze.jobs.tasks import read_uploaded_table
 @task()
 def business_import_check_run(job_id: int) -> dict | None:
     """Check an uploaded business table (see services.business_import_start)."""
-    return job_run(job_id, business_import_check)
+    with cyclic_gc_paused():
+        return job_run(job_id, business_import_check)
 
 
 @task()
 def business_import_write_run(job_id: int) -> dict | None:
     """Write a checked import (see services.business_import_commit)."""
-    return job_run(job_id, business_import_write)
+    with cyclic_gc_paused():
+        return job_run(job_id, business_import_write)
 
 
 @task()
 def business_export_run(job_id: int) -> dict | None:
     """Write a large export (see services.business_export_start)."""
-    return job_run(job_id, business_export)
+    with cyclic_gc_paused():
+        return job_run(job_id, business_export)
 
 
 def business_import_check(job: Job, report: Report) -> dict:

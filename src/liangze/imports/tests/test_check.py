@@ -259,3 +259,21 @@ class TestRejectedFiles:
 
         job = check(county_staff, samples.sparse_xlsx(), name="sparse.xlsx")
         assert (job.status, job.error_code) == (Job.Status.FAILED, "spreadsheet_too_large")
+
+
+def test_the_check_runs_with_the_cyclic_collector_paused(county_staff, monkeypatch):
+    """A 100,000-row check spent a quarter of its time in the collector (core.memory)."""
+    import gc
+
+    from liangze.imports import tasks
+
+    seen = []
+    original = tasks.check_business_rows
+
+    def spy(**kwargs):
+        seen.append(gc.isenabled())
+        return original(**kwargs)
+
+    monkeypatch.setattr(tasks, "check_business_rows", spy)
+    job = check(county_staff, xlsx([row(1)]))
+    assert (job.status, seen, gc.isenabled()) == (Job.Status.SUCCEEDED, [False], True)
