@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -141,10 +142,11 @@ def read_table_columns(
     lines = [line for line, row in enumerate(body, start=first + 2) if any(row)]
     if len(lines) != len(body):
         body = [row for row in body if any(row)]
-    return Table(
-        lines=lines,
-        columns={
+    if body and min(map(len, body)) > max(positions.values()):  # a spreadsheet: every row
+        columns = {column: list(map(itemgetter(pos), body)) for column, pos in positions.items()}
+    else:  # CSV rows may stop short
+        columns = {
             column: [row[pos] if pos < len(row) else "" for row in body]
             for column, pos in positions.items()
-        },
-    )
+        }
+    return Table(lines=lines, columns=columns)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event
-from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
+from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_tokens
 from liangze.businesses.services import TRACKED, registration_changes
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
@@ -405,12 +405,14 @@ def business_import_write(
                     operating,
                     today_db,
                     division_id,
-                    new_public_token(),
+                    token,
                     writer_id,
                     now_db,
                     now_db,
                 )
-                for _line, division_id, _reason, values in batch
+                for (_line, division_id, _reason, values), token in zip(
+                    batch, new_public_tokens(len(batch)), strict=True
+                )
             ]
         )
         status_changes.insert(

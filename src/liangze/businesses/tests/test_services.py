@@ -269,3 +269,15 @@ def test_cleaned_fields_lists_exactly_what_the_validator_produces():
     )
     assert errors == {}
     assert set(cleaned) == set(CLEANED_FIELDS)
+
+
+def test_public_tokens_made_in_a_batch_are_made_as_one_is():
+    import re
+
+    from liangze.businesses.models import new_public_token, new_public_tokens
+
+    batch = new_public_tokens(50)
+    assert len(set(batch)) == 50
+    assert {len(token) for token in batch} == {len(new_public_token())} == {24}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", token) for token in batch)
+    assert new_public_tokens(0) == []
