@@ -4,7 +4,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import zip_longest
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -108,17 +108,22 @@ def read_table_columns(
     data: bytes,
     columns: dict[str, tuple[str, ...]],
     max_rows: int = 1_000_000,
-    cells: list[list[str]] | None = None,
+    sheet_columns: list[list[str]] | None = None,
 ) -> Table:
-    """As read_table, column by column. `cells`: the file's first sheet already read as text (by
-    files.validation's reader in a child process), so the spreadsheet is not parsed twice."""
-    raw = cells if cells is not None else _raw_rows(name, data, max_rows)
-    first = 0
-    while first < len(raw) and not any(raw[first]):
-        first += 1
-    if first == len(raw):
-        raise Invalid(code="table_empty", message=_("The file is empty."))
-    header = [cell.strip().lower() for cell in raw[first]]
+    """As read_table, column by column. `sheet_columns`: the file's first sheet already read as
+    text, column by column from A1 (by files.validation's reader in a child process), so the
+    spreadsheet is not parsed twice."""
+    if sheet_columns is None:
+        # CSV rows may stop short: the missing cells are blank.
+        raw_rows = _raw_rows(name, data, max_rows)
+        sheet_columns = [list(cells) for cells in zip_longest(*raw_rows, fillvalue="")]
+    height = len(sheet_columns[0]) if sheet_columns else 0
+    filled = [any(cells) for cells in zip(*sheet_columns, strict=True)] if sheet_columns else []
+    try:
+        first = filled.index(True)
+    except ValueError:
+        raise Invalid(code="table_empty", message=_("The file is empty.")) from None
+    header = [column[first].strip().lower() for column in sheet_columns]
     positions = {}
     for column, spellings in columns.items():
         for spelling in (column, *spellings):
@@ -132,21 +137,19 @@ def read_table_columns(
             message=_("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)},
         )
-    body = raw[first + 1 :]
-    if len(body) > max_rows:
+    if height - first - 1 > max_rows:
         raise Invalid(
             code="table_too_long",
             message=_("The file has more than %(max)d rows.") % {"max": max_rows},
         )
-    # Lines as the user sees them: the header is on line first + 1; blank rows are skipped.
-    lines = [line for line, row in enumerate(body, start=first + 2) if any(row)]
-    if len(lines) != len(body):
-        body = [row for row in body if any(row)]
-    if body and min(map(len, body)) > max(positions.values()):  # a spreadsheet: every row
-        columns = {column: list(map(itemgetter(pos), body)) for column, pos in positions.items()}
-    else:  # CSV rows may stop short
-        columns = {
-            column: [row[pos] if pos < len(row) else "" for row in body]
+    # Lines as the user sees them: row i (from 0) is line i + 1; blank rows are skipped.
+    kept = [index for index in range(first + 1, height) if filled[index]]
+    lines = [index + 1 for index in kept]
+    if len(kept) == height - first - 1:
+        table = {column: sheet_columns[pos][first + 1 :] for column, pos in positions.items()}
+    else:
+        table = {
+            column: [sheet_columns[pos][index] for index in kept]
             for column, pos in positions.items()
         }
-    return Table(lines=lines, columns=columns)
+    return Table(lines=lines, columns=table)

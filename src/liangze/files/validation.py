@@ -66,7 +66,8 @@ class ValidatedFile:
     data: bytes  # what to store: for images, the re-encoded bytes
     file_type: FileType
     original_name: str
-    cells: list[list[str]] | None = None  # a spreadsheet's first sheet, when asked for
+    # A spreadsheet's first sheet as text, column by column from A1, when asked for.
+    columns: list[list[str]] | None = None
 
 
 def _refuse(code: str, message: str) -> Invalid:
@@ -248,11 +249,15 @@ def reencode_image(data: bytes, file_type: FileType) -> tuple[bytes, FileType]:
 # Run by a fresh interpreter (-I: no environment, no user site): only python-calamine and the
 # standard library, so an abort or an out-of-memory kills the child, never the web worker.
 # The first line of its output is {"sheets": [[rows, columns], …]} (or {"error": …}). Given the
-# row and cell limits, it then writes the first sheet's cells as text, one JSON list of up to
-# 1,000 rows per line, when the file is within them: an importer then needs no parse of its
-# own. A cell's text is core.tables._cell_text's (a test holds them equal).
+# row and cell limits, it then writes the first sheet's cells as text when the file is within
+# them, so that an importer needs no parse of its own: a line {"pad": blank columns before the
+# first used one}, then one line per 10,000 rows, [rows, parts], a part per column: [texts,
+# places], each distinct text once and the index of each row's text (places null when every
+# text is distinct). Most columns repeat a few words, so this is several times less to convert,
+# send and decode than the cells one by one. A cell's text is core.tables._cell_text's (a test
+# holds them equal).
 _SHEET_PROBE = """
-import io, json, sys
+import io, itertools, json, sys
 try:
     import resource
     limit = int(sys.argv[1])
@@ -299,15 +304,30 @@ def text(value):
         return str(int(value))
     return str(value).strip()
 
-# iter_rows() counts rows from A1 but columns from the first used one: pad them back to A1.
-pad = [""] * (first.start[1] if first.start else 0)
-out, chunk = sys.stdout, []
-for row in first.iter_rows():
-    chunk.append(pad + [text(value) for value in row])
-    if len(chunk) == 1000:
-        out.write(json.dumps(chunk, ensure_ascii=False) + "\\n")
-        chunk = []
-out.write(json.dumps(chunk, ensure_ascii=False) + "\\n")
+def column_part(cells):
+    # Each distinct value once, and where it stands: most columns repeat a few words.
+    index = {}
+    if set(map(type, cells)) == {str}:
+        places = [index.setdefault(value, len(index)) for value in cells]
+        texts = [value.strip() for value in index]
+    else:  # keyed by type as well: 1 == 1.0 == True, and their texts differ
+        places = [
+            index.setdefault(value if type(value) is str else (type(value), value), len(index))
+            for value in cells
+        ]
+        texts = [key.strip() if type(key) is str else text(key[1]) for key in index]
+    return [texts, None if len(texts) == len(cells) else places]
+
+# iter_rows() counts rows from A1 but columns from the first used one: the reader pads them.
+out = sys.stdout
+out.write(json.dumps({"pad": first.start[1] if first.start else 0}) + "\\n")
+rows = first.iter_rows()
+while True:
+    chunk = list(itertools.islice(rows, 10000))
+    if not chunk:
+        break
+    parts = [column_part(cells) for cells in itertools.zip_longest(*chunk)]
+    out.write(json.dumps([len(chunk), parts], ensure_ascii=False) + "\\n")
 """
 
 
@@ -324,7 +344,31 @@ def _unreadable_table() -> Invalid:
 @dataclass
 class SheetProbe:
     sheets: list[tuple[int, int]]  # (rows, columns) of each worksheet, counted from A1
-    cells: list[list[str]] | None  # the first sheet as text, when asked for and within limits
+    # The first sheet as text, column by column from A1, when asked for and within limits.
+    columns: list[list[str]] | None
+
+
+def _sheet_columns(output: bytes) -> list[list[str]]:
+    """The columns the child wrote (see _SHEET_PROBE), each as long as the sheet. ValueError
+    for output that does not add up."""
+    head, _newline, body = output.partition(b"\n")
+    pad = json.loads(head)["pad"]
+    columns: list[list[str]] = []
+    length = 0
+    for line in body.split(b"\n"):
+        if not line:
+            continue
+        count, parts = json.loads(line)
+        for position, (texts, places) in enumerate(parts):
+            if position == len(columns):
+                columns.append([""] * length)
+            columns[position].extend(texts if places is None else map(texts.__getitem__, places))
+        for column in columns[len(parts) :]:
+            column.extend([""] * count)
+        length += count
+    if any(len(column) != length for column in columns):
+        raise ValueError("the columns differ in length")
+    return [[""] * length for _blank in range(pad)] + columns
 
 
 def _run_probe(data: bytes, *limits: int) -> SheetProbe:
@@ -356,15 +400,10 @@ def _run_probe(data: bytes, *limits: int) -> SheetProbe:
     try:
         answer = json.loads(head)
         sheets = [(int(rows), int(columns)) for rows, columns in answer["sheets"]]
-        cells = None
-        if rest:
-            cells = []
-            for line in rest.split(b"\n"):
-                if line:
-                    cells.extend(json.loads(line))
-    except (ValueError, KeyError, TypeError):
+        columns = _sheet_columns(rest) if rest else None
+    except (ValueError, KeyError, TypeError, IndexError):
         raise _unreadable_table() from None
-    return SheetProbe(sheets=sheets, cells=cells)
+    return SheetProbe(sheets=sheets, columns=columns)
 
 
 def probe_sheets(data: bytes) -> list[tuple[int, int]]:
@@ -389,14 +428,15 @@ def check_row_count(
     """No sheet (or CSV file) has more rows than LIANGZE_SPREADSHEET_MAX_ROWS, and the sheets
     together span at most LIANGZE_SPREADSHEET_MAX_CELLS cells from A1.
 
-    With `read_cells`, a spreadsheet's first sheet comes back as text (see _SHEET_PROBE), read by
-    the same child that counted it; None for a CSV file, which is safe to read in-process."""
+    With `read_cells`, a spreadsheet's first sheet comes back as text, column by column from A1
+    (see _SHEET_PROBE), read by the same child that counted it; None for a CSV file, which is
+    safe to read in-process."""
     max_rows = conf.limit("LIANGZE_SPREADSHEET_MAX_ROWS")
     max_cells = conf.limit("LIANGZE_SPREADSHEET_MAX_CELLS")
-    cells = None
+    sheet_columns = None
     if file_type in SPREADSHEETS:
         probe = _run_probe(data, max_rows, max_cells) if read_cells else _run_probe(data)
-        sheets, cells = probe.sheets, probe.cells
+        sheets, sheet_columns = probe.sheets, probe.columns
     else:
         sheets = [(_count_csv_rows(data, file_type), 0)]
     if any(rows > max_rows for rows, _columns in sheets):
@@ -406,9 +446,9 @@ def check_row_count(
         )
     if sum(rows * columns for rows, columns in sheets) > max_cells:
         raise _too_large_to_open()
-    if read_cells and file_type in SPREADSHEETS and cells is None:
+    if read_cells and file_type in SPREADSHEETS and sheet_columns is None:
         raise _unreadable_table()  # within the limits, yet the child wrote no cells
-    return cells
+    return sheet_columns
 
 
 # --- All together -------------------------------------------------------------------------------
@@ -427,7 +467,7 @@ def validate_upload(
 ) -> ValidatedFile:
     """Every check in order; raises Invalid (with `fields["file"]`) at the first that fails.
 
-    `read_cells`: for a spreadsheet, also keep its first sheet as text (ValidatedFile.cells),
+    `read_cells`: for a spreadsheet, also keep its first sheet as text (ValidatedFile.columns),
     read by the child process that checks it."""
     check_kind(kind)
     check_size(data, kind)
@@ -437,9 +477,9 @@ def validate_upload(
         check_office_package(data, file_type)
     if file_type in IMAGES:
         data, file_type = reencode_image(data, file_type)
-    cells = None
+    columns = None
     if file_type in SPREADSHEETS or file_type in TEXT_ENCODINGS:
-        cells = check_row_count(data, file_type, read_cells=read_cells)
+        columns = check_row_count(data, file_type, read_cells=read_cells)
     return ValidatedFile(
-        data=data, file_type=file_type, original_name=clean_original_name(name), cells=cells
+        data=data, file_type=file_type, original_name=clean_original_name(name), columns=columns
     )

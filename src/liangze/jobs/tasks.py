@@ -29,7 +29,9 @@ def read_uploaded_table(*, name: str, data: bytes, columns: dict) -> Table:
         validated = validate_upload(kind="import", name=name, data=data, read_cells=True)
     except Invalid as exc:
         raise JobRejected(code=exc.code, message=exc.message) from None
-    return read_table_columns(name=name, data=data, columns=columns, cells=validated.cells)
+    return read_table_columns(
+        name=name, data=data, columns=columns, sheet_columns=validated.columns
+    )
 
 
 @task()

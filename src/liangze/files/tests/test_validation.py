@@ -451,22 +451,51 @@ def _mixed_sheet() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("data", [_mixed_sheet(), samples.xlsx(rows=40, columns=5)])
+def _repetitive_sheet() -> bytes:
+    """More than one of the child's parts of 10,000 rows, columns that repeat a few values (of
+    several types that compare equal: 1, 1.0 and True) beside columns that never repeat, and a
+    blank row."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["name", "kind", "number", "mixed"])
+    for row in range(1, 10_050):
+        if row == 9_999:
+            continue
+        mixed = (1, 1.0, True, "1", " 1 ", None)[row % 6]
+        sheet.write_row(row, 0, [f"shop {row}", ("a", "b", " a ")[row % 3], row % 4, mixed])
+    workbook.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data", [_mixed_sheet(), samples.xlsx(rows=40, columns=5), _repetitive_sheet()]
+)
 def test_the_checking_child_reads_cells_as_the_in_process_reader_does(data):
     """The import reads a spreadsheet once, in the child that checks it; its text must be
     core.tables' own, cell for cell and line for line."""
     from liangze.core.tables import _raw_rows, read_table_columns
 
     validated = validate_upload(kind="import", name="t.xlsx", data=data, read_cells=True)
-    assert validated.cells == _raw_rows("t.xlsx", data, max_rows=1000)
-    header = next(row for row in validated.cells if any(row))
+    rows = _raw_rows("t.xlsx", data, max_rows=20_000)
+    assert validated.columns == [list(column) for column in zip(*rows, strict=True)]
+    header = next(row for row in rows if any(row))
     columns = {name: () for name in header if name}
     in_process = read_table_columns(name="t.xlsx", data=data, columns=columns)
     from_child = read_table_columns(
-        name="t.xlsx", data=data, columns=columns, cells=validated.cells
+        name="t.xlsx", data=data, columns=columns, sheet_columns=validated.columns
     )
     assert from_child == in_process
     assert len(in_process) > 0
+
+
+def test_the_childs_columns_must_add_up():
+    """Output that does not add up (a part longer than its rows) is an unreadable file, never
+    a table with shifted cells."""
+    good = b'{"pad": 1}\n[2, [[["a", "b"], null], [["x"], [0, 0]]]]\n'
+    assert validation._sheet_columns(good) == [["", ""], ["a", "b"], ["x", "x"]]
+    with pytest.raises(ValueError):
+        validation._sheet_columns(b'{"pad": 0}\n[1, [[["a", "b"], null]]]\n')
 
 
 def test_the_child_reads_no_cells_of_a_file_over_the_limits(settings):
