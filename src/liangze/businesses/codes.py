@@ -41,6 +41,16 @@ def uscc_check_digit(first17: str) -> str:
     return USCC_ALPHABET[(31 - sum(map(mul, values, USCC_WEIGHTS)) % 31) % 31]
 
 
+def uscc_is_valid(code: str) -> bool:
+    """Whether a normalised code passes validate_uscc without an override: its verdict for the
+    usual case at a fraction of the cost (no result object, no exception), for an import that
+    checks 100,000 distinct codes."""
+    if len(code) != 18 or not USCC_PATTERN.match(code):
+        return False
+    values = code.encode("ascii").translate(_USCC_TO_VALUES)  # map() stops at the 17 weights
+    return USCC_ALPHABET[(31 - sum(map(mul, values, USCC_WEIGHTS)) % 31) % 31] == code[17]
+
+
 def _org_code_ok(code: str) -> bool:
     body, check = code[8:16], code[16]
     if not _ORG_CODE_BODY.match(body):

@@ -137,7 +137,6 @@ class Business(BaseModel):
         indexes = [
             models.Index(fields=["division", "status"], name="business_division_status_idx"),
             models.Index(fields=["grade", "status"], name="business_grade_status_idx"),
-            models.Index(fields=["uscc"], name="business_uscc_idx"),
             # The list's orderings (selectors.SORTS), walked a page at a time (core.pagination):
             # by name, and by division then name.
             models.Index(fields=["name", "id"], name="business_name_idx"),

@@ -56,8 +56,10 @@ def _check_division(division: Division) -> None:
 def _check_identity_free(
     *, uscc: str, registration_number: str, exclude_pk: int | None = None
 ) -> None:
+    # The filters repeat the conditions of the unique indexes on live businesses (SQLite uses a
+    # partial index only for a query that states its condition).
     live = Business.objects.exclude(status=BusinessStatus.CLOSED).exclude(pk=exclude_pk)
-    if uscc and live.filter(uscc=uscc).exists():
+    if uscc and live.filter(uscc__gt="", uscc=uscc).exists():
         raise Invalid(
             code="uscc_taken",
             message=_("A live business with this credit code is already on the platform."),
@@ -66,7 +68,9 @@ def _check_identity_free(
     if (
         not uscc
         and registration_number
-        and live.filter(uscc="", registration_number=registration_number).exists()
+        and live.filter(
+            uscc="", registration_number__gt="", registration_number=registration_number
+        ).exists()
     ):
         raise Invalid(
             code="registration_taken",

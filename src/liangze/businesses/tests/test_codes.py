@@ -8,6 +8,7 @@ from liangze.businesses.codes import (
     check_uscc,
     normalise_license,
     uscc_check_digit,
+    uscc_is_valid,
     validate_uscc,
 )
 
@@ -76,6 +77,31 @@ class TestUscc:
         for wrong in USCC_ALPHABET:
             if wrong != good[-1]:
                 assert check_uscc(first17 + wrong).check_digit_ok is False
+
+    @given(
+        st.one_of(
+            st.text(max_size=20),
+            st.tuples(
+                st.text(alphabet=USCC_ALPHABET, min_size=2, max_size=2),
+                st.text(alphabet="0123456789", min_size=6, max_size=6),
+                st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9),
+            )
+            .map("".join)
+            .flatmap(
+                lambda body: st.sampled_from(
+                    [body + uscc_check_digit(body), body + "0", body.lower() + "Y"]
+                )
+            ),
+            st.sampled_from([*VALID, "91350100M0001TGQXM", "11500236MB1822153X"]),
+        )
+    )
+    def test_the_short_way_agrees_with_the_validator(self, text):
+        """The import's shortcut accepts exactly the codes validate_uscc accepts unaided."""
+        try:
+            expected = validate_uscc(text).code == text
+        except ValidationError:
+            expected = False
+        assert uscc_is_valid(text) is expected
 
 
 class TestLicense:

@@ -1,8 +1,12 @@
 """The import's bulk statements: keys come back in row order and are never reused."""
 
+import json
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liangze.audit.models import AuditEvent
 from liangze.imports.bulk import Inserter, db_value, json_adapter
@@ -49,3 +53,27 @@ def test_a_refused_row_leaves_nothing_of_the_statement():
     with pytest.raises(IntegrityError), transaction.atomic():
         Inserter(AuditEvent, FIELDS).insert_returning_ids(rows)
     assert AuditEvent.objects.count() == before
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_the_prepared_encoder_writes_what_json_dumps_writes(value):
+    from liangze.imports.bulk import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_an_event_written_with_the_prepared_encoder_reads_back_equal():
+    changes = {"name": [None, '格尔木 "店"\n'], "division": [None, 61], "ok": [False, True]}
+    with transaction.atomic():
+        Inserter(AuditEvent, FIELDS).insert(
+            [("bulk.test", "t", "1", json_adapter()(changes), json_adapter()({"line": 2}))]
+        )
+    event = AuditEvent.objects.get(action="bulk.test")
+    assert (event.changes, event.data) == (changes, {"line": 2})
