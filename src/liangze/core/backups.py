@@ -204,8 +204,10 @@ def sqlite_restore(*, source: Path, target: Path) -> None:
 
     An existing `target` is overwritten page by page by the backup API, under SQLite's locks, so
     a process that still has it open reads the restored data, not a deleted file; it keeps its
-    journal mode (WAL). A missing `target` is created by an atomic rename, stale -wal and -shm
-    files removed first.
+    journal mode (WAL) and its page size (the backup API cannot change the page size of a WAL
+    database, so an archive with other pages, from before databases got 16 KiB ones, is rebuilt
+    with the target's first: `source` is a scratch copy). A missing `target` is created by an
+    atomic rename, stale -wal and -shm files removed first.
     """
     try:
         with closing(sqlite3.connect(source)) as restored:
@@ -221,9 +223,13 @@ def sqlite_restore(*, source: Path, target: Path) -> None:
             os.replace(partial, target)
             return
         with (
-            closing(sqlite3.connect(source)) as restored,
+            closing(sqlite3.connect(source, isolation_level=None)) as restored,
             closing(sqlite3.connect(target, timeout=SQLITE_TIMEOUT_SECONDS)) as live,
         ):
+            page_size = live.execute("PRAGMA page_size").fetchone()[0]
+            if restored.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                restored.execute(f"PRAGMA page_size={int(page_size)}")
+                restored.execute("VACUUM")
             restored.backup(live)
             live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:

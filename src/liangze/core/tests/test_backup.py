@@ -142,6 +142,24 @@ def test_round_trip_brings_back_rows_and_files_while_the_app_runs(site):
     assert staging_left_behind(site) == []
 
 
+def test_restore_into_a_database_with_other_pages_takes_its_page_size(site, tmp_path):
+    original_rows = business_rows(site)
+    archive = backup(site)  # 4 KiB pages: SQLite's default, and older sites'
+    site.app.close()
+    site.database.unlink()
+    site.app = sqlite3.connect(site.database, isolation_level=None)
+    site.app.execute("PRAGMA page_size=16384")
+    site.app.execute("PRAGMA journal_mode=WAL")
+    site.app.execute("CREATE TABLE business (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+    site.app.execute("INSERT INTO business (name) VALUES ('a new site')")
+
+    restore(site, archive)
+
+    assert business_rows(site) == original_rows
+    assert site.app.execute("PRAGMA page_size").fetchone() == (16384,)
+    assert site.app.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
 def test_backup_holds_rows_still_in_the_wal(site, tmp_path):
     site.app.execute("PRAGMA wal_autocheckpoint=0")
     site.app.execute("INSERT INTO business (name) VALUES ('only in the WAL')")

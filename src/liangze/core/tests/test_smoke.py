@@ -18,3 +18,15 @@ def test_healthz_reports_database_ok(db, client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_sqlite_database_has_large_pages_and_foreign_keys(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's settings; the SQLite leg runs this")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_size")
+        assert cursor.fetchone()[0] == 16384
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
