@@ -181,19 +181,16 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
         cursor.executemany(sql, list(rows))
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def json_adapter() -> Callable[[object], object]:
     """A function giving a JSONField's value in the database's form: the JSON text for SQLite,
     the driver's JSON wrapper for PostgreSQL, both written by one prepared encoder (an import
     encodes 200,000 of them). Looked up once per batch: the connection proxy costs microseconds
     a call."""
     if connection.vendor == "sqlite":
-        return _json_text
+        return json_text
     from psycopg.types.json import Jsonb
 
-    return lambda value: Jsonb(value, dumps=_json_text)
+    return lambda value: Jsonb(value, dumps=json_text)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -213,4 +210,4 @@ def _prepared_encoder() -> Callable[[object], str]:
     return lambda value: "".join(encode(value, 0))
 
 
-_json_text = _prepared_encoder()
+json_text = _prepared_encoder()

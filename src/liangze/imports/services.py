@@ -24,15 +24,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.audit.services import audit_event_record, build_audit_event
+from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_tokens
-from liangze.businesses.services import TRACKED, registration_changes
+from liangze.businesses.services import TRACKED
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.imports.access import can_export_businesses, path_writable, registry_paths
 from liangze.imports.bulk import Inserter, db_value, json_adapter, update_rows
 from liangze.imports.checking import FIELDS, Action, CheckOutcome
+from liangze.imports.events import (
+    EVENT_FIELDS,
+    business_event_row,
+    event_common,
+    json_object_texts,
+    json_text_adapter,
+)
 from liangze.imports.models import BusinessImport
 from liangze.imports.selectors import chunks, export_businesses
 from liangze.imports.workbooks import EXPORT_FIELDS, BadRow, write_bad_rows, write_export
@@ -49,6 +56,8 @@ PLAN_NAME = "plan.json"
 WRITE_CHUNK = 2000
 # Bad rows listed in the job's result (the API and the page); the report file has them all.
 ERRORS_IN_RESULT = 200
+# The data of an import's event on a business: its write job, check job, line and grade reason.
+LINK_KEYS = ("import_job", "check_job", "line", "grade_reason")
 # A page export up to this many rows is written at once; a larger one runs as a job.
 EXPORT_DIRECT_LIMIT = 2000
 FILTER_KEYS = ("search", "grade", "business_type", "status", "within", "sort")
@@ -285,51 +294,6 @@ def _divisions_for(*, actor, plan: dict) -> dict[int, Division]:
     return divisions
 
 
-EVENT_FIELDS = (
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "ip",
-    "request_id",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "division_path",
-    "changes",
-    "data",
-)
-
-
-def _event_common(*, actor, action) -> tuple:
-    """What every event of a batch shares, in the database's form: made by build_audit_event
-    (actor, action, the request's context), so the bulk rows say what a saved event would."""
-    event = build_audit_event(actor=actor, action=action)
-    return (
-        db_value(AuditEvent, "occurred_at", event.occurred_at),
-        event.actor_id,
-        event.actor_name,
-        event.action,
-        event.ip,
-        event.request_id,
-    )
-
-
-def _event_row(
-    common: tuple, to_json, *, target_id: int, name: str, path: str, changes, data
-) -> tuple:
-    """One audit event on a business, as a row of EVENT_FIELDS (`to_json`: bulk.json_adapter())."""
-    return (
-        *common,
-        "businesses.business",
-        str(target_id),
-        name[:200],
-        path,
-        to_json(changes),
-        to_json(data),
-    )
-
-
 @transaction.atomic
 def business_import_write(
     *,
@@ -362,7 +326,8 @@ def business_import_write(
     today_db = db_value(Business, "status_since", today)
     now_db = db_value(Business, "updated_at", now)
     writer_id = actor.pk if getattr(actor, "pk", None) else None
-    link = {"import_job": write_job.pk, "check_job": business_import.check_job_id}
+    link = (write_job.pk, business_import.check_job_id)  # LINK_KEYS' first two
+    from_text = json_text_adapter()
     operating = BusinessStatus.OPERATING.value
     registered = _("Registered by import")
     businesses = Inserter(
@@ -417,22 +382,32 @@ def business_import_write(
         status_changes.insert(
             [(pk, "", operating, today_db, registered, writer_id, now_db, now_db) for pk in ids]
         )
-        common = _event_common(actor=actor, action=AuditAction.BUSINESS_CREATED)
+        common = event_common(actor=actor, action=AuditAction.BUSINESS_CREATED)
         # The registered state, as TRACKED orders it: the plan's values, then the status, its
-        # date and the division (registration_changes keeps those with a value).
+        # date and the division (registration_changes' shape, built by column).
+        changes = json_object_texts(
+            TRACKED,
+            [
+                (*values, operating, today_text, division_id)
+                for _l, division_id, _r, values in batch
+            ],
+            registration=True,
+        )
+        data = json_object_texts(
+            LINK_KEYS, [(*link, line, reason) for line, _d, reason, _v in batch]
+        )
         created = [
-            _event_row(
+            business_event_row(
                 common,
-                to_json,
                 target_id=pk,
                 name=values[name_at],
                 path=divisions[division_id].path,
-                changes=registration_changes(
-                    zip(TRACKED, (*values, operating, today_text, division_id), strict=True)
-                ),
-                data={**link, "line": line, "grade_reason": reason},
+                changes=from_text(change_text),
+                data=from_text(data_text),
             )
-            for pk, (line, division_id, reason, values) in zip(ids, batch, strict=True)
+            for pk, (_line, division_id, _reason, values), change_text, data_text in zip(
+                ids, batch, changes, data, strict=True
+            )
         ]
         events.insert(created)
         for _row in batch:
@@ -442,24 +417,23 @@ def business_import_write(
 
     for batch in chunks(changed_rows, WRITE_CHUNK):
         groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
-        common = _event_common(actor=actor, action=AuditAction.BUSINESS_UPDATED)
+        common = event_common(actor=actor, action=AuditAction.BUSINESS_UPDATED)
         changed = []
         for line, pk, _stamp, reason, name, division_id, after, before in batch:
             names = tuple(sorted(after))
             columns = tuple("division_id" if field == "division" else field for field in names)
             groups[columns].append((*(after[field] for field in names), now_db, pk))
-            data = {**link, "line": line}
+            data = {"import_job": link[0], "check_job": link[1], "line": line}
             if reason and "grade" in after:
                 data["grade_reason"] = reason
             changed.append(
-                _event_row(
+                business_event_row(
                     common,
-                    to_json,
                     target_id=pk,
                     name=name,
                     path=divisions[division_id].path,
-                    changes={field: [before[field], after[field]] for field in names},
-                    data=data,
+                    changes=to_json({field: [before[field], after[field]] for field in names}),
+                    data=to_json(data),
                 )
             )
         for columns, rows in groups.items():

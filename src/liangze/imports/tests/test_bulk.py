@@ -64,9 +64,9 @@ _JSON_VALUES = st.recursive(
 
 @given(_JSON_VALUES)
 def test_the_prepared_encoder_writes_what_json_dumps_writes(value):
-    from liangze.imports.bulk import _json_text
+    from liangze.imports.bulk import json_text
 
-    assert _json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_an_event_written_with_the_prepared_encoder_reads_back_equal():
