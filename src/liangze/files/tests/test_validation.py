@@ -1,4 +1,6 @@
+import array
 import io
+import json
 import os
 from datetime import datetime
 
@@ -489,13 +491,43 @@ def test_the_checking_child_reads_cells_as_the_in_process_reader_does(data):
     assert len(in_process) > 0
 
 
+def _slice(rows: int, *columns: tuple[str, bytes, list[int]]) -> bytes:
+    """One slice of the child's output: its line, then each column's texts and places."""
+    places = [array.array("H", where).tobytes() for _kind, _texts, where in columns]
+    sizes = [
+        [kind, len(texts), len(where)]
+        for (kind, texts, _where), where in zip(columns, places, strict=True)
+    ]
+    body = b"".join(
+        texts + where for (_kind, texts, _w), where in zip(columns, places, strict=True)
+    )
+    return json.dumps([rows, sizes]).encode() + b"\n" + body
+
+
 def test_the_childs_columns_must_add_up():
-    """Output that does not add up (a part longer than its rows) is an unreadable file, never
-    a table with shifted cells."""
-    good = b'{"pad": 1}\n[2, [[["a", "b"], null], [["x"], [0, 0]]]]\n'
-    assert validation._sheet_columns(good) == [["", ""], ["a", "b"], ["x", "x"]]
-    with pytest.raises(ValueError):
-        validation._sheet_columns(b'{"pad": 0}\n[1, [[["a", "b"], null]]]\n')
+    """Output that does not add up (a part longer than its rows, a place past its texts, bytes
+    cut short) is an unreadable file, never a table with shifted cells."""
+    good = (
+        b'{"pad": 1}\n'
+        + _slice(2, ("s", b"a\0b", []), ("s", b"x", [0, 0]), ("j", b'["n\\u0000ul", ""]', [1, 0]))
+        + _slice(1, ("s", "甲".encode(), []))
+    )
+    assert validation._sheet_columns(good) == [
+        ["", "", ""],
+        ["a", "b", "甲"],
+        ["x", "x", ""],
+        ["", "n\0ul", ""],
+    ]
+    for bad in (
+        _slice(1, ("s", b"a\0b", [])),  # two texts for one row
+        _slice(2, ("s", b"a", [0, 1])),  # a place past the texts
+        _slice(2, ("s", b"a", [0])),  # too few places
+        _slice(1, ("x", b"a", [])),  # an unknown kind
+        _slice(2, ("s", b"a\0b", []))[:-1],  # cut short
+        b'[1, [["s", -2, 0]]]\nab',  # a size that would go back
+    ):
+        with pytest.raises((ValueError, IndexError)):
+            validation._sheet_columns(b'{"pad": 0}\n' + bad)
 
 
 def test_the_child_reads_no_cells_of_a_file_over_the_limits(settings):

@@ -46,7 +46,7 @@ class TestGoodFile:
         assert job.result["bad_rows_file"] is None
         assert not Business.objects.exists()
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_CREATED).exists()
-        assert BusinessImport.objects.get(check_job=job).plan_name.endswith("plan.json")
+        assert BusinessImport.objects.get(check_job=job).plan_name.endswith("plan.bin")
 
     def test_it_reaches_the_total_in_its_progress(self, county_staff):
         job = check(county_staff, xlsx([row(i) for i in range(1, 6)]))

@@ -3,6 +3,8 @@
 import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import snapshot
@@ -10,7 +12,7 @@ from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.businesses.services import TRACKED, registration_changes
 from liangze.businesses.testing import make_business
 from liangze.core.errors import Conflict, Forbidden, Invalid
-from liangze.imports import services
+from liangze.imports import plans, services
 from liangze.imports.models import BusinessImport
 from liangze.imports.tests.helpers import (
     NEIGHBOUR_VILLAGE,
@@ -256,3 +258,48 @@ class TestCommitRefusals:
         written = commit(county_staff, job)
         assert written.result["created"] == 0
         assert not Business.objects.exists()
+
+
+class TestPlanOnDisk:
+    """The plan between check and write: signed, so the write reads only what a check wrote."""
+
+    def _plan(self, job) -> str:
+        return BusinessImport.objects.get(check_job=job).plan_name
+
+    def _replace(self, name: str, data: bytes) -> None:
+        default_storage.delete(name)
+        assert default_storage.save(name, ContentFile(data)) == name
+
+    def test_an_altered_plan_is_refused_and_nothing_is_written(self, county_staff):
+        job = check(county_staff, xlsx([row(1), row(2)]))
+        name = self._plan(job)
+        with default_storage.open(name, "rb") as stored:
+            data = bytearray(stored.read())
+        data[-5] ^= 0x01  # one bit of the rows
+        self._replace(name, bytes(data))
+        before = _state()
+        written = commit(county_staff, job)
+        assert (written.status, written.error_code) == (Job.Status.FAILED, "import_plan_outdated")
+        assert _state() == before
+
+    def test_a_plan_of_another_format_is_refused(self, county_staff):
+        job = check(county_staff, xlsx([row(1)]))
+        self._replace(self._plan(job), plans.plan_dumps({"version": 2, "new": [], "changed": []}))
+        written = commit(county_staff, job)
+        assert (written.status, written.error_code) == (Job.Status.FAILED, "import_plan_outdated")
+
+    def test_a_missing_plan_asks_for_the_file_again(self, county_staff):
+        job = check(county_staff, xlsx([row(1)]))
+        default_storage.delete(self._plan(job))
+        written = commit(county_staff, job)
+        assert (written.status, written.error_code) == (Job.Status.FAILED, "import_plan_missing")
+        assert not Business.objects.exists()
+
+
+def test_plans_round_trip_and_refuse_other_bytes():
+    plan = {"version": 3, "fields": ("name",), "new": [[2, 7, "", ("甲", None, True, 1)]]}
+    data = plans.plan_dumps(plan)
+    assert plans.plan_loads(data) == plan
+    for other in (data[:-1], data[:31], b"", data[:40] + b"x" + data[41:]):
+        with pytest.raises(plans.PlanRefused):
+            plans.plan_loads(other)
