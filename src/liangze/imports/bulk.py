@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 # Rows per multi-row INSERT … RETURNING; the database's parameter limit may lower it.
 ROWS_PER_STATEMENT = 1000
@@ -80,6 +80,19 @@ class Inserter:
         sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {_native(self.placeholders)}"  # noqa: S608 (quoted model metadata)
         with _raw_cursor() as cursor:
             cursor.executemany(sql, self._complete(rows))
+
+    def insert_selected(self, source: QuerySet) -> None:
+        """INSERT … SELECT: the rows `source` (a values_list of `fields`, in order) selects, made
+        by the database from rows it holds, with no value passing through Python."""
+        sql, params = source.query.sql_with_params()
+        defaults = self._defaults() if self.extra else []
+        extra = "".join(", %s" for _value in defaults)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} ({self.columns}) "  # noqa: S608 (quoted model metadata)
+                f"SELECT source.*{extra} FROM ({sql}) source",
+                [*params, *defaults],
+            )
 
     def insert_returning_ids(self, rows: Sequence[Sequence]) -> list[int]:
         """Insert the rows; their primary keys in the same order.

@@ -34,11 +34,11 @@ def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
         yield batch
 
 
-# Values per look-up of the import's identity check, sent as one parameter (_listed).
+# Values per look-up of the import's identity check, sent as one parameter (listed).
 LOOKUP_CHUNK = 20_000
 
 
-def _listed(values: list, sql_type: str) -> RawSQL:
+def listed(values: list, sql_type: str) -> RawSQL:
     """A one-column table of `values` (all of `sql_type`: "text" or "bigint") for an `__in`
     filter, sent as one parameter: the ORM's own IN prepares every value and wants a query per
     few hundred of them, which cost a 100,000-row check half a second."""
@@ -111,7 +111,7 @@ def businesses_matching(
     for batch in chunks(sorted(usccs), LOOKUP_CHUNK):
         by_uscc.update(
             (row["uscc"], row)
-            for row in rows(live.filter(uscc__gt="", uscc__in=_listed(batch, "text")))
+            for row in rows(live.filter(uscc__gt="", uscc__in=listed(batch, "text")))
         )
     by_registration: dict[str, dict] = {}
     for batch in chunks(sorted(registration_numbers), LOOKUP_CHUNK):
@@ -121,7 +121,7 @@ def businesses_matching(
                 live.filter(
                     uscc="",
                     registration_number__gt="",
-                    registration_number__in=_listed(batch, "text"),
+                    registration_number__in=listed(batch, "text"),
                 )
             )
         )
@@ -129,7 +129,7 @@ def businesses_matching(
     for batch in chunks(sorted(set(ids)), LOOKUP_CHUNK):
         by_id.update(
             (row["id"], row)
-            for row in rows(Business.objects.filter(pk__in=_listed(batch, "bigint")))
+            for row in rows(Business.objects.filter(pk__in=listed(batch, "bigint")))
         )
     return by_uscc, by_registration, by_id
 

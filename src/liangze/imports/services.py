@@ -19,6 +19,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import BigIntegerField, DateTimeField, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ from liangze.imports.events import (
 )
 from liangze.imports.models import BusinessImport
 from liangze.imports.plans import PlanRefused, plan_dumps, plan_loads
-from liangze.imports.selectors import chunks, export_businesses
+from liangze.imports.selectors import chunks, export_businesses, listed
 from liangze.imports.workbooks import EXPORT_FIELDS, BadRow, write_bad_rows, write_export
 from liangze.jobs.models import Job
 from liangze.jobs.services import TABLE_SUFFIXES, job_create
@@ -384,8 +385,19 @@ def business_import_write(
                 )
             ]
         )
-        status_changes.insert(
-            [(pk, "", operating, today_db, registered, writer_id, now_db, now_db) for pk in ids]
+        status_changes.insert_selected(
+            Business.objects.filter(pk__in=listed(ids, "bigint"))
+            .order_by()
+            .values_list(
+                "pk",
+                Value(""),
+                "status",
+                "status_since",
+                Value(registered),
+                Value(writer_id, output_field=BigIntegerField()),
+                Value(now, output_field=DateTimeField()),
+                Value(now, output_field=DateTimeField()),
+            )
         )
         common = event_common(actor=actor, action=AuditAction.BUSINESS_CREATED)
         # The registered state, as TRACKED orders it: the plan's values, then the status, its
