@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from benchmarks.harness import Sample
 
-IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "3"))
+IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "5"))
 
 HEADER = [
     "name",
