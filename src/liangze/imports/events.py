@@ -69,8 +69,11 @@ def _members(key: str, column: Sequence, *, registration: bool) -> list[str]:
             return "" if _is_blank(value) else f"{head}[null,{text}]"
         return head + text
 
-    if len({type(value) for value in column} - {type(None)}) > 1:
-        # 1 == 1.0 == True (and 0 == False) are one key of a dict, and their JSON differs.
+    types = {type(value) for value in column} - {type(None)}
+    if float in types:  # -0.0 == 0.0, and their JSON differs: no memo
+        return [member(value) for value in column]
+    if len(types) > 1:
+        # 1 == True (and 0 == False) are one key of a dict, and their JSON differs.
         keys: Sequence = list(zip(map(type, column), column, strict=True))
         known = {key: member(key[1]) for key in set(keys)}
     else:

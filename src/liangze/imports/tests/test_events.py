@@ -48,6 +48,11 @@ def test_equal_values_of_other_types_keep_their_own_json():
     )
 
 
+def test_negative_zero_keeps_its_sign():
+    rows = [(0.0,), (-0.0,), (0,)]
+    assert json_object_texts(("x",), rows) == ['{"x":0.0}', '{"x":-0.0}', '{"x":0}']
+
+
 def test_rows_of_the_wrong_width_are_refused():
     with pytest.raises(ValueError):
         json_object_texts(KEYS, [("only", "three", "values")])
