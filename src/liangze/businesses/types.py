@@ -111,12 +111,13 @@ SCALE_THRESHOLDS = {
 def suggest_scale(
     *, business_type: str, staff_count: int | None, annual_revenue_fen: int | None
 ) -> str | None:
-    """The NBS size class for the figures given, or None when a figure is missing.
+    """The NBS size class for the figures given (a plain str, as a cleaned value is), or None
+    when a figure is missing.
 
     Small workshops and street vendors are micro by nature."""
     group = TYPE_GROUP[BusinessType(business_type)]
     if group in (BusinessGroup.SMALL_WORKSHOP, BusinessGroup.STREET_VENDOR):
-        return Scale.MICRO
+        return Scale.MICRO.value
     if staff_count is None or annual_revenue_fen is None:
         return None
     large, medium, small = SCALE_THRESHOLDS[group]
@@ -126,5 +127,5 @@ def suggest_scale(
         (Scale.SMALL, small),
     ):
         if staff_count >= staff_min and annual_revenue_fen >= revenue_min:
-            return scale
-    return Scale.MICRO
+            return scale.value
+    return Scale.MICRO.value

@@ -83,7 +83,8 @@ class Inserter:
 
     def insert_selected(self, source: QuerySet) -> None:
         """INSERT … SELECT: the rows `source` (a values_list of `fields`, in order) selects, made
-        by the database from rows it holds, with no value passing through Python."""
+        by the database from rows it holds, with no value passing through Python. A constant
+        that may be NULL needs a Cast: PostgreSQL types a bare NULL in a subquery as text."""
         sql, params = source.query.sql_with_params()
         defaults = self._defaults() if self.extra else []
         extra = "".join(", %s" for _value in defaults)
@@ -91,7 +92,7 @@ class Inserter:
             cursor.execute(
                 f"INSERT INTO {self.table} ({self.columns}) "  # noqa: S608 (quoted model metadata)
                 f"SELECT source.*{extra} FROM ({sql}) source",
-                [*params, *defaults],
+                [*defaults, *params],  # in the order of their places
             )
 
     def insert_returning_ids(self, rows: Sequence[Sequence]) -> list[int]:

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import BigIntegerField, DateTimeField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -394,7 +395,7 @@ def business_import_write(
                 "status",
                 "status_since",
                 Value(registered),
-                Value(writer_id, output_field=BigIntegerField()),
+                Cast(Value(writer_id), BigIntegerField()),
                 Value(now, output_field=DateTimeField()),
                 Value(now, output_field=DateTimeField()),
             )

@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,3 +79,30 @@ def test_an_event_written_with_the_prepared_encoder_reads_back_equal():
         )
     event = AuditEvent.objects.get(action="bulk.test")
     assert (event.changes, event.data) == (changes, {"line": 2})
+
+
+def test_insert_selected_copies_rows_and_fills_the_columns_left_out():
+    """The database makes the rows from a query: its columns in order, the others at their
+    defaults (parameters placed before the query's), and a NULL given through a Cast."""
+    with transaction.atomic():
+        Inserter(AuditEvent, FIELDS).insert(_rows(3, start=40))
+        Inserter(
+            AuditEvent, ("action", "target_type", "target_id", "actor_id", "changes", "data")
+        ).insert_selected(
+            AuditEvent.objects.filter(action="bulk.test", target_id__in=["40", "42"])
+            .order_by()
+            .values_list(
+                Value("bulk.copy"),
+                "target_type",
+                "target_id",
+                Cast(Value(None), BigIntegerField()),
+                "changes",
+                "data",
+            )
+        )
+    copies = AuditEvent.objects.filter(action="bulk.copy").order_by("target_id")
+    assert [(e.target_id, e.changes, e.actor_id, e.ip, e.request_id) for e in copies] == [
+        ("40", {"n": [None, 40]}, None, None, ""),
+        ("42", {"n": [None, 42]}, None, None, ""),
+    ]
+    assert all(event.occurred_at is not None for event in copies)

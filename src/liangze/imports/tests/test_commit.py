@@ -96,6 +96,18 @@ class TestCommit:
         summary = AuditEvent.objects.get(action=AuditAction.BUSINESSES_IMPORTED)
         assert (summary.data["created"], summary.data["updated"]) == (1, 1)
 
+    def test_a_blank_scale_is_suggested_and_written(self, county_staff):
+        rows = [
+            row(1, scale=""),  # 12 staff, 1.5 million yuan: a small restaurant
+            row(2, scale="", business_type="street_vendor", staff_count="", annual_revenue_yuan=""),
+        ]
+        job = check(county_staff, xlsx(rows))
+        assert (job.status, job.result["valid"]) == (Job.Status.SUCCEEDED, 2)
+        written = commit(county_staff, job)
+        assert written.status == Job.Status.SUCCEEDED
+        scales = dict(Business.objects.values_list("name", "scale"))
+        assert scales == {"导入餐馆1": "small", "导入餐馆2": "micro"}
+
     def test_an_update_changes_only_the_fields_that_differ(self, county_staff, regions):
         business = make_business(
             actor=county_staff, division=regions.village, serial=5, contact_name="李四"
