@@ -53,33 +53,33 @@ def business_event_row(
     return (*common, BUSINESS_TARGET, str(target_id), name[:200], path, changes, data)
 
 
-def _is_blank(value) -> bool:
-    return value is None or value is False or value == ""
-
-
 def _members(key: str, column: Sequence, *, registration: bool) -> list[str]:
     """Each value of `column` as the member `"key":value` of a JSON object (`"key":[null,value]`
     in a registration, where a blank value gives "": left out), each distinct value encoded once.
     """
-    head = encode_basestring(key) + ":"
+    head = encode_basestring(key) + (":[null," if registration else ":")
+    tail = "]" if registration else ""
 
     def member(value) -> str:
+        if registration and (value is None or value is False or value == ""):
+            return ""
         text = encode_basestring(value) if type(value) is str else json_text(value)
-        if registration:
-            return "" if _is_blank(value) else f"{head}[null,{text}]"
-        return head + text
+        return head + text + tail
 
-    types = {type(value) for value in column} - {type(None)}
+    types = set(map(type, column))
+    types.discard(type(None))
     if float in types:  # -0.0 == 0.0, and their JSON differs: no memo
-        return [member(value) for value in column]
+        return list(map(member, column))
     if len(types) > 1:
         # 1 == True (and 0 == False) are one key of a dict, and their JSON differs.
-        keys: Sequence = list(zip(map(type, column), column, strict=True))
+        keys = list(zip(map(type, column), column, strict=True))
         known = {key: member(key[1]) for key in set(keys)}
-    else:
-        keys = column
-        known = {value: member(value) for value in set(column)}
-    return list(map(known.__getitem__, keys))
+        return list(map(known.__getitem__, keys))
+    distinct = set(column)
+    if len(distinct) == len(column):  # a name, a code: no value repeats
+        return list(map(member, column))
+    known = dict(zip(distinct, map(member, distinct), strict=True))
+    return list(map(known.__getitem__, column))
 
 
 def json_object_texts(
