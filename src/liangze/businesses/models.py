@@ -164,8 +164,13 @@ class StatusChange(BaseModel):
     to_status = models.CharField(max_length=12, choices=BusinessStatus.choices)
     effective_on = models.DateField(_("effective date"))
     reason = models.CharField(_("reason"), max_length=200)
+    # No index of its own: nothing reads status changes by actor, and an import writes 100,000.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
