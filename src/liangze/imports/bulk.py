@@ -207,6 +207,15 @@ def json_adapter() -> Callable[[object], object]:
     return lambda value: Jsonb(value, dumps=json_text)
 
 
+def json_text_adapter() -> Callable[[str], object]:
+    """As json_adapter, for values that are JSON text already (events.json_object_texts)."""
+    if connection.vendor == "sqlite":
+        return str
+    from psycopg.types.json import Jsonb
+
+    return lambda text: Jsonb(text, dumps=str)
+
+
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 

@@ -7,11 +7,12 @@ value of a column is encoded once and each row joins its members. Tests hold its
 the byte, to the prepared encoder's text of the same dict.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from json.encoder import encode_basestring
 
 from liangze.audit.models import AuditEvent
 from liangze.audit.services import build_audit_event
+from liangze.businesses.models import Business
 from liangze.imports.bulk import db_value, json_text
 
 EVENT_FIELDS = (
@@ -28,7 +29,7 @@ EVENT_FIELDS = (
     "changes",
     "data",
 )
-BUSINESS_TARGET = "businesses.business"
+BUSINESS_TARGET = Business._meta.label_lower  # as audit_event_record names a target
 
 
 def event_common(*, actor, action) -> tuple:
@@ -49,7 +50,7 @@ def business_event_row(
     common: tuple, *, target_id: int, name: str, path: str, changes, data
 ) -> tuple:
     """One audit event on a business, as a row of EVENT_FIELDS; `changes` and `data` in the
-    database's form (bulk.json_adapter() or json_text_adapter())."""
+    database's form (bulk.json_adapter() or bulk.json_text_adapter())."""
     return (*common, BUSINESS_TARGET, str(target_id), name[:200], path, changes, data)
 
 
@@ -103,14 +104,3 @@ def json_object_texts(
     if registration:
         return ["{" + ",".join(filter(None, row)) + "}" for row in members]
     return ["{" + ",".join(row) + "}" for row in members]
-
-
-def json_text_adapter() -> Callable[[str], object]:
-    """A function giving ready JSON text in a JSONField's database form (see bulk.json_adapter)."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return str
-    from psycopg.types.json import Jsonb
-
-    return lambda text: Jsonb(text, dumps=str)

@@ -32,14 +32,19 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.imports.access import can_export_businesses, path_writable, registry_paths
-from liangze.imports.bulk import Inserter, db_value, json_adapter, update_rows
+from liangze.imports.bulk import (
+    Inserter,
+    db_value,
+    json_adapter,
+    json_text_adapter,
+    update_rows,
+)
 from liangze.imports.checking import FIELDS, Action, CheckOutcome
 from liangze.imports.events import (
     EVENT_FIELDS,
     business_event_row,
     event_common,
     json_object_texts,
-    json_text_adapter,
 )
 from liangze.imports.models import BusinessImport
 from liangze.imports.plans import PlanRefused, plan_dumps, plan_loads
@@ -58,8 +63,6 @@ PLAN_NAME = "plan.bin"
 WRITE_CHUNK = 2000
 # Bad rows listed in the job's result (the API and the page); the report file has them all.
 ERRORS_IN_RESULT = 200
-# The data of an import's event on a business: its write job, check job, line and grade reason.
-LINK_KEYS = ("import_job", "check_job", "line", "grade_reason")
 # A page export up to this many rows is written at once; a larger one runs as a job.
 EXPORT_DIRECT_LIMIT = 2000
 FILTER_KEYS = ("search", "grade", "business_type", "status", "within", "sort")
@@ -333,7 +336,7 @@ def business_import_write(
     today_db = db_value(Business, "status_since", today)
     now_db = db_value(Business, "updated_at", now)
     writer_id = actor.pk if getattr(actor, "pk", None) else None
-    link = (write_job.pk, business_import.check_job_id)  # LINK_KEYS' first two
+    link = {"import_job": write_job.pk, "check_job": business_import.check_job_id}
     from_text = json_text_adapter()
     operating = BusinessStatus.OPERATING.value
     registered = _("Registered by import")
@@ -412,7 +415,8 @@ def business_import_write(
             registration=True,
         )
         data = json_object_texts(
-            LINK_KEYS, [(*link, line, reason) for line, _d, reason, _v in batch]
+            (*link, "line", "grade_reason"),
+            [(*link.values(), line, reason) for line, _d, reason, _v in batch],
         )
         created = [
             business_event_row(
@@ -441,7 +445,7 @@ def business_import_write(
             names = tuple(sorted(after))
             columns = tuple("division_id" if field == "division" else field for field in names)
             groups[columns].append((*(after[field] for field in names), now_db, pk))
-            data = {"import_job": link[0], "check_job": link[1], "line": line}
+            data = {**link, "line": line}
             if reason and "grade" in after:
                 data["grade_reason"] = reason
             changed.append(
