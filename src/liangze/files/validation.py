@@ -251,12 +251,10 @@ def reencode_image(data: bytes, file_type: FileType) -> tuple[bytes, FileType]:
 # standard library, so an abort or an out-of-memory kills the child, never the web worker.
 # The first line of its output is {"sheets": [[rows, columns], …]} (or {"error": …}). Given the
 # row and cell limits, it then writes the first sheet's cells as text when the file is within
-# them, so that an importer needs no parse of its own: a line {"pad": blank columns before the
-# first used one}, then one line per 10,000 rows, [rows, parts], a part per column: [texts,
-# places], each distinct text once and the index of each row's text (places null when every
-# text is distinct). Most columns repeat a few words, so this is several times less to convert,
-# send and decode than the cells one by one. A cell's text is core.tables._cell_text's (a test
-# holds them equal).
+# them, so that an importer needs no parse of its own: column by column, each distinct text of
+# a slice of rows once and where each row's text stands (the format: _sheet_columns). Most
+# columns repeat a few words, so this is several times less to convert, send and decode than
+# the cells one by one. A cell's text is core.tables._cell_text's (a test holds them equal).
 _SHEET_PROBE = """
 import array, gc, io, itertools, json, sys
 gc.disable()  # a short life making lists without cycles: collections would only cost time
@@ -326,7 +324,7 @@ out = sys.stdout.buffer
 out.write(json.dumps({"pad": first.start[1] if first.start else 0}).encode() + b"\\n")
 rows = first.iter_rows()
 while True:
-    chunk = list(itertools.islice(rows, 10000))  # at most 65,536 places: array "H"
+    chunk = list(itertools.islice(rows, 10000))  # so a place fits a uint16 (array "H")
     if not chunk:
         break
     parts = [column_part(cells) for cells in itertools.zip_longest(*chunk)]
