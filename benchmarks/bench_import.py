@@ -1,13 +1,12 @@
 """Importing 100,000 businesses from .xlsx end to end (upload → check job → write job), beside
 a baseline of the same file parsed with python-calamine and inserted with a raw executemany.
 
-On SQLite the import of new rows runs IMPORT_RUNS times, each from the same database (a copy
-taken before the first, put back before each other), interleaved with the baseline's runs so
+On SQLite the import of new rows runs IMPORT_RUNS times, each from the same database (a backup
+taken before the first, restored before each other: core.backups), interleaved with the baseline's runs so
 both meet the same noise; the medians are compared. On PostgreSQL it runs once.
 """
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.db import connection
 from python_calamine import CalamineWorkbook
 
 from benchmarks.harness import Sample
+from liangze.core import backups
 
 IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", "5"))
 
@@ -64,29 +64,6 @@ def baseline(path: Path) -> None:
         cursor.execute("DROP TABLE bench_raw")
 
 
-class SqliteSnapshot:
-    """The SQLite database file as it is now, to be put back later (checkpointed, closed)."""
-
-    def __init__(self, workdir: Path):
-        from django.conf import settings
-
-        self.database = Path(settings.DATABASES["default"]["NAME"])
-        self.copy = workdir / "before-import.sqlite3"
-        self._close()
-        shutil.copyfile(self.database, self.copy)
-
-    def _close(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.close()
-
-    def restore(self) -> None:
-        self._close()
-        for suffix in ("-wal", "-shm"):
-            self.database.with_name(self.database.name + suffix).unlink(missing_ok=True)
-        shutil.copyfile(self.copy, self.database)
-
-
 def run(*, viewer, rows: list[dict], workdir: Path) -> list[Sample]:
     path = workdir / "businesses.xlsx"
     write_xlsx(path, rows)
@@ -99,23 +76,21 @@ def run(*, viewer, rows: list[dict], workdir: Path) -> list[Sample]:
         baseline(path)
         floor.seconds.append(time.perf_counter() - start)
 
-    label = f"import {len(rows):,} new rows"
-    total, check, write = (
-        Sample(name=f"{label}: end to end"),
-        Sample(name=f"{label}: check job"),
-        Sample(name=f"{label}: write job"),
-    )
+    total, check, write = (Sample(name=f"import {len(rows):,} new rows: {p}") for p in PARTS)
     runs = IMPORT_RUNS if connection.vendor == "sqlite" else 1
-    snapshot = SqliteSnapshot(workdir) if runs > 1 else None
+    database = Path(connection.settings_dict["NAME"])
+    before = workdir / "before-import.sqlite3"
+    if runs > 1:
+        backups.sqlite_backup(source=database, target=before)
     for number in range(runs):
         baseline_once()
-        if snapshot and number:
-            snapshot.restore()
+        if number:
+            backups.sqlite_restore(source=before, target=database)
         result = import_once(viewer, data, total=total, check=check, write=write)
     while len(floor.seconds) < 3:
         baseline_once()
     total.note = f"result {result}; target under 10 s"
-    again = [Sample(name=f"re-import of the same file: {part}") for part in PARTS]
+    again = [Sample(name=f"re-import of the same file: {p}") for p in PARTS]
     result = import_once(viewer, data, total=again[0], check=again[1], write=again[2])
     again[0].note = f"result {result} (nothing changes)"
     return [floor, total, check, write, *again]
