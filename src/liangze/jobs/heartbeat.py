@@ -85,7 +85,8 @@ def heartbeat_row_beat(job_id: int) -> bool:
 
 def heartbeat_last(job) -> datetime | None:
     """The job's last sign of life: its row's beat (or start) or its file's, whichever is later."""
-    seen = [moment for moment in (job.heartbeat_at, job.started_at) if moment is not None]
+    row = job.heartbeat_at or job.started_at
+    seen = [row] if row is not None else []
     board = heartbeat_board_read(job.pk)
     if board is not None:
         seen.append(board)
