@@ -74,7 +74,7 @@ def heartbeat_row_beat(job_id: int) -> bool:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA busy_timeout = 0")
             elif connection.vendor == "postgresql":
-                cursor.execute("SET lock_timeout = '1s'")
+                cursor.execute("SET lock_timeout = '200ms'")
         now = timezone.now()
         Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(heartbeat_at=now)
     except DatabaseError:

@@ -111,7 +111,7 @@ class TestHeartbeat:
         job_run(job.pk, work)
         first, later = seen
         assert first is not None
-        assert later - first >= timedelta(seconds=0.4)
+        assert later - first >= timedelta(seconds=0.15)  # beaten again while it worked
         assert Job.objects.get(pk=job.pk).status == Job.Status.SUCCEEDED
 
     def test_a_beat_writes_the_row_when_the_database_allows(self, running):
