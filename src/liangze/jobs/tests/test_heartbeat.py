@@ -52,6 +52,7 @@ class TestStaleSweep:
         assert event.data["code"] == "job_worker_lost"
 
     def test_the_message_is_translated(self, running):
+        Job.objects.filter(pk=running.pk).update(language="zh-hans")
         services.job_fail_stale()
         running.refresh_from_db()
         with translation.override("zh-hans"):
