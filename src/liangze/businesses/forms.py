@@ -108,10 +108,15 @@ class BusinessFilterForm(forms.Form):
             "sort": data["sort"] or "name",
         }
 
+    NARROWING = ("grade", "business_type", "status", "within")
+
     def is_filtered(self) -> bool:
-        return any(
-            self.data.get(name) for name in ("q", "grade", "business_type", "status", "within")
-        )
+        return any(self.data.get(name) for name in ("q", *self.NARROWING))
+
+    def narrowing_count(self) -> int:
+        """How many filters besides the search box are set: the number on a phone's filter
+        button, which folds them away."""
+        return sum(1 for name in self.NARROWING if self.data.get(name))
 
 
 class BusinessForm(forms.Form):

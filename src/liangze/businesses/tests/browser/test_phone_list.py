@@ -77,3 +77,69 @@ def open_filters(page) -> None:
     toggle = page.get_by_test_id("filters-toggle")
     if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+# Every visible control, measured by what a finger hits: a box inside a label is hit through it.
+SMALL_TARGETS = """() => {
+  const small = [];
+  const controls = document.querySelectorAll(
+    'a[href], button, summary, select, input:not([type=hidden]), textarea'
+  );
+  for (const el of controls) {
+    if (!el.checkVisibility({ visibilityProperty: true })) continue;
+    const target = el.closest('label.tick') || el;
+    const box = target.getBoundingClientRect();
+    if (box.width < 44 || box.height < 44) {
+      const name = (el.innerText || el.name || el.getAttribute('aria-label') || '').trim();
+      small.push(`${el.tagName} ${name.slice(0, 20)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def test_the_first_business_shows_without_scrolling_and_targets_are_44px(many, phone, live_server):
+    phone.goto(f"{live_server.url}/businesses/")
+    first = phone.get_by_test_id("business-row").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], f"first business ends at {box}"
+    assert phone.evaluate(SMALL_TARGETS) == []
+    phone.screenshot(path="/tmp/liangze-phone-list.png")
+
+    # The user's menu: 44 px entries, logging out set apart from changing the password.
+    phone.get_by_test_id("user-menu").click()
+    assert phone.evaluate(SMALL_TARGETS) == []
+    change = phone.get_by_role("link", name="修改密码").bounding_box()
+    log_out = phone.locator(".user-menu-body .logout button").bounding_box()
+    assert log_out["y"] - (change["y"] + change["height"]) >= 16
+    phone.get_by_test_id("user-menu").click()
+
+    # The site menu folds behind one button and opens to every entry.
+    nav = phone.get_by_role("navigation", name="主导航")
+    assert not nav.is_visible()
+    phone.get_by_test_id("menu-toggle").click()
+    assert nav.get_by_role("link", name="包保主体").is_visible()
+    assert phone.evaluate(SMALL_TARGETS) == []
+
+
+def test_filters_fold_behind_a_button_that_counts_them(many, regions, phone, live_server):
+    phone.goto(f"{live_server.url}/businesses/?grade=D&status=operating")
+    assert not phone.locator("select[name=business_type]").is_visible()
+    toggle = phone.get_by_test_id("filters-toggle")
+    expect(phone.get_by_test_id("filter-count")).to_have_text("2")
+    toggle.click()
+    phone.select_option("select[name=grade]", "")
+    phone.wait_for_url(re.compile(r"grade=&"))
+    expect(phone.get_by_test_id("filter-count")).to_have_text("1")
+    phone.select_option("select[name=business_type]", "restaurant")
+    expect(phone.get_by_test_id("filter-count")).to_have_text("2")
+
+
+def test_a_page_can_be_jumped_to(many, phone, live_server, settings):
+    phone.goto(f"{live_server.url}/businesses/?grade=D")
+    jump = phone.get_by_test_id("page-jump")
+    jump.locator("input[name=page]").fill("3")
+    jump.get_by_role("button").click()
+    phone.wait_for_url(re.compile(r"grade=D.*page=3|page=3.*grade=D"))
+    assert "3" in phone.locator(".page-of").inner_text()
+    assert phone.get_by_test_id("business-row").count() > 0
