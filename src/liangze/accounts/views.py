@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import is_admin, office_subtrees
+from liangze.accounts.access import is_admin, office_paths, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -26,7 +26,7 @@ from liangze.accounts.selectors import (
     require_account_manager,
     user_list,
 )
-from liangze.core.errors import DomainError, Invalid
+from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list
 
@@ -206,7 +206,13 @@ def grant_revoke(request, grant_id: int):
 
 @login_required
 def profile(request):
-    """The user's own page: who they are, their roles, their API tokens."""
+    """The user's own page: who they are, their roles, their API tokens.
+
+    Tokens are offered to those who feed other systems (office staff, administrators); anyone
+    else still sees, and may revoke, tokens they hold."""
+    offers_tokens = is_admin(request.user) or bool(office_paths(request.user))
+    if request.method == "POST" and not offers_tokens:
+        raise Forbidden(code="tokens_not_offered", message=_("API tokens are for office staff."))
     form = ApiTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -217,7 +223,12 @@ def profile(request):
                 form.add_error(field if field in form.fields else None, message)
         else:
             form = ApiTokenForm()
-    context = {"form": form, "issued": issued, "tokens": api_token_list(viewer=request.user)}
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": api_token_list(viewer=request.user),
+        "offers_tokens": offers_tokens,
+    }
     return render(request, "accounts/profile.html", context)
 
 

@@ -12,6 +12,7 @@ from liangze.accounts.forms import DivisionChoiceField
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
 from liangze.core.errors import DomainError
+from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
 
 MAX_BULK = 500
@@ -119,7 +120,7 @@ class BusinessFilterForm(forms.Form):
         return sum(1 for name in self.NARROWING if self.data.get(name))
 
 
-class BusinessForm(forms.Form):
+class BusinessForm(NamedRequiredMixin, forms.Form):
     """Register a business (`creating`) or edit its descriptive fields. Grade, status and division
     of an existing business change through their own forms, each with a reason."""
 
@@ -272,14 +273,14 @@ class BusinessForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_FIELDS}
 
 
-class RegradeForm(forms.Form):
+class RegradeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"grade", "reason"})
 
     grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
     reason = _text(_("Reason"), maxlength=200)
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"to_status", "effective_on", "reason"})
 
     to_status = forms.ChoiceField(label=_("New status"), choices=BusinessStatus.choices)
@@ -296,7 +297,7 @@ class StatusChangeForm(forms.Form):
         ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"division", "reason"})
 
     division = DivisionChoiceField(
@@ -336,7 +337,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(NamedRequiredMixin, forms.Form):
     """Regrade or change the status of the ticked businesses (the button pressed names the
     action). Rendered with prefix "bulk"; the row checkboxes join it by their form attribute."""
 
