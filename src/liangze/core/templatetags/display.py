@@ -1,4 +1,4 @@
-"""Display filters: how numbers people read are written on pages (docs/domain.md, phone numbers).
+"""Display filters: numbers written on pages the way people read them aloud and dial them.
 
 `{% load display %}` then `{{ phone|phone }}`, `{{ amount|grouped }}`, `{{ pause|duration }}`."""
 
