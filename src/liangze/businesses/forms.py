@@ -27,7 +27,7 @@ SORT_CHOICES = [
 
 
 def business_type_choices(blank_label) -> list:
-    """Business types grouped by their group (DOMAIN.md 1.2a), after a blank choice."""
+    """Business types grouped by their group (docs/domain.md §1.2a), after a blank choice."""
     groups: dict = {}
     for member in BusinessType:
         groups.setdefault(TYPE_GROUP[member], []).append((member.value, member.label))

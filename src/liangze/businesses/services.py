@@ -15,7 +15,7 @@ from liangze.core.errors import Conflict, Invalid
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
-# Status moves allowed (DOMAIN.md 1.7). Closed is final: a reopened business is a new record.
+# Status moves allowed (docs/domain.md §1.7). Closed is final: a reopened business is a new record.
 TRANSITIONS = {
     BusinessStatus.OPERATING: {
         BusinessStatus.SUSPENDED,
@@ -202,7 +202,7 @@ def _regrade_one(*, actor, business: Business, grade: str, reason: str) -> Audit
 
 @transaction.atomic
 def business_regrade(*, actor, business: Business, grade: str, reason: str) -> Business:
-    """Set the covering grade (the office decides, with a reason; DOMAIN.md 1.2)."""
+    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2)."""
     from liangze.businesses.models import Grade
 
     if grade not in Grade.values:
