@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from liangze.accounts.forms import DivisionChoiceField
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
+from liangze.core.dates import validate_user_date
 from liangze.core.errors import DomainError
 from liangze.regions.models import Division
 
@@ -61,6 +62,7 @@ def _date(label, *, required=False, help_text="") -> forms.DateField:
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_user_date],  # docs/domain.md §3.6
     )
 
 

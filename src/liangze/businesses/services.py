@@ -11,6 +11,7 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
+from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
 from liangze.regions.models import Division, Level
 
@@ -110,6 +111,7 @@ def business_create(
     cleaned, errors = clean_business_fields(fields, allow_pilot=allow_pilot)
     if not (grade_reason or "").strip():
         errors["grade_reason"] = _("Say why the business has this grade.")
+    errors.update(date_bounds_errors(status_since=status_since))
     if errors:
         raise Invalid(
             code="business_invalid", message=_("Please correct the marked fields."), fields=errors
@@ -268,6 +270,7 @@ def business_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     _status_one(
         actor=actor,
         business=business,
@@ -346,6 +349,7 @@ def business_bulk_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     reason = _reason(reason)
     events = [
         _status_one(
