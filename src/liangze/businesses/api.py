@@ -4,10 +4,12 @@ validate it with the same validator as the pages and the importer."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
 from liangze.businesses import selectors, services
 from liangze.businesses.access import can_keep_registry, can_register_in
@@ -21,6 +23,19 @@ from liangze.regions.selectors import access_division_by_id
 
 router = Router(tags=["businesses"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
+# Decimal degrees as a JSON number or a decimal string ("36.4163"), and the document says exactly
+# that: a string the schema layer would refuse is not offered as valid. The range is the service's.
+Degrees = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": r"^-?[0-9]{1,3}(\.[0-9]{1,12})?$"},
+            ]
+        }
+    ),
+]
 
 
 class BusinessOut(Schema):
@@ -83,8 +98,8 @@ class BusinessFieldsIn(Schema):
     annual_revenue_yuan: int | None = None
     risk_level: str | None = choice_field(RiskLevel, None, blank=True, max_length=100)
     address: str | None = Field(None, max_length=1000)
-    latitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
-    longitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
+    latitude: Degrees | None = Field(None, description="Decimal degrees, WGS-84.")
+    longitude: Degrees | None = Field(None, description="Decimal degrees, WGS-84.")
     contact_name: str | None = Field(None, max_length=1000)
     contact_phone: str | None = Field(None, max_length=100)
     open_kitchen: bool | None = None
