@@ -2,7 +2,7 @@
 
 The answer is a domain rule (the people who manage accounts), so the app that owns it registers
 it from its `AppConfig.ready()`; the trail itself names no domain app. Until one is registered,
-nobody reads it. See docs/architecture.md, "Layers".
+nobody reads it. See docs/architecture.md#layers.
 """
 
 from collections.abc import Callable

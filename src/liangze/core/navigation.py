@@ -2,7 +2,7 @@
 
 Core names no domain app: each app registers its entries from its `AppConfig.ready()`, with the
 question that decides who sees them. Hiding an entry is courtesy; every view checks again.
-See docs/architecture.md, "Layers".
+See docs/architecture.md#layers.
 """
 
 from collections.abc import Callable

@@ -6,7 +6,7 @@ one with no such grant, sees nothing.
 
 Core names no domain app: a viewer is anything with `is_authenticated`, `is_active` and
 `jurisdiction()` returning an object with `everything`, `paths` and `business_ids` (the accounts
-app's User is the one implementation). See docs/architecture.md, "Layers".
+app's User is the one implementation). See docs/architecture.md#layers.
 """
 
 from django.db.models import Q, QuerySet

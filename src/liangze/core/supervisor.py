@@ -4,7 +4,8 @@ The web server is the site: when it exits, everything stops and `serve` exits wi
 task worker and the scheduler only serve it: when one dies (killed, out of memory, a crash), it is
 started again after a back-off that doubles with each quick death (1 s, 2 s, 4 s … at most 60 s)
 and starts over once the process has stayed up for a minute. A job the dead worker was running
-is failed later by the stale sweep (jobs/heartbeat.py). See docs/architecture.md, "Jobs".
+is failed later by the stale sweep (jobs/heartbeat.py). See
+docs/architecture.md#jobs-and-the-scheduler.
 """
 
 import logging

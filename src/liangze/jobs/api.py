@@ -4,7 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.jobs import selectors
 from liangze.jobs.models import Job
 
@@ -22,7 +22,7 @@ class JobProgressOut(Schema):
 class JobOut(Schema):
     id: int
     kind: str
-    status: str
+    status: str = choice_field(Job.Status)
     progress: JobProgressOut
     result: dict
     error_code: str

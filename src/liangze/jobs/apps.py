@@ -8,6 +8,15 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from liangze.core.navigation import NavItem, nav_item_register
-        from liangze.jobs import kinds  # noqa: F401  (its system check)
+        from liangze.jobs.kinds import job_kinds_startable
 
-        nav_item_register(NavItem(key="jobs", order=50, url_name="jobs:list", label=_("My jobs")))
+        # Offered to those who start jobs; nobody else has one to follow.
+        nav_item_register(
+            NavItem(
+                key="jobs",
+                order=50,
+                url_name="jobs:list",
+                label=_("My jobs"),
+                visible=lambda user: bool(job_kinds_startable(user)),
+            )
+        )

@@ -11,7 +11,7 @@ with an object store run PostgreSQL, where the row is written at once. The progr
 `heartbeat_last` is the later of the two; `services.job_fail_stale` fails a running job whose
 last beat is older than LIANGZE_JOB_STALE_SECONDS. A killed worker's transaction has already been
 rolled back by the database, so failing the job is all that is left to do. See
-docs/architecture.md, "Jobs".
+docs/architecture.md#jobs-and-the-scheduler.
 """
 
 import logging

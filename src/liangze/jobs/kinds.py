@@ -5,7 +5,7 @@ The jobs app runs work it does not know: each domain app registers its kinds fro
 optionally, what the job page adds). `Job.kind` holds the code with no database choices, so a new
 kind needs no migration of this app; like `AuditAction`, an unknown code is a programming error
 (`job_kind` raises ValueError). The system check `jobs.E001` resolves every dotted path at start-up.
-See docs/architecture.md, "Layers".
+See docs/architecture.md#layers.
 """
 
 import re

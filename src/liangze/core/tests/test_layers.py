@@ -1,4 +1,4 @@
-"""The import layers (docs/architecture.md, "Layers"): the contracts of pyproject.toml hold, they
+"""The import layers (docs/architecture.md#layers): the contracts of pyproject.toml hold, they
 would catch a machinery app importing a domain app, and, independently of that configuration,
 no module of core, audit, files or jobs names a domain app."""
 
