@@ -57,6 +57,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run -v1
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

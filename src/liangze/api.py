@@ -12,7 +12,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from liangze.core.api_auth import BearerTokenAuth, SessionAuth
+from liangze.accounts.api_auth import BearerTokenAuth
+from liangze.core.api_auth import SessionAuth
 from liangze.core.errors import DomainError
 from liangze.core.schemas import ErrorOut
 
@@ -137,7 +138,7 @@ def _http_error(request, exc: HttpError):
 api.add_router("/me", "liangze.accounts.api.me_router")
 api.add_router("/accounts", "liangze.accounts.api.router")
 # Before /divisions, whose /divisions/{division_id} would otherwise take "import".
-api.add_router("/divisions/import", "liangze.jobs.api.division_import_router")
+api.add_router("/divisions/import", "liangze.regions.api.division_import_router")
 api.add_router("/divisions", "liangze.regions.api.router")
 api.add_router("/audit", "liangze.audit.api.router")
 api.add_router("/files", "liangze.files.api.router")

@@ -1,16 +1,17 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from liangze.accounts import views as accounts_views
 from liangze.api import api
 from liangze.core import views as core_views
-from liangze.jobs import views as jobs_views
+from liangze.regions import views as regions_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", accounts_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("liangze.accounts.urls")),
-    path("regions/import/", jobs_views.division_import, name="division_import"),
+    path("regions/import/", regions_views.division_import, name="division_import"),
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
     # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.

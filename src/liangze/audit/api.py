@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from liangze.accounts.access import can_read_audit
+from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
 from liangze.core.errors import Forbidden

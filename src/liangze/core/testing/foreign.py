@@ -81,7 +81,7 @@ def _foreign_job(world: ForeignWorld) -> int:
     from liangze.jobs.models import Job
 
     job = Job.objects.create(
-        kind=Job.Kind.DIVISION_IMPORT,
+        kind="division_import",
         input_name=f"{LEAK_MARK}.csv",
         params={"vintage": 2023},
         created_by=world.staff,
