@@ -52,3 +52,33 @@ def run_business_changed(
     )
     for hook in _hooks:
         hook(event)
+
+
+@dataclass(frozen=True)
+class CoveringOfficial:
+    """Who covers a business, as the registry's pages name them (docs/domain.md "Formats":
+    the public sees the phone masked)."""
+
+    name: str
+    position: str
+    post: str
+    phone: str
+
+
+CoveringProvider = Callable[[Sequence[int]], dict[int, CoveringOfficial]]
+_covering: list[CoveringProvider] = []
+
+
+def register_covering_provider(provider: CoveringProvider) -> None:
+    if provider not in _covering:
+        _covering.append(provider)
+
+
+def covering_officials(business_ids: Sequence[int]) -> dict[int, CoveringOfficial]:
+    """{business id: its covering official} for the businesses that have one (none registered:
+    empty)."""
+    found: dict[int, CoveringOfficial] = {}
+    ids = list(business_ids)
+    for provider in _covering:
+        found.update(provider(ids))
+    return found
