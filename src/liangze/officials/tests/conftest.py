@@ -8,8 +8,8 @@ from liangze.officials.testing import make_official
 def officials(county_staff, regions):
     """One official per level of the county's tree, made by the county office (the city's by
     the province office)."""
-    from liangze.core.testing.fixtures import make_user
     from liangze.accounts.models import Role
+    from liangze.core.testing.fixtures import make_user
 
     city_staff = make_user("city_staff", Role.OFFICE_STAFF, regions.city)
 
