@@ -544,13 +544,16 @@ def _assignment_events(*, actor, action, assignments, official: Official, data=N
     ]
 
 
-def _end_open(*, actor, assignments: list[Assignment], on: date, reason: str) -> None:
-    """End open assignments on `on` (never before each one began), with their events."""
+def _end_open(
+    *, actor, assignments: list[Assignment], on: date | Mapping[int, date], reason: str
+) -> None:
+    """End open assignments on `on` (or on[assignment pk]), never before each one began, with
+    their events."""
     if not assignments:
         return
     by_day = defaultdict(list)
     for a in assignments:
-        a.ends_on = max(on, a.starts_on)
+        a.ends_on = max(on[a.pk] if isinstance(on, Mapping) else on, a.starts_on)
         a.end_reason = reason
         by_day[a.ends_on].append(a.pk)
     now = timezone.now()
@@ -585,26 +588,36 @@ def _open_assignments(business_ids: Iterable[int]) -> list[Assignment]:
     )
 
 
+@dataclass(frozen=True)
+class PlannedAssignment:
+    """One row of a set-based write: `official` covers `business` from `starts_on`."""
+
+    official: Official
+    business: Business
+    starts_on: date
+
+
 @transaction.atomic
-def assignment_bulk_create(
-    *,
-    actor,
-    official: Official,
-    businesses: Iterable[Business],
-    starts_on: date | None = None,
-    replace: bool = False,
-    check_reach: bool = True,
+def assignments_write(
+    *, actor, plan: Sequence[PlannedAssignment], replace: bool = False, check_reach: bool = True
 ) -> int:
-    """`official` covers every business given from `starts_on` (today); returns how many
-    assignments were made. Businesses the official already covers are left as they are. A
-    business covered by someone else is refused unless `replace`, which ends that assignment
-    (reassigned). Any refusal refuses the lot: Invalid, with each business's reason in `fields`.
-    Forbidden when the actor's office does not hold both a business and the official's post."""
-    starts_on = starts_on or timezone.localdate()
-    businesses = list(businesses)
+    """The one writer of new assignments (a form's single one, a whole village, an import, the
+    demo): returns how many were made. A business its planned official already covers is left
+    as it is. One covered by someone else is refused unless `replace`, which ends that assignment
+    (reassigned) the day the new one starts. Any refusal refuses the lot: Invalid, with each
+    business's reason in `fields`. Forbidden when the actor's office does not hold both a
+    business and the official's post (`check_reach` False: the caller checked row by row)."""
     rules = rule_book()
     refusals: dict[str, str] = {}
-    for business in businesses:
+    seen: set[int] = set()
+    for row in plan:
+        business, official = row.business, row.official
+        if business.pk in seen:
+            refusals[str(business.pk)] = _("%(business)s is planned twice.") % {
+                "business": business.name
+            }
+            continue
+        seen.add(business.pk)
         if check_reach and not can_assign(actor, business=business, official=official):
             raise Forbidden(
                 code="assignment_out_of_reach",
@@ -617,34 +630,39 @@ def assignment_bulk_create(
         if refusal is not None:
             refusals[str(business.pk)] = f"{business.name}: {refusal[1]}"
     if refusals:
-        first_code = next(iter(refusals))
+        first = next(iter(refusals))
         raise Invalid(
             code="assignment_refused",
             message=(
-                refusals[first_code]
+                refusals[first]
                 if len(refusals) == 1
                 else _("%(count)d businesses cannot be assigned to this official.")
                 % {"count": len(refusals)}
             ),
             fields=refusals,
         )
-    current = _open_assignments(b.pk for b in businesses)
-    by_business = {a.business_id: a for a in current}
-    to_end = []
-    for a in current:
-        if a.official_id == official.pk:
+    current = {a.business_id: a for a in _open_assignments(row.business.pk for row in plan)}
+    new: list[PlannedAssignment] = []
+    to_end: list[Assignment] = []
+    ends: dict[int, date] = {}
+    for row in plan:
+        a = current.get(row.business.pk)
+        if a is not None and a.official_id == row.official.pk:
             continue
-        if not replace:
+        if a is not None and not replace:
             refusals[str(a.business_id)] = _("%(business)s is covered by %(official)s.") % {
                 "business": a.business.name,
                 "official": a.official,
             }
-        elif starts_on < a.starts_on:
+        elif a is not None and row.starts_on < a.starts_on:
             refusals[str(a.business_id)] = _(
                 "%(business)s is covered from %(date)s; start the new assignment on or after it."
             ) % {"business": a.business.name, "date": a.starts_on.isoformat()}
         else:
-            to_end.append(a)
+            if a is not None:
+                to_end.append(a)
+                ends[a.pk] = row.starts_on
+            new.append(row)
     if refusals:
         raise Invalid(
             code="assignment_taken",
@@ -655,21 +673,19 @@ def assignment_bulk_create(
             % {"count": len(refusals)},
             fields=refusals,
         )
-    _end_open(actor=actor, assignments=to_end, on=starts_on, reason=Assignment.EndReason.REASSIGNED)
-    new = [
-        b
-        for b in businesses
-        if b.pk not in by_business or by_business[b.pk].official_id != official.pk
-    ]
+    _end_open(actor=actor, assignments=to_end, on=ends, reason=Assignment.EndReason.REASSIGNED)
     created_by = actor if getattr(actor, "pk", None) else None
     try:
         with transaction.atomic():
             made = Assignment.objects.bulk_create(
                 [
                     Assignment(
-                        business=b, official=official, starts_on=starts_on, created_by=created_by
+                        business=row.business,
+                        official=row.official,
+                        starts_on=row.starts_on,
+                        created_by=created_by,
                     )
-                    for b in new
+                    for row in new
                 ],
                 batch_size=2000,
             )
@@ -679,12 +695,35 @@ def assignment_bulk_create(
             message=_("A business was assigned meanwhile; reload and try again."),
         ) from None
     AuditEvent.objects.bulk_create(
-        _assignment_events(
-            actor=actor, action=AuditAction.ASSIGNMENT_CREATED, assignments=made, official=official
-        ),
+        [
+            build_audit_event(
+                actor=actor,
+                action=AuditAction.ASSIGNMENT_CREATED,
+                target=a.business,
+                changes={"official": [None, a.official.pk]},
+                data={"assignment": a.pk, "official_name": str(a.official)},
+            )
+            for a in made
+        ],
         batch_size=2000,
     )
     return len(made)
+
+
+@transaction.atomic
+def assignment_bulk_create(
+    *,
+    actor,
+    official: Official,
+    businesses: Iterable[Business],
+    starts_on: date | None = None,
+    replace: bool = False,
+) -> int:
+    """`official` covers every business given from `starts_on` (today), in one action (整街/
+    分片包保); the rules and refusals of assignments_write."""
+    starts_on = starts_on or timezone.localdate()
+    plan = [PlannedAssignment(official, business, starts_on) for business in businesses]
+    return assignments_write(actor=actor, plan=plan, replace=replace)
 
 
 @transaction.atomic
@@ -925,8 +964,7 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
     current = {a.business_id: a for a in _open_assignments(b.pk for b in businesses.values())}
     rules = rule_book()
     seen: dict[int, int] = {}
-    plan: dict[tuple[int, date], list[Business]] = defaultdict(list)
-    chosen: dict[int, Official] = {}
+    plan: list[PlannedAssignment] = []
     result = AssignmentImportResult()
     for line, phone, code, starts_on in parsed:
         if phone is None or starts_on is None or not code:
@@ -973,19 +1011,15 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
                 RowError(line, "starts_on", _("The current assignment began later than this date."))
             )
             continue
-        chosen[official.pk] = official
-        plan[(official.pk, starts_on)].append(business)
+        plan.append(PlannedAssignment(official, business, starts_on))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
-    for (official_pk, starts_on), group in plan.items():
-        result.created += assignment_bulk_create(
-            actor=actor,
-            official=chosen[official_pk],
-            businesses=group,
-            starts_on=starts_on,
-            replace=True,
-            check_reach=False,  # checked row by row above
-        )
+    result.created = assignments_write(
+        actor=actor,
+        plan=plan,
+        replace=True,
+        check_reach=False,  # checked row by row above
+    )
     if result.created:
         audit_event_record(
             actor=actor,
