@@ -138,6 +138,7 @@ class _OfficialRow:
     division: Division
     position: str
     active_from: date
+    username: str = ""  # an existing account that already holds the official role there
 
 
 def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], list[RowError]]:
@@ -207,7 +208,8 @@ def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], lis
         if row_errors:
             errors.extend(row_errors)
             continue
-        cleaned.append(_OfficialRow(line, name, phone, division, position, active_from))
+        username = str(values.get("username", "") or "").strip()
+        cleaned.append(_OfficialRow(line, name, phone, division, position, active_from, username))
     return cleaned, errors
 
 
@@ -282,17 +284,18 @@ def official_import_rows(
     }
     new_rows = [r for r in cleaned if r.phone not in existing]
     taken = set(
-        User.objects.filter(username__in=[_username_for(r.phone) for r in new_rows]).values_list(
-            "username", flat=True
-        )
+        User.objects.filter(
+            username__in=[_username_for(r.phone) for r in new_rows if not r.username]
+        ).values_list("username", flat=True)
     )
+    accounts = _accounts_to_adopt([r for r in new_rows if r.username], errors)
     for row in cleaned:
         official = existing.get(row.phone)
         if official is not None and not can_manage_officials_in(actor, official.grant.division):
             errors.append(
                 RowError(row.line, "phone", _("This mobile number is another office's official."))
             )
-        if official is None and _username_for(row.phone) in taken:
+        if official is None and not row.username and _username_for(row.phone) in taken:
             errors.append(
                 RowError(
                     row.line, "phone", _("An account with this mobile number as login exists.")
@@ -309,36 +312,93 @@ def official_import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    result.created = _officials_create(actor=actor, rows=new_rows, password_hash=password_hash)
+    result.created = _officials_create(
+        actor=actor, rows=new_rows, accounts=accounts, password_hash=password_hash
+    )
     return result
 
 
+def _accounts_to_adopt(
+    rows: list[_OfficialRow], errors: list[RowError]
+) -> dict[str, tuple[User, RoleGrant]]:
+    """Rows naming an existing account: it must hold an active official grant on the row's post
+    and be no official yet. {username: (user, grant)}; the errors go to `errors`."""
+    found = {}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[r.username for r in rows]).prefetch_related(
+            "grants"
+        )
+    }
+    adopted = set(
+        Official.objects.filter(user__in=list(users.values())).values_list("user_id", flat=True)
+    )
+    for row in rows:
+        user = users.get(row.username)
+        grant = next(
+            (
+                g
+                for g in (user.grants.all() if user else [])
+                if g.role == Role.OFFICIAL
+                and g.revoked_at is None
+                and g.division_id == row.division.pk
+            ),
+            None,
+        )
+        if grant is None or user.pk in adopted:
+            errors.append(
+                RowError(
+                    row.line,
+                    "username",
+                    _("No account of that name holds the official role on this post."),
+                )
+            )
+            continue
+        found[row.username] = (user, grant)
+    return found
+
+
 def _officials_create(
-    *, actor, rows: list[_OfficialRow], password_hash: str | None
+    *,
+    actor,
+    rows: list[_OfficialRow],
+    accounts: Mapping[str, tuple[User, RoleGrant]],
+    password_hash: str | None,
 ) -> list[IssuedOfficial]:
+    """New accounts (with one-time passwords) for the rows without one, then the officials."""
     if not rows:
         return []
-    passwords = ["" if password_hash else one_time_password() for _row in rows]
+    fresh = [row for row in rows if not row.username]
+    passwords = {row.line: "" if password_hash else one_time_password() for row in fresh}
     granted_by = actor if getattr(actor, "pk", None) else None
-    users = User.objects.bulk_create(
+    made_users = User.objects.bulk_create(
         [
             User(
                 username=_username_for(row.phone),
                 display_name=row.display_name,
                 phone=row.phone,
                 division=row.division,
-                password=password_hash or make_password(password),
+                password=password_hash or make_password(passwords[row.line]),
                 must_change_password=not password_hash,
             )
-            for row, password in zip(rows, passwords, strict=True)
+            for row in fresh
         ]
     )
-    grants = RoleGrant.objects.bulk_create(
+    made_grants = RoleGrant.objects.bulk_create(
         [
             RoleGrant(user=user, role=Role.OFFICIAL, division=row.division, granted_by=granted_by)
-            for user, row in zip(users, rows, strict=True)
+            for user, row in zip(made_users, fresh, strict=True)
         ]
     )
+    made = {
+        row.line: (user, grant)
+        for row, user, grant in zip(fresh, made_users, made_grants, strict=True)
+    }
+    users, grants = [], []
+    for row in rows:
+        user, grant = accounts[row.username] if row.username else made[row.line]
+        users.append(user)
+        grants.append(grant)
     try:
         with transaction.atomic():
             officials = Official.objects.bulk_create(
@@ -374,8 +434,8 @@ def _officials_create(
         ]
     )
     return [
-        IssuedOfficial(official=o, one_time_password=p)
-        for o, p in zip(officials, passwords, strict=True)
+        IssuedOfficial(official=o, one_time_password=passwords.get(row.line, ""))
+        for o, row in zip(officials, rows, strict=True)
     ]
 
 
