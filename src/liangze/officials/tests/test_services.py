@@ -477,3 +477,20 @@ def test_the_fast_insert_writes_what_the_plain_event_says(county_staff, official
             action=AuditAction.ASSIGNMENT_CREATED, target_id=str(shop.pk)
         )
         assert [getattr(saved, c) for c in columns] == [getattr(expected, c) for c in columns]
+
+
+def test_the_rule_book_defaults_and_municipalities():
+    from liangze.core.tree import path_segment
+    from liangze.officials.rules import RuleBook
+
+    qinghai, beijing = path_segment(1), path_segment(2)
+    book = RuleBook(municipalities=frozenset({2}), levels={3: dict.fromkeys("ABCD", "county")})
+    assert [book.required_level(grade=g, path=qinghai + "0000000009") for g in "ABCD"] == [
+        "city",
+        "county",
+        "township",
+        "village",
+    ]
+    assert book.required_level(grade="A", path=beijing) == "province"
+    assert book.required_level(grade="D", path=path_segment(3)) == "county"
+    assert book.load_warning(qinghai) == 30
