@@ -162,7 +162,7 @@ def my_businesses(*, viewer) -> QuerySet[Business]:
 
 
 def quarter_end(day: date) -> date:
-    """The last day of the quarter holding `day` (docs/domain.md "Periods")."""
+    """The last day of the quarter holding `day` (docs/domain.md §1.3)."""
     month = (day.month - 1) // 3 * 3 + 3
     following = date(day.year + (month == 12), month % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)

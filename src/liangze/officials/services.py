@@ -1,4 +1,4 @@
-"""Writes of officials and assignments (docs/domain.md "Officials and assignments").
+"""Writes of officials and assignments (docs/domain.md §1.1, §1.2).
 
 Each service is one transaction with its audit events. Officials are written by one set-based
 writer, `official_import_rows`, which the form (`official_create`), the spreadsheet import and the
@@ -770,7 +770,7 @@ def assignment_created_event(*, actor, business: Business, official: Official, p
 
 def _insert_assignments(*, actor, plan: Sequence[PlannedAssignment]) -> list[int]:
     """The rows and their events without the ORM's per-row cost (a village of 10,000 businesses
-    took 20 s through bulk_create, docs/architecture.md "Speed"): values put in the database's
+    took 20 s through bulk_create, docs/architecture.md#benchmarks): values put in the database's
     form once where shared, then the engine's bulk inserter. Each event's columns are those
     assignment_created_event gives (a test holds them equal)."""
     if not plan:
@@ -984,7 +984,8 @@ _END_REASON = {
 
 
 def assignments_follow_business_change(event: BusinessChanged) -> None:
-    """Registered with the registry's hooks (coverage.py), run inside its transaction.
+    """Registered with the registry's hooks (coverage.py), run inside its transaction
+    (docs/domain.md §1.7).
 
     Closing or moving out ends the assignment from the status date; suspension keeps it (dormant)
     and resumption finds it again. A regrade or a move ends an assignment that no longer fits the
