@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liangze.accounts.models import Role
 from liangze.audit.services import access_denied_record
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list
@@ -59,7 +60,8 @@ def official_list(
 
 def official_of(user) -> Official | None:
     """The viewer's own active official record, if they are one."""
-    if not getattr(user, "is_authenticated", False):
+    # The grants are read once per request anyway: no query for anyone without the role.
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.OFFICIAL):
         return None
     cached = getattr(user, "_official_record", False)
     if cached is False:
