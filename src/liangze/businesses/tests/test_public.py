@@ -220,7 +220,8 @@ class TestReport:
         assert event.actor is None
         assert event.target_id == str(business.pk)
         assert event.division_path == business.division.path
-        assert event.data == {"report_id": report.pk}
+        assert event.data == {"report_id": report.pk, "held_for_review": False}
+        assert not report.held_for_review
 
     def test_the_thanks_echo_nothing(self, anonymous, business):
         body = anonymous.post(report_url(business), VALID_REPORT, headers=HTMX).content.decode()
@@ -291,9 +292,10 @@ class TestReport:
         self, anonymous, business, django_assert_num_queries
     ):
         anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
-        # Two reads of the business, the buckets (insert-or-ignore, lock, two updates, purge),
-        # the report and its event, and four savepoint statements.
-        with django_assert_num_queries(13):
+        # Two reads of the business, each bucket apart (insert-or-ignore, lock, update, purge:
+        # the client's refuses, the business's holds for review), the report and its event,
+        # and six savepoint statements.
+        with django_assert_num_queries(18):
             anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
 
     def test_csrf_is_checked(self, business):
@@ -323,18 +325,25 @@ class TestReportRateLimit:
         other = Client(REMOTE_ADDR="203.0.113.9")
         assert other.post(report_url(business), VALID_REPORT).status_code == 302
 
-    def test_one_business_is_stopped_after_its_daily_reports(
+    def test_past_a_business_daily_share_reports_are_kept_and_held_for_review(
         self, business, county_staff, regions, settings
     ):
+        """A few addresses spending the business's share do not silence the next reporter."""
         settings.LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = 2
         for n in range(2):
             client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
             assert client.post(report_url(business), VALID_REPORT).status_code == 302
-        client = Client(REMOTE_ADDR="203.0.113.50")
-        assert client.post(report_url(business), VALID_REPORT).status_code == 429
+        honest = Client(REMOTE_ADDR="203.0.113.50")
+        sent = honest.post(report_url(business), VALID_REPORT, headers=HTMX)
+        assert sent.status_code == 200
+        assert has_testid(sent, "report-sent")  # thanked as any other reporter
+        reports = PublicReport.objects.filter(business=business).order_by("pk")
+        assert [r.held_for_review for r in reports] == [False, False, True]
+        event = AuditEvent.objects.filter(action=AuditAction.BUSINESS_PUBLIC_REPORTED).latest("pk")
+        assert event.data == {"report_id": reports.last().pk, "held_for_review": True}
         other = make_business(actor=county_staff, division=regions.village, serial=8)
-        assert client.post(report_url(other), VALID_REPORT).status_code == 302
-        assert PublicReport.objects.filter(business=business).count() == 2
+        assert honest.post(report_url(other), VALID_REPORT).status_code == 302
+        assert not PublicReport.objects.get(business=other).held_for_review
 
     def test_invalid_reports_spend_no_token(self, anonymous, business, settings):
         settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = 1
