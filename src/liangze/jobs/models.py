@@ -27,6 +27,7 @@ class Job(BaseModel):
         BUSINESS_IMPORT_CHECK = "business_import_check", _("Business import: check")
         BUSINESS_IMPORT_WRITE = "business_import_write", _("Business import: write")
         BUSINESS_EXPORT = "business_export", _("Business export")
+        BUSINESS_QR_STICKERS = "business_qr_stickers", _("QR stickers")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

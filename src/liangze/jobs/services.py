@@ -39,6 +39,7 @@ JOB_TASKS = {
     Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.business_import_check_run",
     Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.business_import_write_run",
     Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.business_export_run",
+    Job.Kind.BUSINESS_QR_STICKERS: "liangze.businesses.stickers.business_qr_stickers_run",
 }
 TABLE_SUFFIXES = frozenset({".csv", *SPREADSHEET_SUFFIXES})
 FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s

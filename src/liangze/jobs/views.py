@@ -23,6 +23,7 @@ JOB_PAGE_CONTEXT = {
     Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.views.job_page_context",
     Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.views.job_page_context",
     Job.Kind.BUSINESS_EXPORT: "liangze.imports.views.job_page_context",
+    Job.Kind.BUSINESS_QR_STICKERS: "liangze.businesses.stickers.job_page_context",
 }
 
 
