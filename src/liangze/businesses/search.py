@@ -112,7 +112,7 @@ def name_search_fields(name: str) -> dict[str, str]:
 def search_words(query: str) -> list[str]:
     """The distinct words of a query, at most MAX_WORDS of them (the rest ignored)."""
     words = []
-    for word in query.split():
+    for word in query.replace("\x00", "").split():  # no database stores NUL in text
         if word not in words:
             words.append(word)
     return words[:MAX_WORDS]

@@ -141,7 +141,6 @@ def _pieces(shops) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
 class TestIndexedEqualsPlain:
     """The indexed path returns exactly the rows the plain scan returns."""
 
@@ -167,13 +166,16 @@ class TestIndexedEqualsPlain:
         assert found(county_staff, "火锅") == set()
         assert found(county_staff, "qinghaihu") == {"青海湖鱼庄"}
         assert found(county_staff, "湖滨路") == {"青海湖鱼庄"}
+        if connection.vendor != "sqlite":
+            return
         with connection.cursor() as cursor:  # the index holds one row per business, no more
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")  # noqa: S608
             assert cursor.fetchone()[0] == Business.objects.count()
 
     def test_the_indexed_path_reads_the_index(self, shops):
         sql = str(business_search(Business.objects.all(), "超市").query)
-        assert f"{FTS_TABLE} MATCH" in sql
+        expected = f"{FTS_TABLE} MATCH" if connection.vendor == "sqlite" else "name_grams ILIKE"
+        assert expected in sql
 
 
 @pytest.mark.django_db
