@@ -112,7 +112,7 @@ def run(workdir: Path) -> None:
             print("running bench_public…", flush=True)
             results["bench_public"] = bench_public.run(workdir=workdir)
 
-    out = ROOT / "BENCHMARKS.md"
+    out = Path(os.environ.get("BENCH_OUT", ROOT / "BENCHMARKS.md"))
     previous = out.read_text(encoding="utf-8") if out.exists() else ""
     out.write_text(
         report.render(results, businesses=BUSINESSES, vendor=connection.vendor, previous=previous),
