@@ -211,7 +211,7 @@ def _insert_businesses(cursor, count: int, villages: int) -> None:
         f"'2024-01-01', v.division_id, '格尔木市昆仑路' || {concat_num} || '号', NULL, NULL, "
         f"'张三', '+8613800000000', false, {token}, NULL, {now}, {now} "
         f"FROM {source} "
-        f"JOIN bench_names n ON n.k = (c.i * 7919::bigint) % {total_names} "
+        f"JOIN bench_names n ON n.k = (c.i * CAST(7919 AS BIGINT)) % {total_names} "
         f"JOIN bench_villages v ON v.k = c.i % {villages}"
     )
     cursor.execute(sql)

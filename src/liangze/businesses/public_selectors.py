@@ -1,6 +1,6 @@
-"""What a member of the public sees after scanning a business's QR code (DOMAIN.md 1.1: who covers
-the shop, when they came, what they did). Only published fields leave this module: never the
-credit code, contact names, unmasked phones, ids or anything else internal.
+"""What a member of the public sees after scanning a business's QR code (docs/domain.md §1.14;
+§1.1: who covers the shop, when they came, what they did). Only published fields leave this
+module: never the credit code, contact names, unmasked phones, ids or anything else internal.
 """
 
 from dataclasses import dataclass

@@ -12,11 +12,12 @@ from liangze.audit.services import audit_event_record, build_audit_event, change
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
 from liangze.businesses.search import name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
+from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
-# Status moves allowed (DOMAIN.md 1.7). Closed is final: a reopened business is a new record.
+# Status moves allowed (docs/domain.md §1.7). Closed is final: a reopened business is a new record.
 TRANSITIONS = {
     BusinessStatus.OPERATING: {
         BusinessStatus.SUSPENDED,
@@ -111,6 +112,7 @@ def business_create(
     cleaned, errors = clean_business_fields(fields, allow_pilot=allow_pilot)
     if not (grade_reason or "").strip():
         errors["grade_reason"] = _("Say why the business has this grade.")
+    errors.update(date_bounds_errors(status_since=status_since))
     if errors:
         raise Invalid(
             code="business_invalid", message=_("Please correct the marked fields."), fields=errors
@@ -207,7 +209,7 @@ def _regrade_one(*, actor, business: Business, grade: str, reason: str) -> Audit
 
 @transaction.atomic
 def business_regrade(*, actor, business: Business, grade: str, reason: str) -> Business:
-    """Set the covering grade (the office decides, with a reason; DOMAIN.md 1.2)."""
+    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2)."""
     from liangze.businesses.models import Grade
 
     if grade not in Grade.values:
@@ -273,6 +275,7 @@ def business_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     _status_one(
         actor=actor,
         business=business,
@@ -351,6 +354,7 @@ def business_bulk_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     reason = _reason(reason)
     events = [
         _status_one(

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.jobs import selectors, services
 from liangze.jobs.access import can_import_divisions
 from liangze.jobs.models import Job
@@ -29,7 +29,7 @@ class JobProgressOut(Schema):
 class JobOut(Schema):
     id: int
     kind: str
-    status: str
+    status: str = choice_field(Job.Status)
     progress: JobProgressOut
     result: dict
     error_code: str

@@ -2,8 +2,9 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field, choice_type
 from liangze.regions import selectors
+from liangze.regions.models import Level
 
 router = Router(tags=["divisions"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
@@ -13,14 +14,16 @@ class DivisionOut(Schema):
     id: int
     code: str
     name: str
-    level: str
+    level: str = choice_field(Level)
     parent_id: int | None
     vintage: int
 
 
 @router.get("", response=list[DivisionOut])
 @paginate(Pagination, page_size=50)
-def division_list(request, q: str = "", level: str = "", within: int | None = None):
+def division_list(
+    request, q: str = "", level: choice_type(Level, blank=True) = "", within: int | None = None
+):
     """Search the viewer's divisions by name or code prefix; `within` narrows to a subtree."""
     parent = selectors.access_division_by_id(request.user, within) if within else None
     return selectors.division_list(viewer=request.user, search=q, level=level, within=parent)

@@ -1,4 +1,5 @@
-"""The demo's 2,397 Golmud businesses (DOMAIN.md 4): shape of the generated rows, the load, the rerun.
+"""The demo's 2,397 Golmud businesses (docs/domain.md §4): shape of the generated rows, the load,
+the rerun.
 
 A load takes a second or two, so the database tests are few and each checks much.
 """
@@ -146,7 +147,8 @@ class TestTheGeneratedRows:
             assert row.contact_phone.startswith("+861")
             assert row.contact_name
             assert date(2023, 1, 1) <= row.registered_on <= row.status_since <= date(2026, 12, 31)
-        streets = [row for row in rows if row.division_code[6:9] < "100"]  # 街道 (DOMAIN.md 3.3)
+        # 街道 (docs/domain.md §3.3)
+        streets = [row for row in rows if row.division_code[6:9] < "100"]
         assert len(streets) > TOTAL // 2  # the city holds most shops
         assert all(
             36_400_000 <= row.lat_e6 <= 36_430_000 and 94_880_000 <= row.lng_e6 <= 94_930_000
