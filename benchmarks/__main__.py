@@ -42,6 +42,12 @@ def run(workdir: Path) -> None:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     else:
         os.environ.pop("DATABASE_URL", None)
+        print(
+            "PostgreSQL benchmarks skipped: BENCH_DATABASE_URL names no PostgreSQL database "
+            "(e.g. BENCH_BUSINESSES=1000000 BENCH_ONLY=lists "
+            "BENCH_DATABASE_URL=postgres://…/liangze_bench make bench); running on SQLite.",
+            flush=True,
+        )
 
     import django
 
