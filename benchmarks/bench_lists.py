@@ -33,6 +33,28 @@ def _measure(name: str, client: Client, urls: list[str], *, note: str = "") -> S
     return sample
 
 
+def _search_paths(queries: list[str]) -> list[Sample]:
+    """The search alone (first page of 50 and the count), by the index and by the plain scan
+    it is tested against: what the index buys, in the same run."""
+    from liangze.businesses.models import Business
+    from liangze.businesses.search import business_search
+
+    samples = []
+    for indexed, name in (
+        (True, "search alone, trigram index"),
+        (False, "search alone, plain scan"),
+    ):
+        sample = Sample(name=name, note="first page of 50 and the count")
+        for query in queries:
+            start = time.perf_counter()
+            found = business_search(Business.objects.all(), query, indexed=indexed)
+            list(found.order_by("name", "pk").values_list("pk", flat=True)[:50])
+            found.count()
+            sample.seconds.append(time.perf_counter() - start)
+        samples.append(sample)
+    return samples
+
+
 def run(*, viewer, total: int) -> list[Sample]:
     rng = random.Random(7)
     pages = [rng.randint(1, max(total // 25, 1)) for _ in range(REQUESTS)]
@@ -81,6 +103,7 @@ def run(*, viewer, total: int) -> list[Sample]:
         _measure(
             "list API, part of a credit code", client, [f"{api}?q={q}" for q in codes], note=fast
         ),
+        *_search_paths(parts[:20]),
         _measure(
             "list page /businesses/ (page of 25)", client, [f"/businesses/?page={p}" for p in pages]
         ),
