@@ -14,6 +14,7 @@ from liangze.accounts.models import Role, RoleGrant, User
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
+from liangze.businesses.search import name_search_fields
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
@@ -89,6 +90,7 @@ def _village_for_demo() -> Division:
 def _business_from(row: DemoBusiness, division: Division) -> Business:
     return Business(
         name=row.name,
+        **name_search_fields(row.name),
         uscc=row.uscc,
         registration_number=row.registration_number,
         license_number=row.license_number,
