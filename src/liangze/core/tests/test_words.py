@@ -14,7 +14,7 @@ from liangze.businesses.public_forms import PublicReportForm
 from liangze.businesses.testing import make_business
 from liangze.core.forms import GENERIC_REQUIRED, NamedRequiredMixin
 from liangze.core.templatetags.display import grouped, phone
-from liangze.jobs.models import Job
+from liangze.jobs.kinds import job_kinds
 
 
 def nav_keys(client) -> list[str]:
@@ -52,7 +52,7 @@ class TestMenus:
         assert not ApiToken.objects.exists()
 
 
-@pytest.mark.parametrize("kind", list(Job.Kind))
+@pytest.mark.parametrize("kind", job_kinds(), ids=lambda kind: kind.code)
 def test_job_titles_read_as_plain_words(kind):
     """Not "主体导入：检查", which reads like a program's name for a step."""
     with translation.override("zh-hans"):
@@ -87,14 +87,14 @@ class TestRequiredMessages:
         import liangze.businesses.forms
         import liangze.businesses.public_forms
         import liangze.imports.forms
-        import liangze.jobs.forms
+        import liangze.regions.forms
 
         modules = [
             liangze.accounts.forms,
             liangze.businesses.forms,
             liangze.businesses.public_forms,
             liangze.imports.forms,
-            liangze.jobs.forms,
+            liangze.regions.forms,
         ]
         forgotten = []
         for module in modules:
