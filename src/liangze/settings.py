@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "liangze.files",
     "liangze.jobs",
     "liangze.businesses",
+    "liangze.officials",
     "liangze.imports",
     "liangze.demo",
 ]
