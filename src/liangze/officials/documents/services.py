@@ -112,8 +112,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
         within_subtrees(
             Official.objects.filter(active_to__isnull=True), [region.path], via="grant__division"
         )
-        .filter(assignments__ends_on__isnull=True)
-        .distinct()
+        .filter(pk__in=Assignment.objects.filter(ends_on__isnull=True).values("official_id"))
         .select_related("user", "grant__division")
         .order_by("grant__division__path", "user__display_name", "pk")
     )
