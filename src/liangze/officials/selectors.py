@@ -246,3 +246,41 @@ def candidate_officials(*, viewer, business: Business) -> QuerySet[Official]:
         if business.division.path.startswith(o.grant.division.path)
         and can_assign(viewer, business=business, official=o)
     ]
+
+
+def assignable_businesses(
+    *,
+    viewer,
+    official: Official,
+    within: Division | None = None,
+    business_ids=(),
+    only_uncovered: bool = False,
+) -> list[Business]:
+    """What a bulk assignment takes: every live business of `within` whose grade the official's
+    level covers (整街/分片包保), or exactly the businesses named by id (NotFound when one is not
+    the viewer's to read)."""
+    businesses = business_list(viewer=viewer, within=within).exclude(
+        status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT)
+    )
+    if within is None:
+        ids = set(business_ids)
+        found = list(businesses.filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise NotFound(code="business_not_found", message=_("Business not found."))
+    else:
+        rules = rule_book()
+        post = official.grant.division
+        grades = [
+            grade
+            for grade in ("A", "B", "C", "D")
+            if rules.required_level(grade=grade, path=post.path) == post.level
+        ]
+        found = list(businesses.filter(grade__in=grades))
+    if only_uncovered:
+        covered = set(
+            Assignment.objects.filter(
+                business_id__in=[b.pk for b in found], ends_on__isnull=True
+            ).values_list("business_id", flat=True)
+        )
+        found = [b for b in found if b.pk not in covered]
+    return found
