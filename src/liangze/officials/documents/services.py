@@ -523,8 +523,7 @@ def duty_document_template_replace(
         rendering.template_check(kind=kind, template=data)
     except rendering.TemplateRejected:
         message = _(
-            "The template could not be filled in. Check its {{ … }} and {% … %} tags "
-            "against the default template."
+            "The template could not be filled in. Compare its tags with the default template's."
         )
         raise Invalid(
             code="duty_document_template_broken", message=message, fields={"file": message}
