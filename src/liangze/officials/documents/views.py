@@ -75,6 +75,8 @@ def document_board(request):
 @login_required
 @require_POST
 def documents_generate(request):
+    if not request.POST.get("within"):
+        return redirect("documents:board")
     region = _region(request)
     if not can_manage_documents_in(request.user, region):
         raise _forbidden(
@@ -105,7 +107,10 @@ def documents_generate(request):
 @require_GET
 @never_cache
 def documents_archive(request):
-    """The region's documents, scans and signatures as one zip (专档专卷)."""
+    """The region's documents, scans and signatures as one zip (专档专卷). The region is named
+    explicitly (the board's link): a download is audited, and never happens by default."""
+    if not request.GET.get("within"):
+        return redirect("documents:board")
     region = _region(request)
     if not can_manage_documents_in(request.user, region):
         raise _forbidden(
