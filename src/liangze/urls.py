@@ -4,9 +4,11 @@ from django.views.i18n import set_language
 from liangze.api import api
 from liangze.core import views as core_views
 from liangze.jobs import views as jobs_views
+from liangze.officials import views as officials_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # An official's home opens on their businesses (officials.views.home); others' is core's.
+    path("", officials_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("liangze.accounts.urls")),
@@ -16,6 +18,7 @@ urlpatterns = [
     # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.
     path("businesses/", include("liangze.imports.urls")),
     path("businesses/", include("liangze.businesses.urls")),
+    path("officials/", include("liangze.officials.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("documents/", include("liangze.officials.documents.urls")),
     path("jobs/", include("liangze.jobs.urls")),

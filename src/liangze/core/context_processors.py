@@ -3,6 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.access import can_manage_accounts, can_read_audit
 
+# Apps above core add their entries (in AppConfig.ready): each callable takes the user and the
+# list of (key, url, label) built so far and returns the list to show.
+NAV_EXTENSIONS: list = []
+
+
+def register_nav_extension(extension) -> None:
+    if extension not in NAV_EXTENSIONS:
+        NAV_EXTENSIONS.append(extension)
+
 
 def navigation(request):
     """The menu a user sees. Hiding an entry is courtesy; every view checks again."""
@@ -20,4 +29,6 @@ def navigation(request):
     if can_read_audit(user):
         items.append(("audit", reverse("audit:list"), _("Audit trail")))
     items.append(("jobs", reverse("jobs:list"), _("My jobs")))
+    for extension in NAV_EXTENSIONS:
+        items = extension(user, items)
     return {"nav_items": items}
