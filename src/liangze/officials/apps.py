@@ -10,6 +10,6 @@ class OfficialsConfig(AppConfig):
 
         coverage.register_business_hooks()
 
-        from liangze.officials.documents import jobs
+        from liangze.officials.documents import registration
 
-        jobs.register()
+        registration.register()

@@ -33,7 +33,6 @@ from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.jobs.services import job_create
 from liangze.officials.documents import rendering
-from liangze.officials.documents.jobs import DUTY_DOCUMENTS_GENERATE
 from liangze.officials.documents.models import (
     PER_OFFICIAL,
     DutyDocument,
@@ -42,6 +41,7 @@ from liangze.officials.documents.models import (
     Reminder,
     valid_until,
 )
+from liangze.officials.documents.registration import DUTY_DOCUMENTS_GENERATE
 from liangze.officials.documents.selectors import template_for
 from liangze.officials.models import Assignment, Official
 from liangze.regions.models import Division

@@ -20,13 +20,13 @@ from liangze.files.tests import samples
 from liangze.jobs.models import Job
 from liangze.jobs.schedule import PERIODIC_JOBS
 from liangze.officials.documents import selectors, services, tasks
-from liangze.officials.documents.jobs import DUTY_DOCUMENTS_GENERATE
 from liangze.officials.documents.models import (
     DutyDocument,
     Reminder,
     earliest_signing_valid_on,
     valid_until,
 )
+from liangze.officials.documents.registration import DUTY_DOCUMENTS_GENERATE
 from liangze.officials.documents.selectors import Rate
 from liangze.officials.tests.document_helpers import PNG, assigned, generate
 
