@@ -93,6 +93,10 @@ def run(workdir: Path) -> None:
         print(f"filled {BUSINESSES} businesses in {time.perf_counter() - start:.1f} s", flush=True)
     print("running bench_lists…", flush=True)
     results["bench_lists"] = bench_lists.run(viewer=viewer, total=BUSINESSES)
+    from benchmarks import bench_documents
+
+    print("running bench_documents…", flush=True)
+    results["bench_documents"] = bench_documents.run(viewer=viewer, rows=rows, workdir=workdir)
 
     out = ROOT / "BENCHMARKS.md"
     out.write_text(

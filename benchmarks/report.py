@@ -32,6 +32,7 @@ TITLES = {
     "bench_import": "Import of {n:,} businesses from .xlsx (SQLite end to end)",
     "bench_export": "Export of {n:,} businesses to .xlsx",
     "bench_lists": "Business list page and API at {n:,} businesses",
+    "bench_documents": "Generating commitment letters and task lists as a job",
 }
 
 

@@ -18,6 +18,7 @@ from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import DemoBusiness, demo_businesses
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD
+from liangze.officials.documents.demo import demo_documents_load
 from liangze.regions.models import Division, Level
 from liangze.regions.services import DIVISION_COLUMNS, division_table_import
 
@@ -221,6 +222,8 @@ def demo_load() -> DemoSummary:
                 business_name=business.name if business else "",
             )
         )
+    # The officials' letters and lists, about 95% signed; the demo village's in Word, to sign.
+    demo_documents_load(region=divisions.get("630000000000", village), rendered_posts=[village])
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     audit_event_record(
         actor=None,

@@ -104,7 +104,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
     """Everyone under `region` who should hold each kind (docs/domain.md "Three lists"): a
     letter and a task list per active official covering businesses; a responsibility list per
     filing unit (a division with such officials posted at it); an inspection list per office
-    (the region and each division under it with food safety office staff)."""
+    (each division under it with food safety office staff)."""
     kinds = set(kinds)
     today = timezone.localdate()
     generated_on = today.isoformat()
@@ -180,7 +180,6 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
                 [region.path],
             ).values_list("division_id", flat=True)
         )
-        offices.add(region.pk)
         for office in Division.objects.filter(pk__in=offices).order_by("path"):
             count = sum(1 for o in officials if o.grant.division.path.startswith(office.path))
             holders.append(

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangze.audit.models import AuditAction, AuditEvent
@@ -51,6 +51,7 @@ class TestValidity:
         assert valid_until(date(2028, 2, 29)) == date(2029, 2, 28)
         assert valid_until(date(2026, 1, 1)) == date(2026, 12, 31)
 
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         signed=st.dates(date(2001, 1, 1), date(2099, 1, 1)),
         day=st.dates(date(2001, 1, 1), date(2099, 12, 31)),
