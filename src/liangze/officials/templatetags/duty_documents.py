@@ -10,9 +10,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("officials/documents/_panel.html", takes_context=True)
-def documents_panel(context):
+def documents_panel(context, always=False):
+    """`always`: show the sections even when empty (an official's home)."""
     user = context["request"].user
     return {
+        "always": always,
         "to_sign": list(documents_to_sign(viewer=user)[:10]),
         "reminders": my_reminders(viewer=user),
     }
