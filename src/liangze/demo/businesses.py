@@ -551,7 +551,7 @@ def demo_businesses(units: Iterable[tuple[str, str]]) -> list[DemoBusiness]:
     """The demo's businesses over Golmud's townships and villages, `units` as (code, name).
 
     Always the same rows for the same units, in the order A, B, C, D. Grade A and B belong to a
-    township; C mostly and D almost always to a village; every village has at least one business.
+    township; C mostly and D always to a village; every village has at least one business.
     """
     builder = _Builder(units)
     rng = builder.rng
@@ -578,7 +578,8 @@ def demo_businesses(units: Iterable[tuple[str, str]]) -> list[DemoBusiness]:
             on_township = (
                 grade in (Grade.A, Grade.B)
                 or township not in builder.villages
-                or rng.random() < {Grade.C: 0.25}.get(grade, 0.02)
+                # Grade D always in a village: only a village official may cover it.
+                or rng.random() < {Grade.C: 0.25}.get(grade, 0.0)
             ) and business_type != T.RURAL_BANQUET_VENUE
             unit = (
                 builder.townships[township]

@@ -138,6 +138,7 @@ class _OfficialRow:
     division: Division
     position: str
     active_from: date
+    username: str = ""  # an existing account that already holds the official role there
 
 
 def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], list[RowError]]:
@@ -207,7 +208,8 @@ def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], lis
         if row_errors:
             errors.extend(row_errors)
             continue
-        cleaned.append(_OfficialRow(line, name, phone, division, position, active_from))
+        username = str(values.get("username", "") or "").strip()
+        cleaned.append(_OfficialRow(line, name, phone, division, position, active_from, username))
     return cleaned, errors
 
 
@@ -282,17 +284,18 @@ def official_import_rows(
     }
     new_rows = [r for r in cleaned if r.phone not in existing]
     taken = set(
-        User.objects.filter(username__in=[_username_for(r.phone) for r in new_rows]).values_list(
-            "username", flat=True
-        )
+        User.objects.filter(
+            username__in=[_username_for(r.phone) for r in new_rows if not r.username]
+        ).values_list("username", flat=True)
     )
+    accounts = _accounts_to_adopt([r for r in new_rows if r.username], errors)
     for row in cleaned:
         official = existing.get(row.phone)
         if official is not None and not can_manage_officials_in(actor, official.grant.division):
             errors.append(
                 RowError(row.line, "phone", _("This mobile number is another office's official."))
             )
-        if official is None and _username_for(row.phone) in taken:
+        if official is None and not row.username and _username_for(row.phone) in taken:
             errors.append(
                 RowError(
                     row.line, "phone", _("An account with this mobile number as login exists.")
@@ -309,36 +312,93 @@ def official_import_rows(
             result.updated += 1
         else:
             result.unchanged += 1
-    result.created = _officials_create(actor=actor, rows=new_rows, password_hash=password_hash)
+    result.created = _officials_create(
+        actor=actor, rows=new_rows, accounts=accounts, password_hash=password_hash
+    )
     return result
 
 
+def _accounts_to_adopt(
+    rows: list[_OfficialRow], errors: list[RowError]
+) -> dict[str, tuple[User, RoleGrant]]:
+    """Rows naming an existing account: it must hold an active official grant on the row's post
+    and be no official yet. {username: (user, grant)}; the errors go to `errors`."""
+    found = {}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[r.username for r in rows]).prefetch_related(
+            "grants"
+        )
+    }
+    adopted = set(
+        Official.objects.filter(user__in=list(users.values())).values_list("user_id", flat=True)
+    )
+    for row in rows:
+        user = users.get(row.username)
+        grant = next(
+            (
+                g
+                for g in (user.grants.all() if user else [])
+                if g.role == Role.OFFICIAL
+                and g.revoked_at is None
+                and g.division_id == row.division.pk
+            ),
+            None,
+        )
+        if grant is None or user.pk in adopted:
+            errors.append(
+                RowError(
+                    row.line,
+                    "username",
+                    _("No account of that name holds the official role on this post."),
+                )
+            )
+            continue
+        found[row.username] = (user, grant)
+    return found
+
+
 def _officials_create(
-    *, actor, rows: list[_OfficialRow], password_hash: str | None
+    *,
+    actor,
+    rows: list[_OfficialRow],
+    accounts: Mapping[str, tuple[User, RoleGrant]],
+    password_hash: str | None,
 ) -> list[IssuedOfficial]:
+    """New accounts (with one-time passwords) for the rows without one, then the officials."""
     if not rows:
         return []
-    passwords = ["" if password_hash else one_time_password() for _row in rows]
+    fresh = [row for row in rows if not row.username]
+    passwords = {row.line: "" if password_hash else one_time_password() for row in fresh}
     granted_by = actor if getattr(actor, "pk", None) else None
-    users = User.objects.bulk_create(
+    made_users = User.objects.bulk_create(
         [
             User(
                 username=_username_for(row.phone),
                 display_name=row.display_name,
                 phone=row.phone,
                 division=row.division,
-                password=password_hash or make_password(password),
+                password=password_hash or make_password(passwords[row.line]),
                 must_change_password=not password_hash,
             )
-            for row, password in zip(rows, passwords, strict=True)
+            for row in fresh
         ]
     )
-    grants = RoleGrant.objects.bulk_create(
+    made_grants = RoleGrant.objects.bulk_create(
         [
             RoleGrant(user=user, role=Role.OFFICIAL, division=row.division, granted_by=granted_by)
-            for user, row in zip(users, rows, strict=True)
+            for user, row in zip(made_users, fresh, strict=True)
         ]
     )
+    made = {
+        row.line: (user, grant)
+        for row, user, grant in zip(fresh, made_users, made_grants, strict=True)
+    }
+    users, grants = [], []
+    for row in rows:
+        user, grant = accounts[row.username] if row.username else made[row.line]
+        users.append(user)
+        grants.append(grant)
     try:
         with transaction.atomic():
             officials = Official.objects.bulk_create(
@@ -374,8 +434,8 @@ def _officials_create(
         ]
     )
     return [
-        IssuedOfficial(official=o, one_time_password=p)
-        for o, p in zip(officials, passwords, strict=True)
+        IssuedOfficial(official=o, one_time_password=passwords.get(row.line, ""))
+        for o, row in zip(officials, rows, strict=True)
     ]
 
 
@@ -544,13 +604,16 @@ def _assignment_events(*, actor, action, assignments, official: Official, data=N
     ]
 
 
-def _end_open(*, actor, assignments: list[Assignment], on: date, reason: str) -> None:
-    """End open assignments on `on` (never before each one began), with their events."""
+def _end_open(
+    *, actor, assignments: list[Assignment], on: date | Mapping[int, date], reason: str
+) -> None:
+    """End open assignments on `on` (or on[assignment pk]), never before each one began, with
+    their events."""
     if not assignments:
         return
     by_day = defaultdict(list)
     for a in assignments:
-        a.ends_on = max(on, a.starts_on)
+        a.ends_on = max(on[a.pk] if isinstance(on, Mapping) else on, a.starts_on)
         a.end_reason = reason
         by_day[a.ends_on].append(a.pk)
     now = timezone.now()
@@ -585,26 +648,36 @@ def _open_assignments(business_ids: Iterable[int]) -> list[Assignment]:
     )
 
 
+@dataclass(frozen=True)
+class PlannedAssignment:
+    """One row of a set-based write: `official` covers `business` from `starts_on`."""
+
+    official: Official
+    business: Business
+    starts_on: date
+
+
 @transaction.atomic
-def assignment_bulk_create(
-    *,
-    actor,
-    official: Official,
-    businesses: Iterable[Business],
-    starts_on: date | None = None,
-    replace: bool = False,
-    check_reach: bool = True,
+def assignments_write(
+    *, actor, plan: Sequence[PlannedAssignment], replace: bool = False, check_reach: bool = True
 ) -> int:
-    """`official` covers every business given from `starts_on` (today); returns how many
-    assignments were made. Businesses the official already covers are left as they are. A
-    business covered by someone else is refused unless `replace`, which ends that assignment
-    (reassigned). Any refusal refuses the lot: Invalid, with each business's reason in `fields`.
-    Forbidden when the actor's office does not hold both a business and the official's post."""
-    starts_on = starts_on or timezone.localdate()
-    businesses = list(businesses)
+    """The one writer of new assignments (a form's single one, a whole village, an import, the
+    demo): returns how many were made. A business its planned official already covers is left
+    as it is. One covered by someone else is refused unless `replace`, which ends that assignment
+    (reassigned) the day the new one starts. Any refusal refuses the lot: Invalid, with each
+    business's reason in `fields`. Forbidden when the actor's office does not hold both a
+    business and the official's post (`check_reach` False: the caller checked row by row)."""
     rules = rule_book()
     refusals: dict[str, str] = {}
-    for business in businesses:
+    seen: set[int] = set()
+    for row in plan:
+        business, official = row.business, row.official
+        if business.pk in seen:
+            refusals[str(business.pk)] = _("%(business)s is planned twice.") % {
+                "business": business.name
+            }
+            continue
+        seen.add(business.pk)
         if check_reach and not can_assign(actor, business=business, official=official):
             raise Forbidden(
                 code="assignment_out_of_reach",
@@ -617,34 +690,39 @@ def assignment_bulk_create(
         if refusal is not None:
             refusals[str(business.pk)] = f"{business.name}: {refusal[1]}"
     if refusals:
-        first_code = next(iter(refusals))
+        first = next(iter(refusals))
         raise Invalid(
             code="assignment_refused",
             message=(
-                refusals[first_code]
+                refusals[first]
                 if len(refusals) == 1
                 else _("%(count)d businesses cannot be assigned to this official.")
                 % {"count": len(refusals)}
             ),
             fields=refusals,
         )
-    current = _open_assignments(b.pk for b in businesses)
-    by_business = {a.business_id: a for a in current}
-    to_end = []
-    for a in current:
-        if a.official_id == official.pk:
+    current = {a.business_id: a for a in _open_assignments(row.business.pk for row in plan)}
+    new: list[PlannedAssignment] = []
+    to_end: list[Assignment] = []
+    ends: dict[int, date] = {}
+    for row in plan:
+        a = current.get(row.business.pk)
+        if a is not None and a.official_id == row.official.pk:
             continue
-        if not replace:
+        if a is not None and not replace:
             refusals[str(a.business_id)] = _("%(business)s is covered by %(official)s.") % {
                 "business": a.business.name,
                 "official": a.official,
             }
-        elif starts_on < a.starts_on:
+        elif a is not None and row.starts_on < a.starts_on:
             refusals[str(a.business_id)] = _(
                 "%(business)s is covered from %(date)s; start the new assignment on or after it."
             ) % {"business": a.business.name, "date": a.starts_on.isoformat()}
         else:
-            to_end.append(a)
+            if a is not None:
+                to_end.append(a)
+                ends[a.pk] = row.starts_on
+            new.append(row)
     if refusals:
         raise Invalid(
             code="assignment_taken",
@@ -655,21 +733,19 @@ def assignment_bulk_create(
             % {"count": len(refusals)},
             fields=refusals,
         )
-    _end_open(actor=actor, assignments=to_end, on=starts_on, reason=Assignment.EndReason.REASSIGNED)
-    new = [
-        b
-        for b in businesses
-        if b.pk not in by_business or by_business[b.pk].official_id != official.pk
-    ]
+    _end_open(actor=actor, assignments=to_end, on=ends, reason=Assignment.EndReason.REASSIGNED)
     created_by = actor if getattr(actor, "pk", None) else None
     try:
         with transaction.atomic():
             made = Assignment.objects.bulk_create(
                 [
                     Assignment(
-                        business=b, official=official, starts_on=starts_on, created_by=created_by
+                        business=row.business,
+                        official=row.official,
+                        starts_on=row.starts_on,
+                        created_by=created_by,
                     )
-                    for b in new
+                    for row in new
                 ],
                 batch_size=2000,
             )
@@ -679,12 +755,35 @@ def assignment_bulk_create(
             message=_("A business was assigned meanwhile; reload and try again."),
         ) from None
     AuditEvent.objects.bulk_create(
-        _assignment_events(
-            actor=actor, action=AuditAction.ASSIGNMENT_CREATED, assignments=made, official=official
-        ),
+        [
+            build_audit_event(
+                actor=actor,
+                action=AuditAction.ASSIGNMENT_CREATED,
+                target=a.business,
+                changes={"official": [None, a.official.pk]},
+                data={"assignment": a.pk, "official_name": str(a.official)},
+            )
+            for a in made
+        ],
         batch_size=2000,
     )
     return len(made)
+
+
+@transaction.atomic
+def assignment_bulk_create(
+    *,
+    actor,
+    official: Official,
+    businesses: Iterable[Business],
+    starts_on: date | None = None,
+    replace: bool = False,
+) -> int:
+    """`official` covers every business given from `starts_on` (today), in one action (整街/
+    分片包保); the rules and refusals of assignments_write."""
+    starts_on = starts_on or timezone.localdate()
+    plan = [PlannedAssignment(official, business, starts_on) for business in businesses]
+    return assignments_write(actor=actor, plan=plan, replace=replace)
 
 
 @transaction.atomic
@@ -925,8 +1024,7 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
     current = {a.business_id: a for a in _open_assignments(b.pk for b in businesses.values())}
     rules = rule_book()
     seen: dict[int, int] = {}
-    plan: dict[tuple[int, date], list[Business]] = defaultdict(list)
-    chosen: dict[int, Official] = {}
+    plan: list[PlannedAssignment] = []
     result = AssignmentImportResult()
     for line, phone, code, starts_on in parsed:
         if phone is None or starts_on is None or not code:
@@ -973,19 +1071,15 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
                 RowError(line, "starts_on", _("The current assignment began later than this date."))
             )
             continue
-        chosen[official.pk] = official
-        plan[(official.pk, starts_on)].append(business)
+        plan.append(PlannedAssignment(official, business, starts_on))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
-    for (official_pk, starts_on), group in plan.items():
-        result.created += assignment_bulk_create(
-            actor=actor,
-            official=chosen[official_pk],
-            businesses=group,
-            starts_on=starts_on,
-            replace=True,
-            check_reach=False,  # checked row by row above
-        )
+    result.created = assignments_write(
+        actor=actor,
+        plan=plan,
+        replace=True,
+        check_reach=False,  # checked row by row above
+    )
     if result.created:
         audit_event_record(
             actor=actor,

@@ -417,3 +417,29 @@ class TestAssignmentImport:
         )
         assert again.unchanged == 1
         assert open_official(shop).official == officials.village
+
+
+def test_an_existing_account_with_the_official_role_becomes_the_official(
+    county_staff, village_official, regions
+):
+    rows = [
+        TableRow(
+            2,
+            {
+                "display_name": "马海",
+                "phone": "13900000077",
+                "division_code": regions.village.code,
+                "username": village_official.username,
+            },
+        )
+    ]
+    result = services.official_import_rows(actor=county_staff, rows=rows)
+    official = result.created[0].official
+    assert official.user == village_official
+    assert official.grant.division == regions.village
+    assert result.created[0].one_time_password == ""
+    with pytest.raises(services.ImportRejected):  # once is enough
+        services.official_import_rows(
+            actor=county_staff,
+            rows=[TableRow(2, {**rows[0].values, "phone": "13900000078"})],
+        )
