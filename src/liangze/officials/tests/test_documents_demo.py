@@ -1,5 +1,7 @@
 """The demo's documents: every holder's, most signed, the demo village's to sign in Word."""
 
+import pytest
+
 from liangze.businesses.testing import make_business
 from liangze.officials.documents.demo import demo_documents_load
 from liangze.officials.documents.models import DutyDocument
@@ -30,3 +32,19 @@ def test_the_demo_gives_every_holder_a_document_and_signs_most(county_staff, reg
     assert all(d.official_signature_id or d.scan_id for d in signed)
     again = demo_documents_load(region=regions.province, rendered_posts=[])
     assert again.documents == result.documents
+
+
+@pytest.mark.django_db
+def test_the_demo_load_signs_about_95_percent_of_golmuds_documents():
+    from liangze.demo.services import demo_load
+
+    demo_load()
+    documents = DutyDocument.objects.all()
+    total, signed = documents.count(), documents.filter(status="signed").count()
+    officials_with_tasks = documents.filter(kind="commitment").count()
+    assert officials_with_tasks > 400  # Golmud's 429 and the prefecture's, less the idle ones
+    assert 92 * total <= 100 * signed <= 97 * total
+    demo_village_letter = documents.get(
+        kind="commitment", official__user__username="village_official"
+    )
+    assert demo_village_letter.status == "generated" and demo_village_letter.document_id
