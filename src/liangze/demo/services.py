@@ -300,7 +300,9 @@ def demo_load() -> DemoSummary:
     plan = demo_assignments(business_rows, official_rows)
     assignments_created = _assignments_load(plan, offices=offices)
     # The officials' letters and lists, about 95% signed; the demo village's in Word, to sign.
-    demo_documents_load(region=divisions.get("630000000000", village), rendered_posts=[village])
+    documents = demo_documents_load(
+        region=divisions.get("630000000000", village), rendered_posts=[village]
+    )
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -320,6 +322,8 @@ def demo_load() -> DemoSummary:
             "businesses_by_grade": by_grade,
             "officials_by_level": by_level,
             "assignments_created": assignments_created,
+            "documents": documents.documents,
+            "documents_signed": documents.signed,
         },
     )
     return DemoSummary(

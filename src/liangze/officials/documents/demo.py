@@ -17,8 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from liangze.audit.models import AuditAction
-from liangze.audit.services import audit_event_record
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.documents import services
@@ -135,13 +133,7 @@ def _sign_most(*, region: Division, year: int, keep_unsigned) -> DemoDocuments:
                 }
             DutyDocument.objects.filter(pk__in=pks).update(**signed, **extra)
     total = DutyDocument.objects.filter(year=year, division__path__startswith=region.path)
-    result = DemoDocuments(
+    # No event of its own: the demo's one DEMO_LOADED event carries these counts.
+    return DemoDocuments(
         documents=total.count(), signed=total.filter(status=DutyDocument.Status.SIGNED).count()
     )
-    audit_event_record(
-        actor=None,
-        action=AuditAction.DEMO_LOADED,
-        target=region,
-        data={"documents": result.documents, "signed": result.signed},
-    )
-    return result
