@@ -33,6 +33,7 @@ TITLES = {
     "bench_export": "Export of {n:,} businesses to .xlsx",
     "bench_lists": "Business list page and API at {n:,} businesses",
     "bench_documents": "Generating commitment letters and task lists as a job",
+    "bench_assign": "Bulk assignment of 10,000 businesses to one official",
 }
 
 

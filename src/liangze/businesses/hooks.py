@@ -1,7 +1,7 @@
 """Callables that apps above the registry run inside a business change's transaction.
 
 The registry sits below the apps that hang work on a business (the assignments of officials,
-docs/architecture.md "Layers"), so it may not import them. Instead they register here, in their
+docs/architecture.md#layers), so it may not import them. Instead they register here, in their
 AppConfig.ready(), and the registry's services call `run_business_changed` after writing the
 change and before their transaction commits: a hook that raises undoes the whole change.
 """
@@ -56,7 +56,7 @@ def run_business_changed(
 
 @dataclass(frozen=True)
 class CoveringOfficial:
-    """Who covers a business, as the registry's pages name them (docs/domain.md "Formats":
+    """Who covers a business, as the registry's pages name them (docs/domain.md §3.5:
     the public sees the phone masked)."""
 
     name: str

@@ -1,4 +1,4 @@
-"""Golmud's 429 officials (docs/domain.md "Scale figures": B 16, C 36, D 377) and the two
+"""Golmud's 429 officials (docs/domain.md §4: B 16, C 36, D 377) and the two
 prefecture (海西州) officials who cover its four grade A businesses, as demo rows; and who covers
 which business.
 

@@ -1,4 +1,4 @@
-"""Who may do what with officials and assignments (docs/domain.md "Officials and assignments").
+"""Who may do what with officials and assignments (docs/domain.md §1.1, §1.2).
 
 Reading is decided by the scoping function, narrowed for officials to their own record; writing
 belongs to the food safety office whose subtree holds the post (and, for an assignment, the

@@ -1,7 +1,7 @@
 """Officials and assignments under /api/v1/officials and /api/v1/assignments.
 
 Office staff write (inside their subtrees); leaders and regulators read; an official reads only
-their own record and assignments (docs/domain.md "Officials and assignments")."""
+their own record and assignments (docs/domain.md §1.1, §1.2)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""What the officials app hangs on the registry (docs/architecture.md "Layers"): assignments
+"""What the officials app hangs on the registry (docs/architecture.md#layers): assignments
 follow a business's changes inside the registry's own transaction, and the registry's pages
 (detail, public page, stickers) name the covering official."""
 

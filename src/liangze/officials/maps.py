@@ -1,4 +1,4 @@
-"""Links that open a phone's map app at a business's point (docs/domain.md "Places": points are
+"""Links that open a phone's map app at a business's point (docs/domain.md §3.4: points are
 WGS-84 micro-degrees)."""
 
 from urllib.parse import quote, urlencode

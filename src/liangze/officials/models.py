@@ -1,4 +1,4 @@
-"""包保干部 and 包保关系 (docs/domain.md "Officials and assignments").
+"""包保干部 and 包保关系 (docs/domain.md §1.1, §1.2).
 
 An official's covering level is the level of the division their official role grant sits on: the
 post is `grant.division`, and the level is never stored a second time.
@@ -124,7 +124,7 @@ class Assignment(BaseModel):
 
 class CoveringRule(BaseModel):
     """Per province: the level that covers each grade and the officials' load warning
-    (docs/domain.md "Grades and who covers them"; a province without a row uses the defaults)."""
+    (docs/domain.md §1.2, §1.12; a province without a row uses the defaults)."""
 
     province = models.OneToOneField(
         "regions.Division", on_delete=models.PROTECT, related_name="covering_rule"

@@ -1,5 +1,5 @@
 """Which level covers which grade, and the load warning: per province, as data (CoveringRule),
-with the defaults of docs/domain.md "Grades and who covers them" where a province has no row.
+with the defaults of docs/domain.md §1.2 and §1.12 where a province has no row.
 
 A business's province is the root of its division path, so the rules of every business are found
 without a query per business.

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liangze.accounts.models import Role
 from liangze.audit.services import access_denied_record
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list
@@ -59,7 +60,8 @@ def official_list(
 
 def official_of(user) -> Official | None:
     """The viewer's own active official record, if they are one."""
-    if not getattr(user, "is_authenticated", False):
+    # The grants are read once per request anyway: no query for anyone without the role.
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.OFFICIAL):
         return None
     cached = getattr(user, "_official_record", False)
     if cached is False:
@@ -162,7 +164,7 @@ def my_businesses(*, viewer) -> QuerySet[Business]:
 
 
 def quarter_end(day: date) -> date:
-    """The last day of the quarter holding `day` (docs/domain.md "Periods")."""
+    """The last day of the quarter holding `day` (docs/domain.md §1.3)."""
     month = (day.month - 1) // 3 * 3 + 3
     following = date(day.year + (month == 12), month % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)
@@ -259,8 +261,12 @@ def assignable_businesses(
     """What a bulk assignment takes: every live business of `within` whose grade the official's
     level covers (整街/分片包保), or exactly the businesses named by id (NotFound when one is not
     the viewer's to read)."""
-    businesses = business_list(viewer=viewer, within=within).exclude(
-        status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT)
+    # Only what the rules and the events read: a village may hold 10,000 businesses.
+    businesses = (
+        business_list(viewer=viewer, within=within)
+        .exclude(status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT))
+        .only("name", "grade", "status", "division__path", "division__level", "division__name")
+        .order_by("pk")
     )
     if within is None:
         ids = set(business_ids)

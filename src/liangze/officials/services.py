@@ -1,4 +1,4 @@
-"""Writes of officials and assignments (docs/domain.md "Officials and assignments").
+"""Writes of officials and assignments (docs/domain.md §1.1, §1.2).
 
 Each service is one transaction with its audit events. Officials are written by one set-based
 writer, `official_import_rows`, which the form (`official_create`), the spreadsheet import and the
@@ -30,6 +30,7 @@ from liangze.businesses.services import business_move, business_regrade
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.core.tree import is_within
+from liangze.imports.bulk import Inserter, db_value, json_adapter
 from liangze.officials.access import can_assign, can_manage_officials_in
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import RuleBook, is_municipality, rule_book
@@ -734,40 +735,109 @@ def assignments_write(
             fields=refusals,
         )
     _end_open(actor=actor, assignments=to_end, on=ends, reason=Assignment.EndReason.REASSIGNED)
-    created_by = actor if getattr(actor, "pk", None) else None
     try:
         with transaction.atomic():
-            made = Assignment.objects.bulk_create(
-                [
-                    Assignment(
-                        business=row.business,
-                        official=row.official,
-                        starts_on=row.starts_on,
-                        created_by=created_by,
-                    )
-                    for row in new
-                ],
-                batch_size=2000,
-            )
+            _insert_assignments(actor=actor, plan=new)
     except IntegrityError:
         raise Conflict(
             code="assignment_changed",
             message=_("A business was assigned meanwhile; reload and try again."),
         ) from None
-    AuditEvent.objects.bulk_create(
-        [
-            build_audit_event(
-                actor=actor,
-                action=AuditAction.ASSIGNMENT_CREATED,
-                target=a.business,
-                changes={"official": [None, a.official.pk]},
-                data={"assignment": a.pk, "official_name": str(a.official)},
-            )
-            for a in made
-        ],
-        batch_size=2000,
+    return len(new)
+
+
+ASSIGNMENT_FIELDS = (
+    "created_at",
+    "updated_at",
+    "business_id",
+    "official_id",
+    "starts_on",
+    "end_reason",
+    "created_by_id",
+)
+
+
+def assignment_created_event(*, actor, business: Business, official: Official, pk: int):
+    """The event of one new assignment, as audit_event_record would write it."""
+    return build_audit_event(
+        actor=actor,
+        action=AuditAction.ASSIGNMENT_CREATED,
+        target=business,
+        changes={"official": [None, official.pk]},
+        data={"assignment": pk, "official_name": str(official)},
     )
-    return len(made)
+
+
+def _insert_assignments(*, actor, plan: Sequence[PlannedAssignment]) -> list[int]:
+    """The rows and their events without the ORM's per-row cost (a village of 10,000 businesses
+    took 20 s through bulk_create, docs/architecture.md#benchmarks): values put in the database's
+    form once where shared, then the engine's bulk inserter. Each event's columns are those
+    assignment_created_event gives (a test holds them equal)."""
+    if not plan:
+        return []
+    now = db_value(Assignment, "created_at", timezone.now())
+    created_by = actor.pk if getattr(actor, "pk", None) else None
+    days = {}
+    ids = Inserter(Assignment, ASSIGNMENT_FIELDS).insert_returning_ids(
+        [
+            (
+                now,
+                now,
+                row.business.pk,
+                row.official.pk,
+                days.setdefault(row.starts_on, db_value(Assignment, "starts_on", row.starts_on)),
+                "",
+                created_by,
+            )
+            for row in plan
+        ]
+    )
+    common = build_audit_event(actor=actor, action=AuditAction.ASSIGNMENT_CREATED)
+    occurred = db_value(AuditEvent, "occurred_at", common.occurred_at)
+    as_json = json_adapter()
+    target_type = Business._meta.label_lower
+    names: dict[int, str] = {}
+    Inserter(AuditEvent, EVENT_COLUMNS).insert(
+        [
+            (
+                occurred,
+                common.actor_id,
+                common.actor_name,
+                common.action,
+                common.ip,
+                common.request_id,
+                target_type,
+                str(row.business.pk),
+                str(row.business)[:200],
+                row.business.division.path,
+                as_json({"official": [None, row.official.pk]}),
+                as_json(
+                    {
+                        "assignment": pk,
+                        "official_name": names.setdefault(row.official.pk, str(row.official)),
+                    }
+                ),
+            )
+            for row, pk in zip(plan, ids, strict=True)
+        ]
+    )
+    return ids
+
+
+EVENT_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "ip",
+    "request_id",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "division_path",
+    "changes",
+    "data",
+)
 
 
 @transaction.atomic
@@ -914,7 +984,8 @@ _END_REASON = {
 
 
 def assignments_follow_business_change(event: BusinessChanged) -> None:
-    """Registered with the registry's hooks (coverage.py), run inside its transaction.
+    """Registered with the registry's hooks (coverage.py), run inside its transaction
+    (docs/domain.md §1.7).
 
     Closing or moving out ends the assignment from the status date; suspension keeps it (dormant)
     and resumption finds it again. A regrade or a move ends an assignment that no longer fits the

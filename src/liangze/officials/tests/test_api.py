@@ -183,3 +183,18 @@ def test_overloaded_officials_are_listed(client_for, county_staff, regions, sett
     services.assignment_bulk_create(actor=county_staff, official=official, businesses=shops)
     body = client_for(county_staff).get("/api/v1/officials/overloaded").json()
     assert [(o["official"]["id"], o["load"], o["limit"]) for o in body] == [(official.pk, 32, 30)]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_list_queries_do_not_grow_with_rows(
+    rows, client_for, county_staff, regions, django_assert_num_queries
+):
+    for serial in range(1, rows + 1):
+        official = make_official(actor=county_staff, division=regions.village, serial=serial)
+        shop = make_business(actor=county_staff, division=regions.village, serial=serial, grade="D")
+        services.assignment_create(actor=county_staff, official=official, business=shop)
+    client = client_for(county_staff)
+    with django_assert_num_queries(5):  # session, user, grants, the count, the page
+        assert len(client.get("/api/v1/officials").json()["items"]) == rows
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/v1/assignments").json()["items"]) == rows

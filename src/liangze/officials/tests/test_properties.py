@@ -1,5 +1,5 @@
 """Random sequences of assign / hand over / regrade / move / suspend / close: after every step the
-rules hold (docs/domain.md "Grades and who covers them", "Business status and coverage")."""
+rules hold (docs/domain.md §1.2, §1.7)."""
 
 import pytest
 from django.db import transaction

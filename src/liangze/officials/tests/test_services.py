@@ -443,3 +443,54 @@ def test_an_existing_account_with_the_official_role_becomes_the_official(
             actor=county_staff,
             rows=[TableRow(2, {**rows[0].values, "phone": "13900000078"})],
         )
+
+
+def test_the_fast_insert_writes_what_the_plain_event_says(county_staff, officials, regions):
+    """_insert_assignments puts columns together itself: hold them to assignment_created_event."""
+    shops = [
+        make_business(actor=county_staff, division=regions.village, serial=n, grade="D")
+        for n in (1, 2)
+    ]
+    services.assignment_bulk_create(
+        actor=county_staff, official=officials.village, businesses=shops
+    )
+    columns = [
+        "actor_id",
+        "actor_name",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "division_path",
+        "changes",
+        "data",
+        "ip",
+        "request_id",
+    ]
+    for shop in shops:
+        assignment = Assignment.objects.get(business=shop)
+        assert (assignment.created_by, assignment.end_reason) == (county_staff, "")
+        expected = services.assignment_created_event(
+            actor=county_staff, business=shop, official=officials.village, pk=assignment.pk
+        )
+        saved = AuditEvent.objects.get(
+            action=AuditAction.ASSIGNMENT_CREATED, target_id=str(shop.pk)
+        )
+        assert [getattr(saved, c) for c in columns] == [getattr(expected, c) for c in columns]
+
+
+def test_the_rule_book_defaults_and_municipalities():
+    from liangze.core.tree import path_segment
+    from liangze.officials.rules import RuleBook
+
+    qinghai, beijing = path_segment(1), path_segment(2)
+    book = RuleBook(municipalities=frozenset({2}), levels={3: dict.fromkeys("ABCD", "county")})
+    assert [book.required_level(grade=g, path=qinghai + "0000000009") for g in "ABCD"] == [
+        "city",
+        "county",
+        "township",
+        "village",
+    ]
+    assert book.required_level(grade="A", path=beijing) == "province"
+    assert book.required_level(grade="D", path=path_segment(3)) == "county"
+    assert book.load_warning(qinghai) == 30
