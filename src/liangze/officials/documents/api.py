@@ -2,7 +2,7 @@
 
 Office staff generate, collect (upload signed scans), reject and download the archive inside
 their subtrees; leaders and regulators read; an official reads and signs only their own
-(docs/domain.md "Three lists and the commitment letter"). The generated .docx, scans and
+(docs/domain.md §1.4; docs/documents.md). The generated .docx, scans and
 signatures are downloaded from /api/v1/files/{id}/content by the ids given here."""
 
 from datetime import date, datetime

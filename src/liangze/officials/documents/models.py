@@ -1,5 +1,5 @@
-"""三清单一承诺书: the commitment letter and the three lists (docs/domain.md "Three lists and
-the commitment letter"). Imported by officials/models.py, so the app label is `officials`."""
+"""三清单一承诺书: the commitment letter and the three lists (docs/domain.md §1.4;
+docs/documents.md). Imported by officials/models.py, so the app label is `officials`."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Word documents from .docx templates (docs/domain.md, "Three lists and the commitment letter").
+"""Word documents from .docx templates (docs/domain.md §1.4; docs/documents.md).
 
 Templates may be uploaded by office staff, so they are untrusted code: every template is rendered
 by docxtpl in Jinja's *immutable sandbox*, with autoescaping (a business called "A & B" must not
@@ -20,9 +20,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 KINDS = ("commitment", "task_list", "responsibility_list", "inspection_list")
 
-# Document content, not interface text: the four tasks of the task list (docs/domain.md, "Three
-# lists"), the default visit checklist items ("What a visit records") and what the office checks
-# when it inspects officials. A replaced template may print them or write its own.
+# Document content, not interface text: the four tasks of the task list (docs/domain.md §1.4),
+# the default visit checklist items (§1.5) and what the office checks when it inspects officials. A replaced template may print them or write its own.
 TASKS = (
     "督促包保主体建立健全并落实食品安全管理制度，配备食品安全总监、食品安全员，落实日管控、周排查、月调度。",
     "督促包保主体做好日常风险防控，对照风险管控清单排查食品安全风险隐患。",

@@ -1,5 +1,5 @@
 """Reads of the commitment letters and the three lists, and the two rates they feed
-(docs/domain.md "Rates": commitment_rate, list_filing_rate)."""
+(docs/domain.md §2: commitment_rate, list_filing_rate)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -158,7 +158,7 @@ def holders_of_valid(*, kind: str, on: date) -> QuerySet:
 @dataclass(frozen=True)
 class Rate:
     """Integer numerator and denominator; shown as a percentage with 2 decimals, rounded half
-    up once, or "—" when nothing is due (docs/domain.md "Rates")."""
+    up once, or "—" when nothing is due (docs/domain.md §2)."""
 
     numerator: int
     denominator: int

@@ -1,5 +1,5 @@
-"""Writing the commitment letters and the three lists (docs/domain.md "Three lists and the
-commitment letter"): generate, sign (an uploaded scan or drawn signatures), reject, replace a
+"""Writing the commitment letters and the three lists (docs/domain.md §1.4;
+docs/documents.md): generate, sign (an uploaded scan or drawn signatures), reject, replace a
 template, remind before expiry.
 
 Files are checked and stored (files.services.stored_file_save) before the short transaction that
@@ -53,7 +53,7 @@ LEVEL_NAMES = {  # document content (Chinese), not interface text
     "township": "乡镇级",
     "village": "村级",
 }
-REMIND_DAYS_BEFORE = 30  # docs/domain.md "Project defaults": 30 days before and on the day
+REMIND_DAYS_BEFORE = 30  # docs/domain.md §1.12: 30 days before and on the day
 MAX_DRAWN_SIGNATURE_BYTES = 2 * 1024 * 1024
 _DATA_URL = re.compile(r"^data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)$")
 
@@ -101,7 +101,7 @@ def _official_data(official: Official) -> dict:
 
 
 def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> list[Holder]:
-    """Everyone under `region` who should hold each kind (docs/domain.md "Three lists"): a
+    """Everyone under `region` who should hold each kind (docs/domain.md §1.4): a
     letter and a task list per active official covering businesses; a responsibility list per
     filing unit (a division with such officials posted at it); an inspection list per office
     (each division under it with food safety office staff)."""
@@ -595,7 +595,7 @@ def duty_documents_archive(*, actor, region: Division, documents: list[DutyDocum
 @transaction.atomic
 def duty_document_reminders_send(*, today: date | None = None) -> int:
     """Scheduled daily: remind the holder and their office of each signed document that expires
-    in 30 days or today (docs/domain.md "Project defaults"). Once per person, document and
+    in 30 days or today (docs/domain.md §1.12). Once per person, document and
     date; returns how many reminders were made."""
     today = today or timezone.localdate()
     wanted = []

@@ -1,5 +1,5 @@
 """The commitment letters and the three lists: generating, signing, rejecting, validity,
-reminders, rates (docs/domain.md "Three lists and the commitment letter", "Rates")."""
+reminders, rates (docs/domain.md §1.4, §2)."""
 
 import io
 import zipfile

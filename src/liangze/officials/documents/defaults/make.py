@@ -1,12 +1,12 @@
-"""Builds the Chinese default .docx templates shipped beside this file (docs/domain.md, "Three
-lists and the commitment letter"). Run after changing it, and commit the .docx files it writes:
+"""Builds the Chinese default .docx templates shipped beside this file (docs/domain.md §1.4;
+docs/documents.md). Run after changing it, and commit the .docx files it writes:
 
     .venv/bin/python -m liangze.officials.documents.defaults.make
 
 The templates use docxtpl's tags: `{{ … }}` for a value, `{%p … %}` for a paragraph loop and
 `{%tr … %}` for a table-row loop. Office staff may replace them with their own (rendering.py
 renders every template in Jinja's sandbox); the context each kind receives is built by
-`rendering.document_context` and documented in docs/domain.md.
+`rendering.document_context` and documented in docs/documents.md.
 """
 
 import sys
