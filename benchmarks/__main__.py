@@ -118,6 +118,12 @@ def run(workdir: Path) -> None:
             print("running bench_public…", flush=True)
             results["bench_public"] = bench_public.run(workdir=workdir)
 
+    if wanted("documents"):
+        from benchmarks import bench_documents
+
+        print("running bench_documents…", flush=True)
+        results["bench_documents"] = bench_documents.run(viewer=viewer, rows=None, workdir=workdir)
+
     if wanted("assign"):
         # Last: it adds its own businesses, which the list figures above must not count.
         from benchmarks import bench_assign

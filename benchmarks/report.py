@@ -31,6 +31,7 @@ def _table(samples: list[Sample]) -> list[str]:
 TITLES = {
     "bench_import": "Import of {n:,} businesses from .xlsx (SQLite end to end)",
     "bench_export": "Export of {n:,} businesses to .xlsx",
+    "bench_documents": "Generating commitment letters and task lists as a job",
     "bench_assign": "Bulk assignment of 10,000 businesses to one official",
     "bench_lists": "Business list API, search and list page at {n:,} businesses ({vendor})",
     "bench_public": "The public page under a bounded loopback load",

@@ -20,6 +20,7 @@ from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
+from liangze.officials.documents.demo import demo_documents_load
 from liangze.officials.models import Assignment, Official
 from liangze.officials.services import (
     PlannedAssignment,
@@ -300,6 +301,10 @@ def demo_load() -> DemoSummary:
     _officials_load(official_rows, offices=offices, password_hash=password)
     plan = demo_assignments(business_rows, official_rows)
     assignments_created = _assignments_load(plan, offices=offices)
+    # The officials' letters and lists, about 95% signed; the demo village's in Word, to sign.
+    documents = demo_documents_load(
+        region=divisions.get("630000000000", village), rendered_posts=[village]
+    )
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -319,6 +324,8 @@ def demo_load() -> DemoSummary:
             "businesses_by_grade": by_grade,
             "officials_by_level": by_level,
             "assignments_created": assignments_created,
+            "documents": documents.documents,
+            "documents_signed": documents.signed,
         },
     )
     return DemoSummary(

@@ -16,6 +16,7 @@ class FileKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Export")
+    TEMPLATE = "template", _("Document template")
 
 
 class StoredFile(BaseModel):
