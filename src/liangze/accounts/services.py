@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import can_grant
+from liangze.accounts.access import can_grant_role
 from liangze.accounts.models import ApiToken, Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.accounts.tokens import new_token_parts, token_hash
 from liangze.audit.models import AuditAction
-from liangze.audit.services import audit_event_record
+from liangze.audit.services import access_refuse, audit_event_record
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.regions.models import Division
@@ -41,16 +41,20 @@ def _check_grant_allowed(actor, role: str, division: Division | None) -> None:
             message=_("A responsible official covers at city, county, township or village level."),
             fields={"division": _("Choose a city, county, township or village.")},
         )
-    if not can_grant(actor, role=role, division=division):
-        raise Forbidden(
-            code="grant_out_of_reach",
-            message=_(
-                "You can only grant roles inside your own region and at or below your level."
+    if not can_grant_role(actor, role=role, division=division):
+        raise access_refuse(
+            Forbidden(
+                code="grant_out_of_reach",
+                message=_(
+                    "You can only grant roles inside your own region and at or below your level."
+                ),
             ),
+            viewer=actor,
+            target_type="regions.division",
+            target_id=getattr(division, "pk", ""),
         )
 
 
-@transaction.atomic
 def user_create(
     *,
     actor: User,
@@ -62,8 +66,24 @@ def user_create(
 ) -> IssuedAccount:
     """Create an account homed in `division` with its first role and a one-time password.
 
-    Raises Forbidden outside the actor's reach, Invalid for a taken username or bad phone.
+    Raises Forbidden outside the actor's reach (recorded before the transaction opens, so the
+    record stays), Invalid for a taken username or bad phone.
     """
+    _check_grant_allowed(actor, role, division)
+    return _user_create(
+        actor=actor,
+        username=username,
+        display_name=display_name,
+        division=division,
+        role=role,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def _user_create(
+    *, actor: User, username: str, display_name: str, division: Division, role: str, phone: str
+) -> IssuedAccount:
     username = username.strip()
     display_name = display_name.strip()
     errors = {}
@@ -81,7 +101,6 @@ def user_create(
         raise Invalid(
             code="user_invalid", message=_("Please correct the marked fields."), fields=errors
         )
-    _check_grant_allowed(actor, role, division)
     password = one_time_password()
     user = User(
         username=username,
@@ -185,9 +204,14 @@ def user_password_change(*, actor: User, old_password: str, new_password: str) -
     return actor
 
 
-@transaction.atomic
 def role_grant(*, actor: User, user: User, role: str, division: Division | None) -> RoleGrant:
+    """Refuses (Forbidden, recorded) before the transaction opens, so the record stays."""
     _check_grant_allowed(actor, role, division)
+    return _role_grant(actor=actor, user=user, role=role, division=division)
+
+
+@transaction.atomic
+def _role_grant(*, actor: User, user: User, role: str, division: Division | None) -> RoleGrant:
     if RoleGrant.objects.filter(
         user=user, role=role, division=division, revoked_at__isnull=True
     ).exists():
@@ -203,9 +227,14 @@ def role_grant(*, actor: User, user: User, role: str, division: Division | None)
     return grant
 
 
-@transaction.atomic
 def role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """Refuses (Forbidden, recorded) before the transaction opens, so the record stays."""
     _check_grant_allowed(actor, grant.role, grant.division)
+    return _role_revoke(actor=actor, grant=grant)
+
+
+@transaction.atomic
+def _role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
     now = timezone.now()
     moved = RoleGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
         revoked_at=now, updated_at=now

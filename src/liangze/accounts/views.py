@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import is_admin, office_subtrees
+from liangze.accounts.access import is_admin, is_office_or_admin, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -22,10 +22,10 @@ from liangze.accounts.selectors import (
     access_grant_by_id,
     access_user_by_id,
     api_token_list,
-    require_account_manager,
     user_list,
 )
-from liangze.core.errors import DomainError, Invalid
+from liangze.audit.services import access_refuse
+from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list
 
@@ -34,6 +34,18 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def _require_account_manager(viewer) -> None:
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="accounts_forbidden",
+                message=_("Only food safety office staff manage accounts."),
+            ),
+            viewer=viewer,
+            target_type="accounts.user",
+        )
 
 
 def _grantable_roles(viewer) -> list[str]:
@@ -74,7 +86,7 @@ def password_change(request):
 @login_required
 @require_GET
 def account_list(request):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
@@ -90,7 +102,7 @@ def account_list(request):
 
 @login_required
 def account_create(request):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     form = UserCreateForm(
         request.POST or None,
         divisions=_manageable_divisions(request.user),
@@ -126,7 +138,7 @@ def account_detail(request, user_id: int):
 @login_required
 @require_POST
 def account_deactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     try:
         services.user_deactivate(actor=request.user, user=account)
         messages.success(request, _("Account deactivated."))
@@ -138,7 +150,7 @@ def account_deactivate(request, user_id: int):
 @login_required
 @require_POST
 def account_reactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     try:
         services.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("Account reactivated."))
@@ -150,7 +162,7 @@ def account_reactivate(request, user_id: int):
 @login_required
 @require_POST
 def account_password_reset(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     issued = services.user_password_reset(actor=request.user, user=account)
     return render(request, "accounts/one_time_password.html", {"issued": issued, "created": False})
 
@@ -158,7 +170,7 @@ def account_password_reset(request, user_id: int):
 @login_required
 @require_POST
 def account_grant(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     form = RoleGrantForm(
         request.POST,
         divisions=_manageable_divisions(request.user),

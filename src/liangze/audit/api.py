@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from liangze.accounts.access import can_read_audit
+from liangze.accounts.access import is_office_or_admin
 from liangze.audit.selectors import audit_event_list
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 
@@ -36,9 +37,14 @@ def event_list(
     date_from: date | None = None,
     date_to: date | None = None,
 ):
-    if not can_read_audit(request.user):
-        raise Forbidden(
-            code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
+    if not is_office_or_admin(request.user):
+        raise access_refuse(
+            Forbidden(
+                code="audit_forbidden",
+                message=_("Only food safety office staff read the audit trail."),
+            ),
+            viewer=request.user,
+            target_type="audit.auditevent",
         )
     return audit_event_list(
         viewer=request.user,

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from liangze.accounts.access import can_read_audit
+from liangze.accounts.access import is_office_or_admin
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 
 
@@ -29,9 +30,14 @@ class AuditFilterForm(forms.Form):
 @login_required
 @require_GET
 def event_list(request):
-    if not can_read_audit(request.user):
-        raise Forbidden(
-            code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
+    if not is_office_or_admin(request.user):
+        raise access_refuse(
+            Forbidden(
+                code="audit_forbidden",
+                message=_("Only food safety office staff read the audit trail."),
+            ),
+            viewer=request.user,
+            target_type="audit.auditevent",
         )
     form = AuditFilterForm(request.GET or None)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from liangze.audit.services import access_denied_record
+from liangze.accounts.access import is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.businesses import services
-from liangze.businesses.access import can_keep_registry
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.businesses.selectors import access_business_by_id, business_list
 from liangze.core.errors import Forbidden
@@ -102,16 +102,14 @@ def qr_sheet(request):
     list filters (q, grade, status) find, always within the viewer's jurisdiction. Ids of
     businesses outside it are dropped silently, like ids that do not exist. Closed businesses
     get no sticker."""
-    if not can_keep_registry(request.user):
-        access_denied_record(
+    if not is_office_or_admin(request.user):
+        raise access_refuse(
+            Forbidden(
+                code="qr_sheet_forbidden",
+                message=_("Only food-safety office staff print QR stickers."),
+            ),
             viewer=request.user,
-            code="qr_sheet_forbidden",
             target_type="businesses.business",
-            target_id="",
-        )
-        raise Forbidden(
-            code="qr_sheet_forbidden",
-            message=_("Only food-safety office staff print QR stickers."),
         )
     grade = request.GET.get("grade", "")
     status = request.GET.get("status", "")

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liangze.accounts.access import can_manage_accounts, can_read_audit
+from liangze.accounts.access import is_office_or_admin
 
 
 def navigation(request):
@@ -15,9 +15,8 @@ def navigation(request):
     reach = user.jurisdiction()
     if reach.everything or reach.paths or reach.business_ids:  # business staff: their own
         items.append(("businesses", reverse("businesses:list"), _("Businesses")))
-    if can_manage_accounts(user):
+    if is_office_or_admin(user):
         items.append(("accounts", reverse("accounts:list"), _("Accounts")))
-    if can_read_audit(user):
         items.append(("audit", reverse("audit:list"), _("Audit trail")))
     items.append(("jobs", reverse("jobs:list"), _("My jobs")))
     return {"nav_items": items}

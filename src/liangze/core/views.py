@@ -6,7 +6,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from liangze.accounts.access import can_manage_accounts, can_read_audit
+from liangze.accounts.access import is_office_or_admin
 from liangze.regions.selectors import division_roots
 
 
@@ -17,8 +17,8 @@ def home(request):
     context = {
         "grants": user.active_grants(),
         "roots": list(division_roots(viewer=user)[:20]),
-        "can_manage_accounts": can_manage_accounts(user),
-        "can_read_audit": can_read_audit(user),
+        "can_manage_accounts": is_office_or_admin(user),
+        "can_read_audit": is_office_or_admin(user),
     }
     return render(request, "core/home.html", context)
 

@@ -3,7 +3,7 @@ import uuid
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction
 from liangze.files.models import StoredFile
@@ -28,11 +28,10 @@ def access_stored_file_by_id(viewer, file_id: uuid.UUID | str) -> StoredFile:
     if public_id is not None:
         stored = stored_file_list(viewer=viewer).filter(public_id=public_id).first()
     if stored is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="stored_file_not_found", message=_("File not found.")),
             viewer=viewer,
-            code="stored_file_not_found",
             target_type="files.storedfile",
             target_id=file_id,
         )
-        raise NotFound(code="stored_file_not_found", message=_("File not found."))
     return stored

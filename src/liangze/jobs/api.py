@@ -5,7 +5,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
@@ -68,15 +68,13 @@ def division_import(request, file: File[UploadedFile], vintage: Form[int]):
     """Queue the import of a division table (CSV or Excel: code, name, parent_code) of one
     vintage; answers 202 with the job to poll at /jobs/{id}. Platform administrators only."""
     if not can_import_divisions(request.user):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="division_import_forbidden",
+                message=_("Only platform administrators import the division table."),
+            ),
             viewer=request.user,
-            code="division_import_forbidden",
             target_type="regions.division",
-            target_id="",
-        )
-        raise Forbidden(
-            code="division_import_forbidden",
-            message=_("Only platform administrators import the division table."),
         )
     return Status(
         202, services.division_import_start(actor=request.user, upload=file, vintage=vintage)

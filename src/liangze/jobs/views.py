@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden, Invalid
 from liangze.jobs import services
 from liangze.jobs.access import can_import_divisions
@@ -59,15 +59,13 @@ def job_detail(request, job_id: int):
 @require_http_methods(["GET", "POST"])
 def division_import(request):
     if not can_import_divisions(request.user):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="division_import_forbidden",
+                message=_("Only platform administrators import the division table."),
+            ),
             viewer=request.user,
-            code="division_import_forbidden",
             target_type="regions.division",
-            target_id="",
-        )
-        raise Forbidden(
-            code="division_import_forbidden",
-            message=_("Only platform administrators import the division table."),
         )
     form = DivisionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -103,7 +103,10 @@ class TestUserCreate:
         with pytest.raises(Forbidden) as info:
             self.create(actor, getattr(regions, division), role=role)
         assert info.value.code == "grant_out_of_reach"
-        assert state() == before
+        users, grants, audit_events = before
+        assert state() == (users, grants, audit_events + 1)  # the denial, recorded
+        [denial] = events(AuditAction.ACCESS_DENIED)
+        assert (denial.actor, denial.data["code"]) == (actor, "grant_out_of_reach")
         assert not User.objects.filter(username="new_official").exists()
 
     def test_an_official_at_province_level_is_invalid(self, admin_user, regions):
@@ -249,7 +252,10 @@ class TestRoleGrantAndRevoke:
                 role=Role.REGULATOR,
                 division=regions.neighbour_township,
             )
-        assert state() == before
+        users, grants, audit_events = before
+        assert state() == (users, grants, audit_events + 1)
+        [denial] = events(AuditAction.ACCESS_DENIED)
+        assert (denial.actor, denial.data["code"]) == (county_staff, "grant_out_of_reach")
 
     def test_it_revokes_once(self, county_staff, village_official, regions):
         grant = village_official.grants.get()
