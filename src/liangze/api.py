@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from liangze.core.api_auth import BearerTokenAuth, SessionAuth
+from liangze.accounts.api_auth import BearerTokenAuth, SessionAuth
 from liangze.core.errors import DomainError
 
 api = NinjaAPI(

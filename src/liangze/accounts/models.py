@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from liangze.core.models import BaseModel
@@ -45,6 +46,9 @@ class User(AbstractUser):
         "regions.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     must_change_password = models.BooleanField(default=False)
+    # Part of the session hash: a new value ends every session of the account, as a new password
+    # does (deactivation, the loss of every role). Empty for accounts never revoked.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -52,6 +56,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password alone (django.contrib.auth.base_user); the stamp is
+        # appended only when set, so sessions of accounts never revoked survive this change.
+        material = f"{self.password}:{self.session_stamp}" if self.session_stamp else self.password
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            material,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def active_grants(self) -> list["RoleGrant"]:
         cached = getattr(self, "_active_grants", None)

@@ -4,6 +4,7 @@ One-time passwords are returned to the caller to be shown once, and are never st
 or written to the audit trail.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,19 @@ from liangze.audit.services import access_refuse, audit_event_record
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.regions.models import Division
+
+
+def _credentials_revoke(user: User) -> int:
+    """End every API token and every session of `user` (a new session stamp changes the session
+    hash; the caller's own session is kept by update_session_auth_hash where it should be).
+    Returns how many tokens were revoked. Runs in the caller's transaction."""
+    now = timezone.now()
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
+    user.session_stamp = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(session_stamp=user.session_stamp)
+    return revoked
 
 
 @dataclass(frozen=True)
@@ -138,11 +152,13 @@ def user_deactivate(*, actor: User, user: User) -> User:
         raise Conflict(
             code="user_already_inactive", message=_("This account is already deactivated.")
         )
+    revoked = _credentials_revoke(user)
     audit_event_record(
         actor=actor,
         action=AuditAction.USER_DEACTIVATED,
         target=user,
         changes={"is_active": [True, False]},
+        data={"tokens_revoked": revoked},
     )
     user.refresh_from_db()
     return user
@@ -165,12 +181,19 @@ def user_reactivate(*, actor: User, user: User) -> User:
 
 @transaction.atomic
 def user_password_reset(*, actor: User, user: User) -> IssuedAccount:
-    """A new one-time password; the holder must change it at next login."""
+    """A new one-time password; the holder must change it at next login. Every API token and
+    session of the account ends: whoever held them may be who the reset locks out."""
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    audit_event_record(actor=actor, action=AuditAction.USER_PASSWORD_RESET, target=user)
+    revoked = _credentials_revoke(user)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_PASSWORD_RESET,
+        target=user,
+        data={"tokens_revoked": revoked},
+    )
     return IssuedAccount(user=user, one_time_password=password)
 
 
@@ -197,10 +220,19 @@ def user_password_change(*, actor: User, old_password: str, new_password: str) -
             message=" ".join(exc.messages),
             fields={"new_password1": " ".join(exc.messages)},
         ) from None
+    forced = actor.must_change_password
     actor.set_password(new_password)
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
-    audit_event_record(actor=actor, action=AuditAction.PASSWORD_CHANGED, target=actor)
+    # A new password already ends the other sessions (the session hash covers it); a forced
+    # change, the first after a reset, ends every token too.
+    revoked = _credentials_revoke(actor) if forced else 0
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.PASSWORD_CHANGED,
+        target=actor,
+        data={"forced": forced, "tokens_revoked": revoked},
+    )
     return actor
 
 
@@ -241,6 +273,9 @@ def _role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
     )
     if not moved:
         raise Conflict(code="grant_already_revoked", message=_("This role was already revoked."))
+    # An account left with no role keeps no way in: its tokens and sessions end.
+    last_role = not RoleGrant.objects.filter(user=grant.user, revoked_at__isnull=True).exists()
+    revoked = _credentials_revoke(grant.user) if last_role else 0
     audit_event_record(
         actor=actor,
         action=AuditAction.ROLE_REVOKED,
@@ -249,6 +284,7 @@ def _role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
             "grant": grant.pk,
             "role": grant.role,
             "division": getattr(grant.division, "code", None),
+            "tokens_revoked": revoked,
         },
     )
     grant.refresh_from_db()

@@ -269,6 +269,7 @@ class TestRoleGrantAndRevoke:
             "grant": grant.pk,
             "role": Role.OFFICIAL,
             "division": regions.village.code,
+            "tokens_revoked": 0,  # its last role: sessions and tokens end (none held)
         }
         with pytest.raises(Conflict) as info:
             services.role_revoke(actor=county_staff, grant=stale)
