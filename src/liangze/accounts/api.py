@@ -7,6 +7,7 @@ from pydantic import Field
 
 from liangze.accounts import selectors, services
 from liangze.accounts.access import is_office_or_admin
+from liangze.accounts.lockout import lockout_error, password_check_failed, password_checks_locked
 from liangze.accounts.models import User
 from liangze.accounts.selectors import (
     access_grant_by_id,
@@ -14,7 +15,7 @@ from liangze.accounts.selectors import (
     user_list,
 )
 from liangze.audit.services import access_refuse
-from liangze.core.errors import Forbidden
+from liangze.core.errors import Forbidden, Invalid
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.regions.selectors import access_division_by_id
@@ -89,11 +90,23 @@ def me(request):
     return request.user
 
 
-@me_router.post("/password", response={200: UserOut, codes_4xx: ErrorOut})
+@me_router.post("/password", response={200: UserOut, codes_4xx: ErrorOut, 429: ErrorOut})
 def password_change(request, payload: PasswordChangeIn):
-    return services.user_password_change(
-        actor=request.user, old_password=payload.old_password, new_password=payload.new_password
-    )
+    """A wrong `old_password` answers 422 and counts towards the login lockout; once locked,
+    429 `locked_out` whatever the input, until the cool-off ends."""
+    if password_checks_locked(request, request.user):
+        raise lockout_error()
+    try:
+        return services.user_password_change(
+            actor=request.user,
+            old_password=payload.old_password,
+            new_password=payload.new_password,
+        )
+    except Invalid as exc:
+        if exc.code == "old_password_wrong" and password_check_failed(request, request.user):
+            request.axes_locked_out = False  # answered here, in the API's error shape
+            raise lockout_error() from None
+        raise
 
 
 @router.get("", response=list[UserOut])

@@ -1,9 +1,17 @@
-"""Login lockout tiers for django-axes: each repeat lockout of the same username and IP doubles
-the cool-off, capped at a day. Never permanent."""
+"""The login lockout (django-axes) and what else it guards.
+
+Tiers: each repeat lockout of the same username and IP doubles the cool-off, capped at a day.
+Never permanent. A wrong current password on a password change is a wrong password like any
+other: it counts towards the same lockout, so the change form is no oracle for a stolen session.
+"""
 
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from liangze.core.errors import Throttled
 
 MAX_COOLOFF = timedelta(hours=24)
 
@@ -16,3 +24,33 @@ def cooloff_time(request) -> timedelta:
     # Cap the exponent first: a persistent attacker's count would overflow timedelta.
     tier = min(tier, 16)
     return min(base * (2**tier), MAX_COOLOFF)
+
+
+def _credentials(user) -> dict:
+    return {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+
+
+def password_checks_locked(request, user) -> bool:
+    """True while `user` is locked out from this address (by wrong logins or wrong current
+    passwords alike)."""
+    return AxesProxyHandler.is_locked(request, _credentials(user))
+
+
+def password_check_failed(request, user) -> bool:
+    """Count a wrong current password as a failed login of `user` from this address; True when
+    this failure reached the limit. The API's caller clears `request.axes_locked_out` to answer
+    in its own error shape instead of the lockout page."""
+    AxesProxyHandler.user_login_failed(
+        sender=password_check_failed, credentials=_credentials(user), request=request
+    )
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def lockout_error() -> Throttled:
+    return Throttled(
+        code="locked_out",
+        message=_(
+            "Logins for this account from your address are paused for a while. Try again "
+            "later, or ask your food safety office to reset your password."
+        ),
+    )

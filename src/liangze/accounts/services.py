@@ -197,15 +197,25 @@ def user_password_reset(*, actor: User, user: User) -> IssuedAccount:
     return IssuedAccount(user=user, one_time_password=password)
 
 
-@transaction.atomic
 def user_password_change(*, actor: User, old_password: str, new_password: str) -> User:
-    """The holder changes their own password; clears the must-change flag."""
+    """The holder changes their own password; clears the must-change flag.
+
+    A wrong current password writes its own event, outside the change's transaction so that it
+    stays, and raises Invalid `old_password_wrong`; the caller counts it against the login
+    lockout (accounts.lockout), which only it can, holding the request."""
     if not actor.check_password(old_password):
+        with transaction.atomic():
+            audit_event_record(actor=actor, action=AuditAction.PASSWORD_CHANGE_FAILED, target=actor)
         raise Invalid(
             code="old_password_wrong",
             message=_("Your current password is not correct."),
             fields={"old_password": _("Your current password is not correct.")},
         )
+    return _user_password_change(actor=actor, old_password=old_password, new_password=new_password)
+
+
+@transaction.atomic
+def _user_password_change(*, actor: User, old_password: str, new_password: str) -> User:
     if new_password == old_password:
         raise Invalid(
             code="password_unchanged",

@@ -16,6 +16,7 @@ from liangze.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
+from liangze.accounts.lockout import lockout_error, password_check_failed, password_checks_locked
 from liangze.accounts.models import Role
 from liangze.accounts.selectors import (
     access_api_token_by_id,
@@ -59,9 +60,17 @@ def _manageable_divisions(viewer):
     return within_subtrees(division_list(viewer=viewer), office_subtrees(viewer), via=".")
 
 
+def _locked_out(request):
+    return render(request, "accounts/locked_out.html", status=lockout_error().status)
+
+
 @login_required
 def password_change(request):
+    """A wrong current password counts towards the login lockout (accounts.lockout); once
+    locked, the form answers with the lockout page, as the login does."""
     form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and password_checks_locked(request, request.user):
+        return _locked_out(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_change(
@@ -70,6 +79,8 @@ def password_change(request):
                 new_password=form.cleaned_data["new_password1"],
             )
         except Invalid as exc:
+            if exc.code == "old_password_wrong" and password_check_failed(request, request.user):
+                return _locked_out(request)
             for field, message in exc.fields.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
