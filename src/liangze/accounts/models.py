@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from liangze.accounts.validation import validate_username
 from liangze.core.models import BaseModel
 
 
@@ -40,6 +41,15 @@ class User(AbstractUser):
     `division` is the account's home: the office staff of that subtree manage the account.
     """
 
+    username_validator = validate_username
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Letters, digits and . _ - only."),
+        validators=[validate_username],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     display_name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     division = models.ForeignKey(

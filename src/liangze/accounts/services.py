@@ -18,6 +18,7 @@ from liangze.accounts.access import can_grant_role
 from liangze.accounts.models import ApiToken, Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.accounts.tokens import new_token_parts, token_hash
+from liangze.accounts.validation import validate_username
 from liangze.audit.models import AuditAction
 from liangze.audit.services import access_refuse, audit_event_record
 from liangze.core.errors import Conflict, Forbidden, Invalid
@@ -36,6 +37,15 @@ def _credentials_revoke(user: User) -> int:
     user.session_stamp = secrets.token_hex(16)
     User.objects.filter(pk=user.pk).update(session_stamp=user.session_stamp)
     return revoked
+
+
+def _username_valid(username: str, errors: dict) -> bool:
+    try:
+        validate_username(username)
+    except ValidationError as exc:
+        errors["username"] = exc.messages[0]
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,8 @@ def _user_create(
     errors = {}
     if not username:
         errors["username"] = _("Enter a username.")
+    elif not _username_valid(username, errors):
+        pass
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = _("This username is taken.")
     if not display_name:
