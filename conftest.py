@@ -22,7 +22,10 @@ def _private_files_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder, never to var/files."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "files", "base_url": None}},
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
     }
 
 
