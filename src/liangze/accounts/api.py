@@ -7,7 +7,11 @@ from pydantic import Field
 
 from liangze.accounts import selectors, services
 from liangze.accounts.access import is_office_or_admin
-from liangze.accounts.lockout import lockout_error, password_check_failed, password_checks_locked
+from liangze.accounts.lockout import (
+    password_check_failed,
+    password_checks_locked,
+    password_checks_refused,
+)
 from liangze.accounts.models import User
 from liangze.accounts.selectors import (
     access_grant_by_id,
@@ -95,7 +99,7 @@ def password_change(request, payload: PasswordChangeIn):
     """A wrong `old_password` answers 422 and counts towards the login lockout; once locked,
     429 `locked_out` whatever the input, until the cool-off ends."""
     if password_checks_locked(request, request.user):
-        raise lockout_error()
+        raise password_checks_refused(request.user)
     try:
         return services.user_password_change(
             actor=request.user,
@@ -105,7 +109,7 @@ def password_change(request, payload: PasswordChangeIn):
     except Invalid as exc:
         if exc.code == "old_password_wrong" and password_check_failed(request, request.user):
             request.axes_locked_out = False  # answered here, in the API's error shape
-            raise lockout_error() from None
+            raise password_checks_refused(request.user) from None
         raise
 
 

@@ -11,6 +11,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Throttled
 
 MAX_COOLOFF = timedelta(hours=24)
@@ -46,11 +47,17 @@ def password_check_failed(request, user) -> bool:
     return bool(getattr(request, "axes_locked_out", False))
 
 
-def lockout_error() -> Throttled:
-    return Throttled(
-        code="locked_out",
-        message=_(
-            "Logins for this account from your address are paused for a while. Try again "
-            "later, or ask your food safety office to reset your password."
+def password_checks_refused(user) -> Throttled:
+    """The refusal of a password check while locked out, recorded like every denial."""
+    return access_refuse(
+        Throttled(
+            code="locked_out",
+            message=_(
+                "Logins for this account from your address are paused for a while. Try again "
+                "later, or ask your food safety office to reset your password."
+            ),
         ),
+        viewer=user,
+        target_type="accounts.user",
+        target_id=user.pk,
     )

@@ -16,7 +16,11 @@ from liangze.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
-from liangze.accounts.lockout import lockout_error, password_check_failed, password_checks_locked
+from liangze.accounts.lockout import (
+    password_check_failed,
+    password_checks_locked,
+    password_checks_refused,
+)
 from liangze.accounts.models import Role
 from liangze.accounts.selectors import (
     access_api_token_by_id,
@@ -61,7 +65,8 @@ def _manageable_divisions(viewer):
 
 
 def _locked_out(request):
-    return render(request, "accounts/locked_out.html", status=lockout_error().status)
+    refusal = password_checks_refused(request.user)
+    return render(request, "accounts/locked_out.html", status=refusal.status)
 
 
 @login_required

@@ -58,6 +58,8 @@ def test_wrong_current_passwords_lock_like_wrong_logins(
     failed = AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGE_FAILED, actor=user)
     assert failed.count() == settings.AXES_FAILURE_LIMIT
     assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()
+    denied = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor=user)
+    assert set(denied.values_list("data__code", flat=True)) == {"locked_out"}
     # The same lockout as the login's: that username from that address cannot log in either.
     login = Client().post(
         "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}
