@@ -32,6 +32,7 @@ TITLES = {
     "bench_import": "Import of {n:,} businesses from .xlsx (SQLite end to end)",
     "bench_export": "Export of {n:,} businesses to .xlsx",
     "bench_lists": "Business list page and API at {n:,} businesses",
+    "bench_assign": "Bulk assignment of 10,000 businesses to one official",
 }
 
 

@@ -12,7 +12,7 @@ from liangze.accounts.lockout import (
     password_checks_locked,
     password_checks_refused,
 )
-from liangze.accounts.models import User
+from liangze.accounts.models import Role, User
 from liangze.accounts.selectors import (
     access_grant_by_id,
     access_user_by_id,
@@ -21,7 +21,7 @@ from liangze.accounts.selectors import (
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden, Invalid
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.regions.selectors import access_division_by_id
 
 me_router = Router(tags=["me"])
@@ -43,7 +43,7 @@ def _require_account_manager(viewer) -> None:
 
 class GrantOut(Schema):
     id: int
-    role: str
+    role: str = choice_field(Role)
     division_id: int | None
     division_name: str | None = Field(None, alias="division.name")
 
@@ -75,12 +75,12 @@ class UserCreateIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     display_name: str = Field(min_length=1, max_length=50)
     division_id: int
-    role: str
+    role: str = choice_field(Role)
     phone: str = ""
 
 
 class RoleGrantIn(Schema):
-    role: str
+    role: str = choice_field(Role)
     division_id: int
 
 

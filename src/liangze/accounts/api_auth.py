@@ -3,8 +3,10 @@
 browser; both answer 401 (no caller) for anything else they do not accept."""
 
 from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from liangze.accounts.tokens import token_user
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 
@@ -37,11 +39,21 @@ class SessionAuth(APIKeyCookie):
 
 
 class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer lz_…` with a personal API token (accounts.tokens)."""
+    """`Authorization: Bearer lz_…` with a personal API token (accounts.tokens).
+
+    A request that sends an Authorization header is judged by it alone: a bad, expired or revoked
+    token, or another scheme, answers 401 on every method, never falling through to the session
+    (whose CSRF check would answer 403 on a POST)."""
+
+    def __call__(self, request):
+        if not request.headers.get(self.header):
+            return None  # no header: the session decides
+        user = super().__call__(request)
+        if user is None:
+            raise AuthenticationError()
+        return user
 
     def authenticate(self, request, token):
-        from liangze.accounts.tokens import token_user
-
         user = _usable(request, token_user(token))
         if user is not None:
             request.user = user

@@ -2,6 +2,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import can_manage_user, is_office_or_admin, office_subtrees
+from liangze.accounts.lockout import locked_usernames
 from liangze.accounts.models import ApiToken, RoleGrant, User
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden, NotFound
@@ -15,9 +16,12 @@ def _grant_outside(paths: list[str]) -> Exists:
     return Exists(grants.exclude(subtrees_q(paths, path_field="division__path")))
 
 
-def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> QuerySet[User]:
+def user_list(
+    *, viewer: User, search: str = "", active: bool | None = None, locked_only: bool = False
+) -> QuerySet[User]:
     """Accounts the viewer manages (accounts.access.can_manage_user, as a query): homed in the
-    subtrees where they are office staff, holding no active grant outside them."""
+    subtrees where they are office staff, holding no active grant outside them. `locked_only`
+    keeps those locked out of logging in right now."""
     users = in_jurisdiction(User.objects.all(), viewer, via="division")
     if not is_office_or_admin(viewer):
         return users.none()
@@ -29,6 +33,11 @@ def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> 
         users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
     if active is not None:
         users = users.filter(is_active=active)
+    if locked_only:
+        locked = Q(pk__in=[])
+        for username in locked_usernames():
+            locked |= Q(username__iexact=username)
+        users = users.filter(locked)
     active_grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("division")
     return (
         users.select_related("division")

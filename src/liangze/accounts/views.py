@@ -17,6 +17,7 @@ from liangze.accounts.forms import (
     UserCreateForm,
 )
 from liangze.accounts.lockout import (
+    locked_usernames,
     password_check_failed,
     password_checks_locked,
     password_checks_refused,
@@ -29,10 +30,25 @@ from liangze.accounts.selectors import (
     api_token_list,
     user_list,
 )
+from liangze.audit.access import can_read_audit
 from liangze.audit.services import access_refuse
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
-from liangze.regions.selectors import division_list
+from liangze.regions.selectors import division_list, division_roots
+
+
+@login_required
+@require_GET
+def home(request):
+    """The start page: the person's roles, the top of their region tree and their tools."""
+    user = request.user
+    context = {
+        "grants": user.active_grants(),
+        "roots": list(division_roots(viewer=user)[:20]),
+        "can_manage_accounts": is_office_or_admin(user),
+        "can_read_audit": can_read_audit(user),
+    }
+    return render(request, "core/home.html", context)
 
 
 class LoginView(auth_views.LoginView):
@@ -106,9 +122,13 @@ def account_list(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
-    page = Paginator(user_list(viewer=request.user, search=search, active=active), 25).get_page(
-        request.GET.get("page")
+    accounts = user_list(
+        viewer=request.user, search=search, active=active, locked_only=status == "locked"
     )
+    page = Paginator(accounts, 25).get_page(request.GET.get("page"))
+    locked = locked_usernames()
+    for account in page.object_list:
+        account.locked_out = account.username.lower() in locked
     context = {"page": page, "search": search, "status": status}
     template = "accounts/account_list.html#rows" if request.htmx else "accounts/account_list.html"
     response = render(request, template, context)
@@ -146,6 +166,7 @@ def account_detail(request, user_id: int):
     grant_form = RoleGrantForm(
         divisions=_manageable_divisions(request.user), roles=_grantable_roles(request.user)
     )
+    account.locked_out = account.username.lower() in locked_usernames()
     return render(
         request, "accounts/account_detail.html", {"account": account, "grant_form": grant_form}
     )
@@ -170,6 +191,18 @@ def account_reactivate(request, user_id: int):
     try:
         services.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("Account reactivated."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:detail", user_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_unlock(request, user_id: int):
+    account = access_user_by_id(request.user, user_id)
+    try:
+        services.user_unlock(actor=request.user, user=account)
+        messages.success(request, _("The account may log in again."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:detail", user_id=account.pk)
@@ -216,7 +249,17 @@ def grant_revoke(request, grant_id: int):
 
 @login_required
 def profile(request):
-    """The user's own page: who they are, their roles, their API tokens."""
+    """The user's own page: who they are, their roles, their API tokens.
+
+    Tokens are offered to those who feed other systems (office staff, administrators); anyone
+    else still sees, and may revoke, tokens they hold."""
+    offers_tokens = is_office_or_admin(request.user)
+    if request.method == "POST" and not offers_tokens:
+        raise access_refuse(
+            Forbidden(code="tokens_not_offered", message=_("API tokens are for office staff.")),
+            viewer=request.user,
+            target_type="accounts.apitoken",
+        )
     form = ApiTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -227,7 +270,12 @@ def profile(request):
                 form.add_error(field if field in form.fields else None, message)
         else:
             form = ApiTokenForm()
-    context = {"form": form, "issued": issued, "tokens": api_token_list(viewer=request.user)}
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": api_token_list(viewer=request.user),
+        "offers_tokens": offers_tokens,
+    }
     return render(request, "accounts/profile.html", context)
 
 

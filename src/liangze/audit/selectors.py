@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from liangze.accounts.access import is_office_or_admin
+from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditEvent
 from liangze.core.scoping import in_jurisdiction
 
@@ -10,7 +10,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """Events filed in the viewer's subtree; only office staff and administrators read them."""
     events = in_jurisdiction(AuditEvent.objects.all(), viewer, via="path:division_path")
-    if not is_office_or_admin(viewer):
+    if not can_read_audit(viewer):
         return events.none()
     if action:
         events = events.filter(action=action)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from liangze.accounts.access import is_office_or_admin
+from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
 from liangze.audit.services import access_refuse
@@ -30,7 +30,7 @@ class AuditFilterForm(forms.Form):
 @login_required
 @require_GET
 def event_list(request):
-    if not is_office_or_admin(request.user):
+    if not can_read_audit(request.user):
         raise access_refuse(
             Forbidden(
                 code="audit_forbidden",

@@ -1,5 +1,5 @@
-"""Identifier formats of a business (DOMAIN.md 3.1, 3.2): one validator each, shared by forms,
-API schemas and the importer."""
+"""Identifier formats of a business (docs/domain.md §3.1, §3.2): one validator each, shared by
+forms, API schemas and the importer."""
 
 import re
 from dataclasses import dataclass
@@ -25,8 +25,9 @@ LICENSE_PATTERNS = {"SC": re.compile(r"^SC[12]\d{13}$"), "JY": re.compile(r"^JY[
 
 @dataclass(frozen=True)
 class UsccCheck:
-    """A code whose format is right. `check_digit_ok` False marks an early pilot code (DOMAIN.md
-    3.1), accepted only on an office override; `org_code_ok` False is a warning only."""
+    """A code whose format is right. `check_digit_ok` False marks an early pilot code
+    (docs/domain.md §3.1), accepted only on an office override; `org_code_ok` False is a warning
+    only."""
 
     code: str
     check_digit_ok: bool
@@ -96,12 +97,15 @@ def validate_uscc(raw: object, *, allow_pilot: bool = False) -> UsccCheck:
     """As check_uscc, and a failing check digit is an error unless `allow_pilot` (office override)."""
     result = check_uscc(raw)
     if not result.check_digit_ok and not allow_pilot:
+        # Never name the check character the code "should" end with: the typo is as likely in
+        # any of the other 17 places, and changing the last one would store a wrong code.
         raise ValidationError(
             _(
-                "The check digit is wrong (expected %(expected)s). Early pilot codes need an office override."
+                "This code fails its check, so a character is probably mistyped: any of the 18, "
+                "not only the last. Compare it with the business licence. An early pilot code that "
+                "really reads so needs the food safety office's override."
             ),
             code="uscc_check_digit",
-            params={"expected": uscc_check_digit(result.code[:17])},
         )
     return result
 

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from liangze.accounts.forms import DivisionChoiceField
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
+from liangze.core.dates import validate_user_date
 from liangze.core.errors import DomainError
+from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
 
 MAX_BULK = 500
@@ -27,7 +29,7 @@ SORT_CHOICES = [
 
 
 def business_type_choices(blank_label) -> list:
-    """Business types grouped by their group (DOMAIN.md 1.2a), after a blank choice."""
+    """Business types grouped by their group (docs/domain.md §1.2a), after a blank choice."""
     groups: dict = {}
     for member in BusinessType:
         groups.setdefault(TYPE_GROUP[member], []).append((member.value, member.label))
@@ -61,6 +63,7 @@ def _date(label, *, required=False, help_text="") -> forms.DateField:
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_user_date],  # docs/domain.md §3.6
     )
 
 
@@ -108,13 +111,18 @@ class BusinessFilterForm(forms.Form):
             "sort": data["sort"] or "name",
         }
 
+    NARROWING = ("grade", "business_type", "status", "within")
+
     def is_filtered(self) -> bool:
-        return any(
-            self.data.get(name) for name in ("q", "grade", "business_type", "status", "within")
-        )
+        return any(self.data.get(name) for name in ("q", *self.NARROWING))
+
+    def narrowing_count(self) -> int:
+        """How many filters besides the search box are set: the number on a phone's filter
+        button, which folds them away."""
+        return sum(1 for name in self.NARROWING if self.data.get(name))
 
 
-class BusinessForm(forms.Form):
+class BusinessForm(NamedRequiredMixin, forms.Form):
     """Register a business (`creating`) or edit its descriptive fields. Grade, status and division
     of an existing business change through their own forms, each with a reason."""
 
@@ -267,14 +275,14 @@ class BusinessForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_FIELDS}
 
 
-class RegradeForm(forms.Form):
+class RegradeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"grade", "reason"})
 
     grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
     reason = _text(_("Reason"), maxlength=200)
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"to_status", "effective_on", "reason"})
 
     to_status = forms.ChoiceField(label=_("New status"), choices=BusinessStatus.choices)
@@ -291,7 +299,7 @@ class StatusChangeForm(forms.Form):
         ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"division", "reason"})
 
     division = DivisionChoiceField(
@@ -331,7 +339,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(NamedRequiredMixin, forms.Form):
     """Regrade or change the status of the ticked businesses (the button pressed names the
     action). Rendered with prefix "bulk"; the row checkboxes join it by their form attribute."""
 

@@ -11,7 +11,7 @@ from liangze.core.models import BaseModel
 
 
 class Grade(models.TextChoices):
-    """包保等级: which level of official covers the business (DOMAIN.md 1.2)."""
+    """包保等级: which level of official covers the business (docs/domain.md §1.2)."""
 
     A = "A", _("Grade A (city)")
     B = "B", _("Grade B (county)")
@@ -54,7 +54,7 @@ def new_public_tokens(count: int) -> list[str]:
 
 
 class Business(BaseModel):
-    """包保主体: a food business covered by a named official (DOMAIN.md 1.2, 1.2a, 1.7).
+    """包保主体: a food business covered by a named official (docs/domain.md §1.2, §1.2a, §1.7).
 
     Identity: the unified social credit code (`uscc`) when it has one, else the local
     registration number, else the platform id. `uscc` is unique among businesses that are not
@@ -152,7 +152,7 @@ class Business(BaseModel):
 
     @property
     def in_scope(self) -> bool:
-        """在产在营获证: operating businesses count in the figures (DOMAIN.md 1.7)."""
+        """在产在营获证: operating businesses count in the figures (docs/domain.md §1.7)."""
         return self.status == BusinessStatus.OPERATING
 
 

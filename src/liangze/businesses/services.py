@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
+from liangze.businesses.hooks import BusinessChange, run_business_changed
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
+from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
-# Status moves allowed (DOMAIN.md 1.7). Closed is final: a reopened business is a new record.
+# Status moves allowed (docs/domain.md §1.7). Closed is final: a reopened business is a new record.
 TRANSITIONS = {
     BusinessStatus.OPERATING: {
         BusinessStatus.SUSPENDED,
@@ -110,6 +112,7 @@ def business_create(
     cleaned, errors = clean_business_fields(fields, allow_pilot=allow_pilot)
     if not (grade_reason or "").strip():
         errors["grade_reason"] = _("Say why the business has this grade.")
+    errors.update(date_bounds_errors(status_since=status_since))
     if errors:
         raise Invalid(
             code="business_invalid", message=_("Please correct the marked fields."), fields=errors
@@ -202,7 +205,7 @@ def _regrade_one(*, actor, business: Business, grade: str, reason: str) -> Audit
 
 @transaction.atomic
 def business_regrade(*, actor, business: Business, grade: str, reason: str) -> Business:
-    """Set the covering grade (the office decides, with a reason; DOMAIN.md 1.2)."""
+    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2)."""
     from liangze.businesses.models import Grade
 
     if grade not in Grade.values:
@@ -214,6 +217,12 @@ def business_regrade(*, actor, business: Business, grade: str, reason: str) -> B
     event = _regrade_one(actor=actor, business=business, grade=grade, reason=_reason(reason))
     if event is not None:
         event.save()
+        run_business_changed(
+            actor=actor,
+            change=BusinessChange.REGRADED,
+            businesses=[business],
+            effective_on=timezone.localdate(),
+        )
     return business
 
 
@@ -268,6 +277,7 @@ def business_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     _status_one(
         actor=actor,
         business=business,
@@ -275,6 +285,12 @@ def business_status_change(
         effective_on=effective_on,
         reason=_reason(reason),
     ).save()
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.STATUS_CHANGED,
+        businesses=[business],
+        effective_on=effective_on,
+    )
     return business
 
 
@@ -302,6 +318,12 @@ def business_move(*, actor, business: Business, division: Division, reason: str)
         changes={"division": [previous.code, division.code]},
         data={"reason": reason, "from_path": previous.path},
     )
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.MOVED,
+        businesses=[business],
+        effective_on=timezone.localdate(),
+    )
     return business
 
 
@@ -326,12 +348,20 @@ def business_bulk_regrade(*, actor, businesses: Iterable[Business], grade: str, 
             fields={"grade": _("The grade is A, B, C or D.")},
         )
     reason = _reason(reason)
-    events = [
-        e
-        for b in businesses
-        if (e := _regrade_one(actor=actor, business=b, grade=grade, reason=reason))
-    ]
+    changed = []
+    events = []
+    for business in businesses:
+        event = _regrade_one(actor=actor, business=business, grade=grade, reason=reason)
+        if event is not None:
+            changed.append(business)
+            events.append(event)
     AuditEvent.objects.bulk_create(events)
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.REGRADED,
+        businesses=changed,
+        effective_on=timezone.localdate(),
+    )
     return len(events)
 
 
@@ -346,13 +376,20 @@ def business_bulk_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     reason = _reason(reason)
+    changed = [b for b in businesses if b.status != to_status]
     events = [
         _status_one(
             actor=actor, business=b, to_status=to_status, effective_on=effective_on, reason=reason
         )
-        for b in businesses
-        if b.status != to_status
+        for b in changed
     ]
     AuditEvent.objects.bulk_create(events)
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.STATUS_CHANGED,
+        businesses=changed,
+        effective_on=effective_on,
+    )
     return len(events)

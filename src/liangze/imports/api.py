@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from liangze.accounts.access import is_office_or_admin
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.schemas import ErrorOut
 from liangze.imports import services
+from liangze.imports.access import is_office_or_admin
 from liangze.imports.models import BusinessImport
 from liangze.jobs.selectors import access_job_by_id
 from liangze.regions.selectors import access_division_by_id

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liangze.core.forms import NamedRequiredMixin
 from liangze.imports.models import BusinessImport
 from liangze.jobs.services import TABLE_SUFFIXES
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(NamedRequiredMixin, forms.Form):
     """Presence only; the service checks the file's type and size, the job its rows."""
 
     file = forms.FileField(
@@ -15,5 +16,5 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class ImportCommitForm(forms.Form):
+class ImportCommitForm(NamedRequiredMixin, forms.Form):
     mode = forms.ChoiceField(choices=BusinessImport.Mode.choices)

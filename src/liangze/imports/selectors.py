@@ -13,6 +13,7 @@ from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list, registry_divisions
 from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.files.models import StoredFile
+from liangze.imports import kinds
 from liangze.imports.models import BusinessImport
 from liangze.jobs.models import Job
 from liangze.regions.models import Division
@@ -136,9 +137,9 @@ def businesses_matching(
 
 def business_import_of(job: Job) -> BusinessImport | None:
     """The import a check or write job belongs to (the caller holds access to the job)."""
-    if job.kind == Job.Kind.BUSINESS_IMPORT_CHECK:
+    if job.kind == kinds.BUSINESS_IMPORT_CHECK:
         return BusinessImport.objects.filter(check_job=job).select_related("write_job").first()
-    if job.kind == Job.Kind.BUSINESS_IMPORT_WRITE:
+    if job.kind == kinds.BUSINESS_IMPORT_WRITE:
         return BusinessImport.objects.filter(write_job=job).select_related("check_job").first()
     return None
 

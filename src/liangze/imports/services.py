@@ -19,12 +19,11 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import BigIntegerField, DateTimeField, Value
+from django.db.models import BigIntegerField, DateTimeField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import is_office_or_admin
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_tokens
@@ -32,7 +31,8 @@ from liangze.businesses.services import TRACKED
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
-from liangze.imports.access import path_writable, registry_paths
+from liangze.imports import kinds
+from liangze.imports.access import is_office_or_admin, path_writable, registry_paths
 from liangze.imports.bulk import (
     Inserter,
     db_value,
@@ -96,14 +96,15 @@ def business_import_start(*, actor, upload: File) -> Job:
         }
     if error:
         raise Invalid(code="business_import_file", message=error, fields={"file": error})
-    job = job_create(actor=actor, kind=Job.Kind.BUSINESS_IMPORT_CHECK, upload=upload)
+    job = job_create(actor=actor, kind=kinds.BUSINESS_IMPORT_CHECK, upload=upload)
     BusinessImport.objects.create(check_job=job)
     return job
 
 
 @transaction.atomic
 def business_import_commit(*, actor, check_job: Job, mode: str) -> Job:
-    """Queue the write of a checked import; returns the write job.
+    """Queue the write of a checked import; returns the write job. A write that failed may be
+    queued again.
 
     The caller obtained `check_job` through jobs.selectors.access_job_by_id. Refuses (Forbidden)
     someone else's check, (Conflict) a check that has not succeeded, one already committed (by
@@ -116,7 +117,7 @@ def business_import_commit(*, actor, check_job: Job, mode: str) -> Job:
             message=_("Choose how to import."),
             fields={"mode": _("Choose how to import.")},
         )
-    if check_job.kind != Job.Kind.BUSINESS_IMPORT_CHECK:
+    if check_job.kind != kinds.BUSINESS_IMPORT_CHECK:
         raise Conflict(code="import_not_a_check", message=_("This job is not an import check."))
     if check_job.created_by_id != actor.pk:
         raise Forbidden(
@@ -134,10 +135,20 @@ def business_import_commit(*, actor, check_job: Job, mode: str) -> Job:
         )
     write_job = job_create(
         actor=actor,
-        kind=Job.Kind.BUSINESS_IMPORT_WRITE,
+        kind=kinds.BUSINESS_IMPORT_WRITE,
         params={"check_job": check_job.pk, "mode": mode},
     )
-    claimed = BusinessImport.objects.filter(check_job=check_job, write_job__isnull=True).update(
+    # Unclaimed, or claimed by a write that failed (its transaction rolled back, e.g. a worker
+    # that died): compare-and-set on the write job seen, so a double submit queues one write.
+    record = BusinessImport.objects.filter(check_job=check_job).select_related("write_job").first()
+    previous = record.write_job if record is not None else None
+    if previous is None:
+        unclaimed = Q(write_job__isnull=True)
+    elif previous.status == Job.Status.FAILED:
+        unclaimed = Q(write_job_id=previous.pk)
+    else:
+        unclaimed = Q(pk__in=[])
+    claimed = BusinessImport.objects.filter(unclaimed, check_job=check_job).update(
         write_job=write_job, mode=mode, updated_at=timezone.now()
     )
     if not claimed:
@@ -545,7 +556,7 @@ def business_export_write(*, actor, filters: dict, target, progress=None) -> int
 @transaction.atomic
 def business_export_start(*, actor, filters: dict) -> Job:
     """Queue the export of a filtered list (the caller checked accounts.access.is_office_or_admin)."""
-    return job_create(actor=actor, kind=Job.Kind.BUSINESS_EXPORT, params=export_params(filters))
+    return job_create(actor=actor, kind=kinds.BUSINESS_EXPORT, params=export_params(filters))
 
 
 def business_export_store(*, actor, job: Job, progress=None) -> dict:

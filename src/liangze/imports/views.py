@@ -12,12 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liangze.accounts.access import is_office_or_admin
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import BusinessFilterForm
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
 from liangze.files.responses import stored_file_response
-from liangze.imports import selectors, services
+from liangze.imports import kinds, selectors, services
+from liangze.imports.access import is_office_or_admin
 from liangze.imports.columns import BY_KEY, header
 from liangze.imports.forms import ImportCommitForm, ImportUploadForm
 from liangze.imports.models import BusinessImport
@@ -27,7 +27,7 @@ from liangze.jobs.selectors import access_job_by_id
 from liangze.regions.selectors import division_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_KINDS = (Job.Kind.BUSINESS_IMPORT_CHECK, Job.Kind.BUSINESS_IMPORT_WRITE)
+IMPORT_KINDS = (kinds.BUSINESS_IMPORT_CHECK, kinds.BUSINESS_IMPORT_WRITE)
 
 
 def _require_import(viewer) -> None:
@@ -107,7 +107,7 @@ def import_template(request):
 @login_required
 @require_POST
 def import_commit(request, job_id: int):
-    check_job = _job_of_kind(request.user, job_id, (Job.Kind.BUSINESS_IMPORT_CHECK,))
+    check_job = _job_of_kind(request.user, job_id, (kinds.BUSINESS_IMPORT_CHECK,))
     form = ImportCommitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how to import."))
@@ -126,7 +126,7 @@ def import_commit(request, job_id: int):
 @require_GET
 def import_bad_rows(request, job_id: int):
     """The bad-rows report of the viewer's own check job."""
-    job = _job_of_kind(request.user, job_id, (Job.Kind.BUSINESS_IMPORT_CHECK,))
+    job = _job_of_kind(request.user, job_id, (kinds.BUSINESS_IMPORT_CHECK,))
     stored = selectors.job_stored_file(job, key="bad_rows_file")
     if stored is None:
         raise NotFound(code="stored_file_not_found", message=_("File not found."))
@@ -167,7 +167,7 @@ def export(request):
 @require_GET
 def export_file(request, job_id: int):
     """The file of the viewer's own export job."""
-    job = _job_of_kind(request.user, job_id, (Job.Kind.BUSINESS_EXPORT,))
+    job = _job_of_kind(request.user, job_id, (kinds.BUSINESS_EXPORT,))
     stored = selectors.job_stored_file(job, key="file")
     if stored is None:
         raise NotFound(code="stored_file_not_found", message=_("File not found."))
@@ -180,7 +180,7 @@ def job_page_context(request, job: Job) -> dict:
     if job.kind in IMPORT_KINDS:
         record = selectors.business_import_of(job)
         context["business_import"] = record
-        if job.kind == Job.Kind.BUSINESS_IMPORT_CHECK and job.status == Job.Status.SUCCEEDED:
+        if job.kind == kinds.BUSINESS_IMPORT_CHECK and job.status == Job.Status.SUCCEEDED:
             context["import_errors"] = [
                 (error["line"], header(BY_KEY[error["column"]]), error["message"])
                 if error.get("column") in BY_KEY
@@ -189,7 +189,7 @@ def job_page_context(request, job: Job) -> dict:
             ]
             context["can_commit"] = bool(
                 record is not None
-                and record.write_job_id is None
+                and (record.write_job_id is None or record.write_job.status == Job.Status.FAILED)
                 and job.created_by_id == request.user.pk
                 and job.result.get("valid", 0)
             )

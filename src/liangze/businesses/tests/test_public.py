@@ -151,8 +151,10 @@ class TestPublicPage:
         assert revoked_body == unknown_body
         assert business.name not in revoked.content.decode()
 
-    def test_it_reads_one_row(self, anonymous, business, django_assert_num_queries):
-        with django_assert_num_queries(1):
+    def test_it_reads_the_row_and_its_official(
+        self, anonymous, business, django_assert_num_queries
+    ):
+        with django_assert_num_queries(2):  # the business, then who covers it
             anonymous.get(page_url(business))
 
     def test_staff_see_the_same_public_page(self, client_for, outsider, business):
@@ -292,8 +294,8 @@ class TestReport:
     ):
         anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
         # Two reads of the business, the buckets (insert-or-ignore, lock, two updates, purge),
-        # the report and its event, and four savepoint statements.
-        with django_assert_num_queries(13):
+        # the report and its event, four savepoint statements, and the covering official.
+        with django_assert_num_queries(14):
             anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
 
     def test_csrf_is_checked(self, business):

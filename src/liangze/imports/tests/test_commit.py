@@ -12,7 +12,7 @@ from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.businesses.services import TRACKED, registration_changes
 from liangze.businesses.testing import make_business
 from liangze.core.errors import Conflict, Forbidden, Invalid
-from liangze.imports import plans, services
+from liangze.imports import kinds, plans, services
 from liangze.imports.models import BusinessImport
 from liangze.imports.tests.helpers import (
     NEIGHBOUR_VILLAGE,
@@ -138,7 +138,7 @@ class TestCommit:
             )
         assert refused.value.code == "import_has_invalid_rows"
         assert _state() == before
-        assert not Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).exists()
 
     def test_reimporting_the_same_file_changes_nothing(self, county_staff):
         data = xlsx([row(1), row(2, uscc="", registration_number="R-2")])
@@ -208,7 +208,7 @@ class TestCommitRefusals:
         with pytest.raises(Conflict) as refused:
             services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
         assert refused.value.code == "import_already_committed"
-        assert Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).count() == 1
+        assert Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).count() == 1
 
     def test_only_the_uploader_commits(self, county_staff, admin_user):
         job = check(county_staff, xlsx([row(1)]))

@@ -10,7 +10,7 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.testing import make_business
 from liangze.businesses.types import BusinessType, Scale
-from liangze.imports import services, tasks
+from liangze.imports import kinds, services, tasks
 from liangze.imports.columns import BOOL_WORDS, COLUMNS, KEYS, unguard
 from liangze.imports.tests.helpers import check, sheet_rows, sheet_xml, stored_bytes
 from liangze.imports.workbooks import safe_text
@@ -132,7 +132,7 @@ class TestExportJob:
         monkeypatch.setattr(services, "EXPORT_DIRECT_LIMIT", 2)
         client = client_for(county_staff)
         response = client.get("/businesses/export.xlsx", {"sort": "name"})
-        job = Job.objects.get(kind=Job.Kind.BUSINESS_EXPORT)
+        job = Job.objects.get(kind=kinds.BUSINESS_EXPORT)
         assert response.status_code == 302
         assert response["Location"] == f"/jobs/{job.pk}/"
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_EXPORTED).exists()

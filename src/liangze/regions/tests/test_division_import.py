@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.jobs import selectors, services, tasks, views
+from liangze.jobs import selectors, services, views
 from liangze.jobs.models import Job
 from liangze.jobs.tests.helpers import (
     HAIXI_CSV,
@@ -18,6 +18,7 @@ from liangze.jobs.tests.helpers import (
     start_import,
 )
 from liangze.regions import services as region_services
+from liangze.regions import tasks
 from liangze.regions.models import Division
 
 POLLING = 'hx-trigger="every 1s"'
