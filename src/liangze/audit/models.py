@@ -47,6 +47,15 @@ class AuditAction(models.TextChoices):
     ASSIGNMENT_CREATED = "assignment_created", _("Assigned official")
     ASSIGNMENT_ENDED = "assignment_ended", _("Ended assignment")
     ASSIGNMENTS_IMPORTED = "assignments_imported", _("Imported assignments")
+    DUTY_DOCUMENT_GENERATED = "duty_document_generated", _("Generated document")
+    DUTY_DOCUMENT_SIGNED = "duty_document_signed", _("Signed document")
+    DUTY_DOCUMENT_REJECTED = "duty_document_rejected", _("Rejected signed document")
+    DUTY_DOCUMENT_TEMPLATE_UPLOADED = (
+        "duty_document_template_uploaded",
+        _("Replaced document template"),
+    )
+    DUTY_DOCUMENTS_DOWNLOADED = "duty_documents_downloaded", _("Downloaded documents archive")
+    DUTY_DOCUMENT_REMINDERS_SENT = "duty_document_reminders_sent", _("Sent document reminders")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

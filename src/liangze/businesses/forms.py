@@ -21,6 +21,8 @@ MAX_BULK = 500
 SORT_CHOICES = [
     ("name", _("Name, A to Z")),
     ("-name", _("Name, Z to A")),
+    ("pinyin", _("Name by pinyin, A to Z")),
+    ("-pinyin", _("Name by pinyin, Z to A")),
     ("grade", _("Grade, A to D")),
     ("-grade", _("Grade, D to A")),
     ("updated", _("Recently changed")),
@@ -75,7 +77,7 @@ class BusinessFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Name, credit code, registration or licence number"),
+                "placeholder": _("Name, pinyin, part of a credit code or address"),
             }
         ),
     )

@@ -11,6 +11,7 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
 from liangze.businesses.hooks import BusinessChange, run_business_changed
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_token
+from liangze.businesses.search import name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields
 from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
@@ -121,6 +122,7 @@ def business_create(
     _check_identity_free(uscc=cleaned["uscc"], registration_number=cleaned["registration_number"])
     business = Business(
         **cleaned,
+        **name_search_fields(cleaned["name"]),
         division=division,
         status=BusinessStatus.OPERATING,
         status_since=status_since or timezone.localdate(),
@@ -173,7 +175,10 @@ def business_update(
     _check_identity_free(
         uscc=business.uscc, registration_number=business.registration_number, exclude_pk=business.pk
     )
-    business.save(update_fields=[*changes, "updated_at"])
+    keys = name_search_fields(business.name) if "name" in changes else {}
+    for name, value in keys.items():
+        setattr(business, name, value)
+    business.save(update_fields=[*changes, *keys, "updated_at"])
     audit_event_record(
         actor=actor, action=AuditAction.BUSINESS_UPDATED, target=business, changes=changes
     )

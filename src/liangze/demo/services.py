@@ -14,11 +14,13 @@ from liangze.accounts.models import Role, RoleGrant, User
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
+from liangze.businesses.search import name_search_fields
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
+from liangze.officials.documents.demo import demo_documents_load
 from liangze.officials.models import Assignment, Official
 from liangze.officials.services import (
     PlannedAssignment,
@@ -89,6 +91,7 @@ def _village_for_demo() -> Division:
 def _business_from(row: DemoBusiness, division: Division) -> Business:
     return Business(
         name=row.name,
+        **name_search_fields(row.name),
         uscc=row.uscc,
         registration_number=row.registration_number,
         license_number=row.license_number,
@@ -298,6 +301,10 @@ def demo_load() -> DemoSummary:
     _officials_load(official_rows, offices=offices, password_hash=password)
     plan = demo_assignments(business_rows, official_rows)
     assignments_created = _assignments_load(plan, offices=offices)
+    # The officials' letters and lists, about 95% signed; the demo village's in Word, to sign.
+    documents = demo_documents_load(
+        region=divisions.get("630000000000", village), rendered_posts=[village]
+    )
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -317,6 +324,8 @@ def demo_load() -> DemoSummary:
             "businesses_by_grade": by_grade,
             "officials_by_level": by_level,
             "assignments_created": assignments_created,
+            "documents": documents.documents,
+            "documents_signed": documents.signed,
         },
     )
     return DemoSummary(

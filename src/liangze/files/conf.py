@@ -13,6 +13,7 @@ DEFAULTS = {
         "photo": 10 * MB,
         "import": 20 * MB,
         "export": 20 * MB,
+        "template": 5 * MB,
     },
     # Pillow warns above this many pixels and refuses above twice as many; we refuse both.
     "LIANGZE_IMAGE_MAX_PIXELS": 40_000_000,

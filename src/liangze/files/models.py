@@ -16,6 +16,7 @@ class FileKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Export")
+    TEMPLATE = "template", _("Document template")
 
 
 # Files one person made for themself: an uploaded table, an export, a bad-rows report. They carry

@@ -49,6 +49,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     FileKind.PHOTO: frozenset({"jpeg", "png", "webp", "gif"}),
     FileKind.IMPORT: frozenset({"xlsx", "xls", "csv"}),
     FileKind.EXPORT: frozenset({"xlsx", "docx", "pdf", "csv"}),
+    FileKind.TEMPLATE: frozenset({"docx"}),
 }
 
 # The main part's content type, as [Content_Types].xml declares it; a macro-enabled workbook or a

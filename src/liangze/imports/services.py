@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange, new_public_tokens
+from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.services import TRACKED
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
@@ -356,6 +357,7 @@ def business_import_write(
         Business,
         (
             *fields,
+            *SEARCH_FIELDS,
             "status",
             "status_since",
             "division_id",
@@ -388,6 +390,7 @@ def business_import_write(
             [
                 (
                     *values,
+                    *name_search_fields(values[name_at]).values(),
                     operating,
                     today_db,
                     division_id,
@@ -456,7 +459,9 @@ def business_import_write(
         for line, pk, _stamp, reason, name, division_id, after, before in batch:
             names = tuple(sorted(after))
             columns = tuple("division_id" if field == "division" else field for field in names)
-            groups[columns].append((*(after[field] for field in names), now_db, pk))
+            keys = name_search_fields(after["name"]) if "name" in after else {}
+            columns += tuple(keys)
+            groups[columns].append((*(after[field] for field in names), *keys.values(), now_db, pk))
             data = {**link, "line": line}
             if reason and "grade" in after:
                 data["grade_reason"] = reason

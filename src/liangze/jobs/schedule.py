@@ -54,11 +54,20 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
 )
 
 
+def periodic_job_register(job: PeriodicJob) -> None:
+    """A domain app adds its periodic job from its AppConfig.ready(): this module imports no
+    domain app. Registering the same name again replaces the earlier entry."""
+    global PERIODIC_JOBS
+    PERIODIC_JOBS = (*(j for j in PERIODIC_JOBS if j.name != job.name), job)
+
+
 def schedule_tick(
-    *, now: datetime | None = None, jobs: tuple[PeriodicJob, ...] = PERIODIC_JOBS
+    *, now: datetime | None = None, jobs: tuple[PeriodicJob, ...] | None = None
 ) -> list[str]:
-    """Enqueue each job whose current slot nobody has claimed; returns the names enqueued."""
+    """Enqueue each job whose current slot nobody has claimed; returns the names enqueued.
+    `jobs` defaults to every registered periodic job."""
     now = now or timezone.now()
+    jobs = PERIODIC_JOBS if jobs is None else jobs
     enqueued = []
     for job in jobs:
         slot = job.slot(now)

@@ -9,3 +9,7 @@ class OfficialsConfig(AppConfig):
         from liangze.officials import coverage
 
         coverage.register_business_hooks()
+
+        from liangze.officials.documents import registration
+
+        registration.register()

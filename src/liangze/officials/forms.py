@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.forms import DivisionChoiceField
+from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division, Level
 
 LEVEL_CHOICES = [("", _("All levels"))] + [
@@ -23,7 +24,7 @@ class OfficialFilterForm(forms.Form):
     view = forms.ChoiceField(label=_("Show"), required=False, choices=VIEW_CHOICES)
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(NamedRequiredMixin, forms.Form):
     display_name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(
         label=_("Mobile"), max_length=20, help_text=_("Also the official's login.")
@@ -40,7 +41,7 @@ class OfficialForm(forms.Form):
         self.fields["division"].queryset = divisions
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(NamedRequiredMixin, forms.Form):
     division = DivisionChoiceField(
         label=_("Area"),
         queryset=Division.objects.none(),
@@ -58,7 +59,7 @@ class BulkAssignForm(forms.Form):
         self.fields["division"].queryset = divisions
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(NamedRequiredMixin, forms.Form):
     successor = forms.ModelChoiceField(
         label=_("Successor"),
         queryset=None,

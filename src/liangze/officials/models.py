@@ -140,3 +140,21 @@ class CoveringRule(BaseModel):
 
     def level_for(self, grade: str) -> str:
         return getattr(self, f"grade_{grade.lower()}_level")
+
+
+# The commitment letter and the three lists live in their own module; importing them here gives
+# them this app's label.
+from liangze.officials.documents.models import (  # noqa: E402
+    DutyDocument,
+    DutyDocumentTemplate,
+    Reminder,
+)
+
+__all__ = [
+    "Assignment",
+    "CoveringRule",
+    "DutyDocument",
+    "DutyDocumentTemplate",
+    "Official",
+    "Reminder",
+]

@@ -134,5 +134,6 @@ def test_kinds_a_viewer_may_start(admin_user, county_staff, village_official):
         "business_import_check",
         "business_import_write",
         "business_export",
+        "business_qr_stickers",
     }
     assert job_kinds_startable(village_official) == ()
