@@ -12,8 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from liangze.accounts.api_auth import BearerTokenAuth
-from liangze.core.api_auth import SessionAuth
+from liangze.accounts.api_auth import BearerTokenAuth, SessionAuth
 from liangze.core.errors import DomainError
 from liangze.core.schemas import ErrorOut
 

@@ -1,47 +1,76 @@
-"""Who may do what with accounts. Each check answers one question; denials are audited by the
-`access_*` helpers that use them."""
+"""Who may do what, as far as roles decide it. One predicate per question, no aliases; views and
+endpoints refuse through audit.services.access_refuse, which records every denial.
+
+The question most of the platform asks, "office staff or administrator, inside my office
+subtrees?", is `can_manage_division`; "office staff anywhere, or administrator?" is
+`is_office_or_admin`. Entity predicates (`can_edit_business`, …) build on these two.
+"""
 
 from liangze.accounts.models import Role
 from liangze.core.tree import is_within
 from liangze.regions.models import Division, level_rank
 
 
-def office_paths(viewer) -> list[str]:
+def _office_paths(viewer) -> list[str]:
     """Division paths where the viewer is food-safety office staff."""
     return [g.division.path for g in viewer.active_grants() if g.role == Role.OFFICE_STAFF]
 
 
-def office_subtrees(viewer) -> list[str] | None:
-    """Where the viewer keeps registries and accounts: their office subtrees; None (everywhere)
-    for administrators. Pass to core.scoping.within_subtrees."""
-    return None if is_admin(viewer) else office_paths(viewer)
+def _is_active(viewer) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active)
 
 
 def is_admin(viewer) -> bool:
-    return viewer.is_authenticated and viewer.has_role(Role.ADMIN)
+    return _is_active(viewer) and viewer.has_role(Role.ADMIN)
 
 
-def can_manage_accounts_in(viewer, division: Division | None) -> bool:
-    """Office staff manage accounts homed in their subtree; administrators everywhere."""
-    if not viewer.is_authenticated or not viewer.is_active:
+def is_office_or_admin(viewer) -> bool:
+    """Office staff somewhere, or administrator: keeps registries and accounts, reads the audit
+    trail, imports and exports (each object then checked by `can_manage_division`)."""
+    return is_admin(viewer) or (_is_active(viewer) and bool(_office_paths(viewer)))
+
+
+def office_subtrees(viewer) -> list[str] | None:
+    """Where `can_manage_division` holds, as paths for core.scoping.within_subtrees: the viewer's
+    office subtrees; None (everywhere) for administrators; [] for anyone else."""
+    if is_admin(viewer):
+        return None
+    if not _is_active(viewer):
+        return []
+    return _office_paths(viewer)
+
+
+def can_manage_division(viewer, division: Division | None) -> bool:
+    """Office staff of a subtree holding `division`, or an administrator."""
+    if not _is_active(viewer):
         return False
     if is_admin(viewer):
         return True
     if division is None:
         return False
-    return any(is_within(division.path, path) for path in office_paths(viewer))
+    return any(is_within(division.path, path) for path in _office_paths(viewer))
 
 
-def can_manage_accounts(viewer) -> bool:
-    return viewer.is_authenticated and (is_admin(viewer) or bool(office_paths(viewer)))
+def can_manage_user(viewer, user) -> bool:
+    """Reset, deactivate, reactivate, grant to or revoke from `user`: administrators always;
+    office staff when the account is homed in their subtrees and EVERY active grant it holds lies
+    there too (hence at or below their level). An account that holds a role above or beside the
+    office (an administrator, a prefecture role) is managed by whoever covers that role, never by
+    a county office that could otherwise take it over."""
+    if is_admin(viewer):
+        return True
+    if not can_manage_division(viewer, user.division):
+        return False
+    return all(can_manage_division(viewer, grant.division) for grant in user.active_grants())
 
 
-def can_grant(viewer, *, role: str, division: Division | None) -> bool:
-    """Grant only inside one's subtree, hence at or below one's own level; never ADMIN unless admin."""
+def can_grant_role(viewer, *, role: str, division: Division | None) -> bool:
+    """Grant (or revoke) only inside one's subtree, hence at or below one's own level; never
+    ADMIN unless administrator; an official's role never at province level."""
     if role == Role.ADMIN:
         return is_admin(viewer)
     if division is None:
         return False
     if role == Role.OFFICIAL and level_rank(division.level) < level_rank("city"):
         return False
-    return can_manage_accounts_in(viewer, division)
+    return can_manage_division(viewer, division)

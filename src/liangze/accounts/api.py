@@ -1,17 +1,25 @@
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from liangze.accounts import selectors, services
+from liangze.accounts.access import is_office_or_admin
+from liangze.accounts.lockout import (
+    password_check_failed,
+    password_checks_locked,
+    password_checks_refused,
+)
 from liangze.accounts.models import Role, User
 from liangze.accounts.selectors import (
     access_grant_by_id,
     access_user_by_id,
-    require_account_manager,
     user_list,
 )
+from liangze.audit.services import access_refuse
+from liangze.core.errors import Forbidden, Invalid
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut, choice_field
 from liangze.regions.selectors import access_division_by_id
@@ -19,6 +27,18 @@ from liangze.regions.selectors import access_division_by_id
 me_router = Router(tags=["me"])
 router = Router(tags=["accounts"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
+
+
+def _require_account_manager(viewer) -> None:
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="accounts_forbidden",
+                message=_("Only food safety office staff manage accounts."),
+            ),
+            viewer=viewer,
+            target_type="accounts.user",
+        )
 
 
 class GrantOut(Schema):
@@ -74,23 +94,35 @@ def me(request):
     return request.user
 
 
-@me_router.post("/password", response={200: UserOut, codes_4xx: ErrorOut})
+@me_router.post("/password", response={200: UserOut, codes_4xx: ErrorOut, 429: ErrorOut})
 def password_change(request, payload: PasswordChangeIn):
-    return services.user_password_change(
-        actor=request.user, old_password=payload.old_password, new_password=payload.new_password
-    )
+    """A wrong `old_password` answers 422 and counts towards the login lockout; once locked,
+    429 `locked_out` whatever the input, until the cool-off ends."""
+    if password_checks_locked(request, request.user):
+        raise password_checks_refused(request.user)
+    try:
+        return services.user_password_change(
+            actor=request.user,
+            old_password=payload.old_password,
+            new_password=payload.new_password,
+        )
+    except Invalid as exc:
+        if exc.code == "old_password_wrong" and password_check_failed(request, request.user):
+            request.axes_locked_out = False  # answered here, in the API's error shape
+            raise password_checks_refused(request.user) from None
+        raise
 
 
 @router.get("", response=list[UserOut])
 @paginate(Pagination, page_size=50)
 def account_list(request, q: str = "", active: bool | None = None):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     return user_list(viewer=request.user, search=q, active=active)
 
 
 @router.post("", response={201: IssuedOut, codes_4xx: ErrorOut})
 def account_create(request, payload: UserCreateIn):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     division = access_division_by_id(request.user, payload.division_id)
     issued = services.user_create(
         actor=request.user,
@@ -110,25 +142,25 @@ def account_detail(request, user_id: int):
 
 @router.post("/{user_id}/deactivate", response={200: UserOut, codes_4xx: ErrorOut})
 def account_deactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     return services.user_deactivate(actor=request.user, user=account)
 
 
 @router.post("/{user_id}/reactivate", response={200: UserOut, codes_4xx: ErrorOut})
 def account_reactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     return services.user_reactivate(actor=request.user, user=account)
 
 
 @router.post("/{user_id}/password-reset", response={200: IssuedOut, codes_4xx: ErrorOut})
 def account_password_reset(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     return services.user_password_reset(actor=request.user, user=account)
 
 
 @router.post("/{user_id}/grants", response={201: GrantOut, codes_4xx: ErrorOut})
 def account_grant(request, user_id: int, payload: RoleGrantIn):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     division = access_division_by_id(request.user, payload.division_id)
     grant = services.role_grant(
         actor=request.user, user=account, role=payload.role, division=division

@@ -8,18 +8,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from liangze.accounts import signals  # noqa: F401  (login auditing)
-        from liangze.accounts.access import can_manage_accounts
+        from liangze.accounts.access import is_office_or_admin
         from liangze.audit.access import audit_readers_register
         from liangze.core.navigation import NavItem, nav_item_register
 
         # Whoever manages accounts reads the audit trail of their subtrees.
-        audit_readers_register(can_manage_accounts)
+        audit_readers_register(is_office_or_admin)
         nav_item_register(
             NavItem(
                 key="accounts",
                 order=30,
                 url_name="accounts:list",
                 label=_("Accounts"),
-                visible=can_manage_accounts,
+                visible=is_office_or_admin,
             )
         )

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.models import Role
+from liangze.accounts.validation import validate_username
 from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
 from liangze.regions.selectors import division_label
@@ -51,7 +52,8 @@ class UserCreateForm(NamedRequiredMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("Used to log in; letters, digits and @ . + - _."),
+        help_text=_("Used to log in; letters, digits and . _ - only."),
+        validators=[validate_username],
     )
     display_name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)

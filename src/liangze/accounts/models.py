@@ -2,8 +2,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from liangze.accounts.validation import validate_username
 from liangze.core.models import BaseModel
 
 
@@ -39,12 +41,24 @@ class User(AbstractUser):
     `division` is the account's home: the office staff of that subtree manage the account.
     """
 
+    username_validator = validate_username
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Letters, digits and . _ - only."),
+        validators=[validate_username],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     display_name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     division = models.ForeignKey(
         "regions.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     must_change_password = models.BooleanField(default=False)
+    # Part of the session hash: a new value ends every session of the account, as a new password
+    # does (deactivation, the loss of every role). Empty for accounts never revoked.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -52,6 +66,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password alone (django.contrib.auth.base_user); the stamp is
+        # appended only when set, so sessions of accounts never revoked survive this change.
+        material = f"{self.password}:{self.session_stamp}" if self.session_stamp else self.password
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            material,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def active_grants(self) -> list["RoleGrant"]:
         cached = getattr(self, "_active_grants", None)

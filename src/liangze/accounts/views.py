@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import can_manage_accounts, is_admin, office_paths, office_subtrees
+from liangze.accounts.access import is_admin, is_office_or_admin, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -16,17 +16,22 @@ from liangze.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
-from liangze.accounts.lockout import locked_usernames
+from liangze.accounts.lockout import (
+    locked_usernames,
+    password_check_failed,
+    password_checks_locked,
+    password_checks_refused,
+)
 from liangze.accounts.models import Role
 from liangze.accounts.selectors import (
     access_api_token_by_id,
     access_grant_by_id,
     access_user_by_id,
     api_token_list,
-    require_account_manager,
     user_list,
 )
 from liangze.audit.access import can_read_audit
+from liangze.audit.services import access_refuse
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list, division_roots
@@ -40,7 +45,7 @@ def home(request):
     context = {
         "grants": user.active_grants(),
         "roots": list(division_roots(viewer=user)[:20]),
-        "can_manage_accounts": can_manage_accounts(user),
+        "can_manage_accounts": is_office_or_admin(user),
         "can_read_audit": can_read_audit(user),
     }
     return render(request, "core/home.html", context)
@@ -50,6 +55,18 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def _require_account_manager(viewer) -> None:
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="accounts_forbidden",
+                message=_("Only food safety office staff manage accounts."),
+            ),
+            viewer=viewer,
+            target_type="accounts.user",
+        )
 
 
 def _grantable_roles(viewer) -> list[str]:
@@ -63,9 +80,18 @@ def _manageable_divisions(viewer):
     return within_subtrees(division_list(viewer=viewer), office_subtrees(viewer), via=".")
 
 
+def _locked_out(request):
+    refusal = password_checks_refused(request.user)
+    return render(request, "accounts/locked_out.html", status=refusal.status)
+
+
 @login_required
 def password_change(request):
+    """A wrong current password counts towards the login lockout (accounts.lockout); once
+    locked, the form answers with the lockout page, as the login does."""
     form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and password_checks_locked(request, request.user):
+        return _locked_out(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_change(
@@ -74,6 +100,8 @@ def password_change(request):
                 new_password=form.cleaned_data["new_password1"],
             )
         except Invalid as exc:
+            if exc.code == "old_password_wrong" and password_check_failed(request, request.user):
+                return _locked_out(request)
             for field, message in exc.fields.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
@@ -90,7 +118,7 @@ def password_change(request):
 @login_required
 @require_GET
 def account_list(request):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
@@ -110,7 +138,7 @@ def account_list(request):
 
 @login_required
 def account_create(request):
-    require_account_manager(request.user)
+    _require_account_manager(request.user)
     form = UserCreateForm(
         request.POST or None,
         divisions=_manageable_divisions(request.user),
@@ -147,7 +175,7 @@ def account_detail(request, user_id: int):
 @login_required
 @require_POST
 def account_deactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     try:
         services.user_deactivate(actor=request.user, user=account)
         messages.success(request, _("Account deactivated."))
@@ -159,7 +187,7 @@ def account_deactivate(request, user_id: int):
 @login_required
 @require_POST
 def account_reactivate(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     try:
         services.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("Account reactivated."))
@@ -171,7 +199,7 @@ def account_reactivate(request, user_id: int):
 @login_required
 @require_POST
 def account_unlock(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     try:
         services.user_unlock(actor=request.user, user=account)
         messages.success(request, _("The account may log in again."))
@@ -183,7 +211,7 @@ def account_unlock(request, user_id: int):
 @login_required
 @require_POST
 def account_password_reset(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     issued = services.user_password_reset(actor=request.user, user=account)
     return render(request, "accounts/one_time_password.html", {"issued": issued, "created": False})
 
@@ -191,7 +219,7 @@ def account_password_reset(request, user_id: int):
 @login_required
 @require_POST
 def account_grant(request, user_id: int):
-    account = access_user_by_id(request.user, user_id, for_write=True)
+    account = access_user_by_id(request.user, user_id)
     form = RoleGrantForm(
         request.POST,
         divisions=_manageable_divisions(request.user),
@@ -225,9 +253,13 @@ def profile(request):
 
     Tokens are offered to those who feed other systems (office staff, administrators); anyone
     else still sees, and may revoke, tokens they hold."""
-    offers_tokens = is_admin(request.user) or bool(office_paths(request.user))
+    offers_tokens = is_office_or_admin(request.user)
     if request.method == "POST" and not offers_tokens:
-        raise Forbidden(code="tokens_not_offered", message=_("API tokens are for office staff."))
+        raise access_refuse(
+            Forbidden(code="tokens_not_offered", message=_("API tokens are for office staff.")),
+            viewer=request.user,
+            target_type="accounts.apitoken",
+        )
     form = ApiTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import choice_field, choice_type
@@ -39,8 +40,13 @@ def event_list(
     date_to: date | None = None,
 ):
     if not can_read_audit(request.user):
-        raise Forbidden(
-            code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
+        raise access_refuse(
+            Forbidden(
+                code="audit_forbidden",
+                message=_("Only food safety office staff read the audit trail."),
+            ),
+            viewer=request.user,
+            target_type="audit.auditevent",
         )
     return audit_event_list(
         viewer=request.user,

@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     ACCESS_DENIED = "access_denied", _("Access denied")
     PASSWORD_CHANGED = "password_changed", _("Changed password")
+    PASSWORD_CHANGE_FAILED = "password_change_failed", _("Wrong current password")
     USER_CREATED = "user_created", _("Created account")
     USER_UPDATED = "user_updated", _("Updated account")
     USER_DEACTIVATED = "user_deactivated", _("Deactivated account")

@@ -5,13 +5,16 @@ import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Model
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.core.context import current_request_context
+from liangze.core.errors import DomainError
 
 security_log = logging.getLogger("liangze.security")
+DomainErrorT = TypeVar("DomainErrorT", bound=DomainError)
 
 
 def _json_value(value):
@@ -94,13 +97,21 @@ def audit_event_record(
     return event
 
 
-def access_denied_record(*, viewer, code: str, target_type: str, target_id) -> None:
-    """Every denial is kept (ASVS 16.3.2) and logged to liangze.security."""
+def access_refuse(
+    error: DomainErrorT, *, viewer, target_type: str = "", target_id=""
+) -> DomainErrorT:
+    """The one way a view, endpoint or `access_*` selector refuses: records the denial as an audit
+    event (ASVS 16.3.2: every denial is kept), logs it to liangze.security, and hands `error` back
+    for the caller to raise (`raise access_refuse(NotFound(...), viewer=...)`).
+
+    Call it outside any transaction that the refusal rolls back: an event written inside one
+    would vanish with it (services refuse before they open theirs)."""
     context = current_request_context()
+    viewer_id = getattr(viewer, "pk", None)
     security_log.warning(
         "access denied code=%s viewer=%s target=%s:%s ip=%s request=%s",
-        code,
-        getattr(viewer, "pk", None),
+        error.code,
+        viewer_id,
         target_type,
         target_id,
         context.ip,
@@ -109,6 +120,7 @@ def access_denied_record(*, viewer, code: str, target_type: str, target_id) -> N
     audit_event_record(
         actor=viewer,
         action=AuditAction.ACCESS_DENIED,
-        division=getattr(viewer, "division", None) if getattr(viewer, "pk", None) else None,
-        data={"code": code, "target_type": target_type, "target_id": str(target_id)},
+        division=getattr(viewer, "division", None) if viewer_id else None,
+        data={"code": error.code, "target_type": target_type, "target_id": str(target_id)},
     )
+    return error

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 
 
@@ -30,8 +31,13 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def event_list(request):
     if not can_read_audit(request.user):
-        raise Forbidden(
-            code="audit_forbidden", message=_("Only food safety office staff read the audit trail.")
+        raise access_refuse(
+            Forbidden(
+                code="audit_forbidden",
+                message=_("Only food safety office staff read the audit trail."),
+            ),
+            viewer=request.user,
+            target_type="audit.auditevent",
         )
     form = AuditFilterForm(request.GET or None)
     form.is_valid()  # an invalid filter shows its error; the valid ones still apply

@@ -1,33 +1,15 @@
-"""Who may change businesses. Reading is decided by the scoping function alone."""
+"""Who may change businesses. Reading is decided by the scoping function alone; who keeps the
+registry at all is accounts.access.is_office_or_admin."""
 
-from liangze.accounts.access import is_admin, office_paths
-from liangze.core.tree import is_within
+from liangze.accounts.access import can_manage_division
 
 
 def can_edit_business(viewer, business) -> bool:
-    """Office staff of the business's subtree (and administrators) keep the registry."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if is_admin(viewer):
-        return True
-    return any(is_within(business.division.path, path) for path in office_paths(viewer))
+    """Office staff of the business's subtree (and administrators) keep its registry entry."""
+    return can_manage_division(viewer, business.division)
 
 
-def can_keep_registry(viewer) -> bool:
-    """May create businesses somewhere, import and export: office staff and administrators."""
-    return viewer.is_authenticated and (is_admin(viewer) or bool(office_paths(viewer)))
-
-
-def can_export_personal_data(viewer) -> bool:
-    """Exports carry contact names and phones: office staff only (and administrators)."""
-    return can_keep_registry(viewer)
-
-
-def can_register_in(viewer, division) -> bool:
+def can_create_business(viewer, division) -> bool:
     """May put a business into `division` (register it there or move it there): office staff of
     a subtree holding the division, and administrators."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if is_admin(viewer):
-        return True
-    return any(is_within(division.path, path) for path in office_paths(viewer))
+    return can_manage_division(viewer, division)

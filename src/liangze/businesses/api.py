@@ -11,8 +11,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
+from liangze.accounts.access import is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.businesses import selectors, services
-from liangze.businesses.access import can_keep_registry, can_register_in
+from liangze.businesses.access import can_create_business
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.selectors import SORTS
 from liangze.businesses.types import BusinessGroup, BusinessType, Scale
@@ -135,20 +137,31 @@ class BusinessMoveIn(Schema):
 
 
 def _require_registry_keeper(viewer) -> None:
-    if not can_keep_registry(viewer):
-        raise Forbidden(
-            code="businesses_read_only",
-            message=_("Only food safety office staff change the business registry."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="businesses_read_only",
+                message=_("Only food safety office staff change the business registry."),
+            ),
+            viewer=viewer,
+            target_type="businesses.business",
         )
 
 
 def _registry_division(viewer, division_id: int):
     """A division from the caller's jurisdiction where the caller may put a business."""
     division = access_division_by_id(viewer, division_id)
-    if not can_register_in(viewer, division):
-        raise Forbidden(
-            code="division_read_only",
-            message=_("Only the food safety office of this division registers businesses in it."),
+    if not can_create_business(viewer, division):
+        raise access_refuse(
+            Forbidden(
+                code="division_read_only",
+                message=_(
+                    "Only the food safety office of this division registers businesses in it."
+                ),
+            ),
+            viewer=viewer,
+            target_type="regions.division",
+            target_id=division.pk,
         )
     return division
 
@@ -198,7 +211,7 @@ def business_create(request, payload: BusinessCreateIn):
         fields=_raw(payload, exclude={"division_id", "grade_reason", "status_since"}),
         grade_reason=payload.grade_reason,
         status_since=payload.status_since,
-        allow_pilot=can_keep_registry(request.user),
+        allow_pilot=is_office_or_admin(request.user),
     )
     return Status(201, business)
 
@@ -215,7 +228,7 @@ def business_update(request, business_id: int, payload: BusinessUpdateIn):
         actor=request.user,
         business=business,
         fields=_raw(payload),
-        allow_pilot=can_keep_registry(request.user),
+        allow_pilot=is_office_or_admin(request.user),
     )
 
 

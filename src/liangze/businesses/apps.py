@@ -7,7 +7,7 @@ class BusinessesConfig(AppConfig):
     verbose_name = "Businesses"
 
     def ready(self) -> None:
-        from liangze.businesses.access import can_keep_registry
+        from liangze.accounts.access import is_office_or_admin
         from liangze.businesses.stickers import QR_STICKERS_KIND
         from liangze.core.navigation import NavItem, nav_item_register
         from liangze.jobs.kinds import JobKind, job_kind_register
@@ -17,7 +17,7 @@ class BusinessesConfig(AppConfig):
                 code=QR_STICKERS_KIND,
                 label=_("QR stickers"),
                 task="liangze.businesses.stickers.business_qr_stickers_run",
-                may_start=can_keep_registry,
+                may_start=is_office_or_admin,
                 page_context="liangze.businesses.stickers.job_page_context",
             )
         )

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from liangze.audit.services import access_denied_record
+from liangze.accounts.access import is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.businesses import services
-from liangze.businesses.access import can_keep_registry
 from liangze.businesses.forms import BusinessFilterForm
 from liangze.businesses.hooks import covering_officials
 from liangze.businesses.models import Business, BusinessStatus, Grade
@@ -109,16 +109,14 @@ def _ids(raw: str) -> list[int] | None:
 
 
 def _require_sticker_printer(viewer) -> None:
-    if not can_keep_registry(viewer):
-        access_denied_record(
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="qr_sheet_forbidden",
+                message=_("Only food-safety office staff print QR stickers."),
+            ),
             viewer=viewer,
-            code="qr_sheet_forbidden",
             target_type="businesses.business",
-            target_id="",
-        )
-        raise Forbidden(
-            code="qr_sheet_forbidden",
-            message=_("Only food-safety office staff print QR stickers."),
         )
 
 

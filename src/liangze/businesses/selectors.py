@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from liangze.accounts.access import office_subtrees
 from liangze.audit.models import AuditEvent
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.businesses.access import can_edit_business
 from liangze.businesses.models import Business, StatusChange
 from liangze.businesses.search import business_search
@@ -64,22 +64,20 @@ def access_business_by_id(viewer, business_id: int, *, for_write: bool = False) 
     """Missing and out-of-jurisdiction raise the same NotFound."""
     business = business_list(viewer=viewer).filter(pk=business_id).first()
     if business is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="business_not_found", message=_("Business not found.")),
             viewer=viewer,
-            code="business_not_found",
             target_type="businesses.business",
             target_id=business_id,
         )
-        raise NotFound(code="business_not_found", message=_("Business not found."))
     if for_write and not can_edit_business(viewer, business):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="business_read_only", message=_("You may view this business, not change it.")
+            ),
             viewer=viewer,
-            code="business_read_only",
             target_type="businesses.business",
             target_id=business_id,
-        )
-        raise Forbidden(
-            code="business_read_only", message=_("You may view this business, not change it.")
         )
     return business
 

@@ -154,12 +154,12 @@ def _top_division():
 
 def business_qr_stickers(job: Job, report: Report) -> dict:
     """The job's work: draw the stickers, keep the document as the starter's stored file."""
-    from liangze.businesses.access import can_keep_registry
+    from liangze.accounts.access import is_office_or_admin
     from liangze.files.models import FileKind
     from liangze.files.services import stored_file_save
 
     actor = job.created_by
-    if not can_keep_registry(actor):
+    if not is_office_or_admin(actor):
         raise JobRejected(
             code="qr_sheet_forbidden", message=_("Only food-safety office staff print QR stickers.")
         )

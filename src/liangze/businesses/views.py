@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from liangze.accounts.access import is_office_or_admin
 from liangze.audit.models import AuditAction
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.businesses import selectors, services
-from liangze.businesses.access import can_edit_business, can_keep_registry
+from liangze.businesses.access import can_edit_business
 from liangze.businesses.forms import (
     BulkActionForm,
     BusinessFilterForm,
@@ -29,7 +30,7 @@ from liangze.businesses.forms import (
 from liangze.businesses.hooks import covering_officials
 from liangze.businesses.models import Business
 from liangze.businesses.services import TRANSITIONS
-from liangze.core.errors import Conflict, DomainError, Forbidden
+from liangze.core.errors import Conflict, DomainError, Forbidden, NotFound
 from liangze.core.pagination import LargeListPaginator
 from liangze.regions.selectors import division_ancestors, division_list
 
@@ -38,10 +39,14 @@ HISTORY_LIMIT = 100
 
 
 def _require_registry_keeper(viewer) -> None:
-    if not can_keep_registry(viewer):
-        raise Forbidden(
-            code="businesses_read_only",
-            message=_("Only food safety office staff change the business registry."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="businesses_read_only",
+                message=_("Only food safety office staff change the business registry."),
+            ),
+            viewer=viewer,
+            target_type="businesses.business",
         )
 
 
@@ -62,7 +67,7 @@ def business_list(request):
     else:  # e.g. a division outside the jurisdiction: the error shows, nothing is listed
         businesses = selectors.business_list(viewer=viewer).none()
     page = LargeListPaginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_bulk = can_keep_registry(viewer)
+    can_bulk = is_office_or_admin(viewer)
     for business in page.object_list:
         business.editable = can_bulk and can_edit_business(viewer, business)
     context = {
@@ -97,11 +102,23 @@ def business_bulk(request):
     businesses = list(selectors.business_list(viewer=viewer).filter(pk__in=data["ids"]))
     missing = sorted(set(data["ids"]) - {b.pk for b in businesses})
     refused = [b for b in businesses if not can_edit_business(viewer, b)]
-    for pk, code in [(pk, "business_not_found") for pk in missing] + [
-        (b.pk, "business_read_only") for b in refused
-    ]:
-        access_denied_record(
-            viewer=viewer, code=code, target_type="businesses.business", target_id=pk
+    # Refused as a whole below, with a message; each refused id is still recorded.
+    for pk in missing:
+        access_refuse(
+            NotFound(code="business_not_found", message=_("Business not found.")),
+            viewer=viewer,
+            target_type="businesses.business",
+            target_id=pk,
+        )
+    for business in refused:
+        access_refuse(
+            Forbidden(
+                code="business_read_only",
+                message=_("You may view this business, not change it."),
+            ),
+            viewer=viewer,
+            target_type="businesses.business",
+            target_id=business.pk,
         )
     if missing:
         messages.error(
@@ -215,7 +232,7 @@ def business_create(request):
     form = BusinessForm(
         request.POST or None,
         creating=True,
-        allow_pilot=can_keep_registry(viewer),
+        allow_pilot=is_office_or_admin(viewer),
         divisions=selectors.registry_divisions(viewer=viewer),
     )
     if request.method == "POST" and form.is_valid():
@@ -226,7 +243,7 @@ def business_create(request):
                 fields=form.service_fields(),
                 grade_reason=form.cleaned_data["grade_reason"],
                 status_since=form.cleaned_data["status_since"],
-                allow_pilot=can_keep_registry(viewer),
+                allow_pilot=is_office_or_admin(viewer),
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -244,7 +261,7 @@ def business_edit(request, business_id: int):
         request.POST or None,
         initial=BusinessForm.initial_from(business),
         creating=False,
-        allow_pilot=can_keep_registry(viewer),
+        allow_pilot=is_office_or_admin(viewer),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,7 +269,7 @@ def business_edit(request, business_id: int):
                 actor=viewer,
                 business=business,
                 fields=form.service_fields(),
-                allow_pilot=can_keep_registry(viewer),
+                allow_pilot=is_office_or_admin(viewer),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

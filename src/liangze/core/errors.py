@@ -36,6 +36,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class Throttled(DomainError):
+    """Too many attempts: refused for a while, whatever the input."""
+
+    status = 429
+
+
 class Invalid(DomainError):
     """Input that breaks a rule; `fields` maps each input to its message."""
 

@@ -19,12 +19,19 @@ class FileKind(models.TextChoices):
     TEMPLATE = "template", _("Document template")
 
 
+# Files one person made for themself: an uploaded table, an export, a bad-rows report. They carry
+# whole registers of names and phones, so only their maker (and administrators) read them, not
+# every account of the division that learns an id (files.selectors.stored_file_list).
+PRIVATE_KINDS = frozenset({FileKind.IMPORT, FileKind.EXPORT})
+
+
 class StoredFile(BaseModel):
     """One file in private storage, readable only through the views that check access.
 
     `content_type` was sniffed from the content, never taken from the client. `storage_name` is
     `<kind>/<yyyy>/<mm>/<public_id>.<ext>` with a content-derived extension; `original_name` is
-    display data only and never becomes part of a path. `division` decides who sees the file.
+    display data only and never becomes part of a path. `division` decides who sees the file,
+    and for PRIVATE_KINDS `uploaded_by` too.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

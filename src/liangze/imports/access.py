@@ -1,19 +1,11 @@
-"""Who may import and export businesses. Which rows an import may touch is decided row by row
-(checking.py) from `registry_paths`."""
+"""Which rows an import may touch, decided row by row (checking.py) from `registry_paths`. Who
+may import and export at all is accounts.access.is_office_or_admin: office staff keep the
+registry, and an export carries contact names and phones."""
 
-from liangze.accounts.access import office_subtrees
-from liangze.businesses.access import can_export_personal_data, can_keep_registry
+from liangze.accounts.access import is_office_or_admin, office_subtrees
+
+__all__ = ["is_office_or_admin", "path_writable", "registry_paths"]
 from liangze.core.tree import is_within
-
-
-def can_import_businesses(viewer) -> bool:
-    """Office staff (and administrators) keep the registry, so they import."""
-    return bool(viewer.is_authenticated and viewer.is_active and can_keep_registry(viewer))
-
-
-def can_export_businesses(viewer) -> bool:
-    """An export carries contact names and phones: office staff only (and administrators)."""
-    return bool(viewer.is_authenticated and viewer.is_active and can_export_personal_data(viewer))
 
 
 def registry_paths(viewer) -> tuple[str, ...] | None:

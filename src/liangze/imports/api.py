@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.schemas import ErrorOut
 from liangze.imports import services
-from liangze.imports.access import can_export_businesses, can_import_businesses
+from liangze.imports.access import is_office_or_admin
 from liangze.imports.models import BusinessImport
 from liangze.jobs.selectors import access_job_by_id
 from liangze.regions.selectors import access_division_by_id
@@ -30,8 +30,9 @@ class ImportCommitIn(Schema):
 
 
 def _refuse(viewer, code: str, message: str) -> Forbidden:
-    access_denied_record(viewer=viewer, code=code, target_type="imports", target_id="")
-    return Forbidden(code=code, message=message)
+    return access_refuse(
+        Forbidden(code=code, message=message), viewer=viewer, target_type="imports"
+    )
 
 
 @import_router.post("", response={202: JobStartedOut, codes_4xx: ErrorOut})
@@ -39,7 +40,7 @@ def business_import(request, file: File[UploadedFile]):
     """Check an uploaded business table (the template's columns; .xlsx, .xls or .csv). The job's
     result counts rows (valid, invalid, new, changed, unchanged), lists the first bad rows and
     names the bad-rows report; nothing is written until the import is committed. Office staff."""
-    if not can_import_businesses(request.user):
+    if not is_office_or_admin(request.user):
         raise _refuse(
             request.user,
             "business_import_forbidden",
@@ -73,7 +74,7 @@ def business_export(
     """Export the list GET /businesses would give with these filters as .xlsx (the import
     template's columns), always as a job; its result names the file. Office staff: an export
     holds contact names and phones, and is audited."""
-    if not can_export_businesses(request.user):
+    if not is_office_or_admin(request.user):
         raise _refuse(
             request.user,
             "business_export_forbidden",

@@ -8,7 +8,7 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from liangze.imports import kinds
-        from liangze.imports.access import can_export_businesses, can_import_businesses
+        from liangze.imports.access import is_office_or_admin
         from liangze.jobs.kinds import JobKind, job_kind_register
 
         page = "liangze.imports.views.job_page_context"
@@ -17,19 +17,19 @@ class ImportsConfig(AppConfig):
                 kinds.BUSINESS_IMPORT_CHECK,
                 _("Business import: check"),
                 "business_import_check_run",
-                can_import_businesses,
+                is_office_or_admin,
             ),
             (
                 kinds.BUSINESS_IMPORT_WRITE,
                 _("Business import: write"),
                 "business_import_write_run",
-                can_import_businesses,
+                is_office_or_admin,
             ),
             (
                 kinds.BUSINESS_EXPORT,
                 _("Business export"),
                 "business_export_run",
-                can_export_businesses,
+                is_office_or_admin,
             ),
         ):
             job_kind_register(

@@ -33,7 +33,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.imports import kinds
-from liangze.imports.access import can_export_businesses, path_writable, registry_paths
+from liangze.imports.access import is_office_or_admin, path_writable, registry_paths
 from liangze.imports.bulk import (
     Inserter,
     db_value,
@@ -82,7 +82,7 @@ def _after_row(index: int) -> None:
 def business_import_start(*, actor, upload: File) -> Job:
     """Queue the check of an uploaded business table (CSV, XLSX or XLS).
 
-    The caller has checked access.can_import_businesses. Raises Invalid, naming the field, for a
+    The caller has checked accounts.access.is_office_or_admin. Raises Invalid, naming the field, for a
     file of the wrong type or size; the rows are checked by the job, which writes nothing but
     its report.
     """
@@ -547,7 +547,7 @@ def business_export_record(*, actor, params: dict, rows: int, job: Job | None = 
 def business_export_write(*, actor, filters: dict, target, progress=None) -> int:
     """Write the filtered list the actor sees into `target` (a binary file); returns the rows.
 
-    The caller has checked access.can_export_businesses and records the export
+    The caller has checked accounts.access.is_office_or_admin and records the export
     (business_export_record) once the file is complete."""
     businesses = (
         export_businesses(viewer=actor, **filters)
@@ -560,14 +560,14 @@ def business_export_write(*, actor, filters: dict, target, progress=None) -> int
 
 @transaction.atomic
 def business_export_start(*, actor, filters: dict) -> Job:
-    """Queue the export of a filtered list (the caller checked access.can_export_businesses)."""
+    """Queue the export of a filtered list (the caller checked accounts.access.is_office_or_admin)."""
     return job_create(actor=actor, kind=kinds.BUSINESS_EXPORT, params=export_params(filters))
 
 
 def business_export_store(*, actor, job: Job, progress=None) -> dict:
     """The work of an export job: write the file, keep it as a stored file (kind export), record
     the export. The file is written outside any transaction."""
-    if not can_export_businesses(actor):
+    if not is_office_or_admin(actor):
         raise Forbidden(
             code="export_forbidden",
             message=_("Only food safety office staff export the business registry."),

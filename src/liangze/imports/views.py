@@ -12,12 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.businesses.forms import BusinessFilterForm
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
 from liangze.files.responses import stored_file_response
 from liangze.imports import kinds, selectors, services
-from liangze.imports.access import can_export_businesses, can_import_businesses
+from liangze.imports.access import is_office_or_admin
 from liangze.imports.columns import BY_KEY, header
 from liangze.imports.forms import ImportCommitForm, ImportUploadForm
 from liangze.imports.models import BusinessImport
@@ -31,24 +31,26 @@ IMPORT_KINDS = (kinds.BUSINESS_IMPORT_CHECK, kinds.BUSINESS_IMPORT_WRITE)
 
 
 def _require_import(viewer) -> None:
-    if not can_import_businesses(viewer):
-        access_denied_record(
-            viewer=viewer, code="business_import_forbidden", target_type="imports", target_id=""
-        )
-        raise Forbidden(
-            code="business_import_forbidden",
-            message=_("Only food safety office staff import businesses."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="business_import_forbidden",
+                message=_("Only food safety office staff import businesses."),
+            ),
+            viewer=viewer,
+            target_type="imports",
         )
 
 
 def _require_export(viewer) -> None:
-    if not can_export_businesses(viewer):
-        access_denied_record(
-            viewer=viewer, code="business_export_forbidden", target_type="imports", target_id=""
-        )
-        raise Forbidden(
-            code="business_export_forbidden",
-            message=_("Only food safety office staff export the business registry."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="business_export_forbidden",
+                message=_("Only food safety office staff export the business registry."),
+            ),
+            viewer=viewer,
+            target_type="imports",
         )
 
 
@@ -56,7 +58,12 @@ def _job_of_kind(viewer, job_id: int, kinds) -> Job:
     """The viewer's job of one of `kinds`; any other answers as missing."""
     job = access_job_by_id(viewer, job_id)
     if job.kind not in kinds:
-        raise NotFound(code="job_not_found", message=_("Job not found."))
+        raise access_refuse(
+            NotFound(code="job_not_found", message=_("Job not found.")),
+            viewer=viewer,
+            target_type="jobs.job",
+            target_id=job_id,
+        )
     return job
 
 
@@ -74,7 +81,7 @@ def import_start(request):
             form.add_error("file" if "file" in exc.fields else None, exc.message)
         else:
             return redirect("jobs:detail", job_id=job.pk)
-    context = {"form": form, "can_export": can_export_businesses(request.user)}
+    context = {"form": form, "can_export": is_office_or_admin(request.user)}
     return render(request, "imports/import_start.html", context)
 
 

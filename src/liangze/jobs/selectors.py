@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction, sees_everything
 from liangze.jobs.models import Job, ScheduledRun
@@ -25,10 +25,12 @@ def access_job_by_id(viewer, job_id: int) -> Job:
     """Missing and someone else's raise the same NotFound: an id reveals nothing."""
     job = job_list(viewer=viewer).filter(pk=job_id).first()
     if job is None:
-        access_denied_record(
-            viewer=viewer, code="job_not_found", target_type="jobs.job", target_id=job_id
+        raise access_refuse(
+            NotFound(code="job_not_found", message=_("Job not found.")),
+            viewer=viewer,
+            target_type="jobs.job",
+            target_id=job_id,
         )
-        raise NotFound(code="job_not_found", message=_("Job not found."))
     return job
 
 

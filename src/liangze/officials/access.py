@@ -4,7 +4,7 @@ Reading is decided by the scoping function, narrowed for officials to their own 
 belongs to the food safety office whose subtree holds the post (and, for an assignment, the
 business too)."""
 
-from liangze.accounts.access import is_admin, office_paths
+from liangze.accounts.access import can_manage_division, is_admin, office_subtrees
 from liangze.accounts.models import Role
 from liangze.core.tree import is_within
 
@@ -17,28 +17,18 @@ def reads_own_only(viewer) -> bool:
     return viewer.is_authenticated and not viewer.has_role(*_READ_ALL_ROLES)
 
 
-def can_manage_officials_in(viewer, division) -> bool:
-    """Office staff of a subtree holding `division` (the post), and administrators."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if is_admin(viewer):
-        return True
-    return any(is_within(division.path, path) for path in office_paths(viewer))
-
-
-def can_manage_officials(viewer) -> bool:
-    return viewer.is_authenticated and (is_admin(viewer) or bool(office_paths(viewer)))
-
-
 def can_edit_official(viewer, official) -> bool:
-    return can_manage_officials_in(viewer, official.grant.division)
+    """Office staff of a subtree holding the official's post, and administrators."""
+    return can_manage_division(viewer, official.grant.division)
 
 
 def can_assign(viewer, *, business, official) -> bool:
-    """Office staff whose subtree holds both the business and the official's post."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
+    """Office staff whose subtree holds both the business and the official's post (one office
+    subtree holding both, not two offices each holding one), and administrators."""
     if is_admin(viewer):
         return True
-    post, place = official.grant.division.path, business.division.path
-    return any(is_within(post, path) and is_within(place, path) for path in office_paths(viewer))
+    post, place = official.grant.division, business.division
+    return any(
+        is_within(post.path, path) and is_within(place.path, path)
+        for path in office_subtrees(viewer) or []
+    )

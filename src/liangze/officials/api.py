@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from liangze.accounts.access import is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.officials import selectors, services
-from liangze.officials.access import can_manage_officials
 from liangze.officials.maps import geo_uri
 from liangze.regions.selectors import access_division_by_id
 
@@ -151,10 +152,14 @@ class OverloadOut(Schema):
 
 
 def _require_office(viewer) -> None:
-    if not can_manage_officials(viewer):
-        raise Forbidden(
-            code="officials_read_only",
-            message=_("Only food safety office staff change officials and assignments."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="officials_read_only",
+                message=_("Only food safety office staff change officials and assignments."),
+            ),
+            viewer=viewer,
+            target_type="officials.official",
         )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangze.accounts.models import Role
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list
 from liangze.core.errors import Forbidden, NotFound
@@ -79,22 +79,20 @@ def access_official_by_id(viewer, official_id: int, *, for_write: bool = False) 
     to change raises Forbidden."""
     official = official_list(viewer=viewer, active=None).filter(pk=official_id).first()
     if official is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="official_not_found", message=_("Official not found.")),
             viewer=viewer,
-            code="official_not_found",
             target_type="officials.official",
             target_id=official_id,
         )
-        raise NotFound(code="official_not_found", message=_("Official not found."))
     if for_write and not can_edit_official(viewer, official):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="official_read_only", message=_("You may view this official, not change them.")
+            ),
             viewer=viewer,
-            code="official_read_only",
             target_type="officials.official",
             target_id=official_id,
-        )
-        raise Forbidden(
-            code="official_read_only", message=_("You may view this official, not change them.")
         )
     return official
 
@@ -126,25 +124,23 @@ def assignment_list(
 def access_assignment_by_id(viewer, assignment_id: int, *, for_write: bool = False) -> Assignment:
     assignment = assignment_list(viewer=viewer, open_only=False).filter(pk=assignment_id).first()
     if assignment is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="assignment_not_found", message=_("Assignment not found.")),
             viewer=viewer,
-            code="assignment_not_found",
             target_type="officials.assignment",
             target_id=assignment_id,
         )
-        raise NotFound(code="assignment_not_found", message=_("Assignment not found."))
     if for_write and not can_assign(
         viewer, business=assignment.business, official=assignment.official
     ):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="assignment_read_only",
+                message=_("You may view this assignment, not change it."),
+            ),
             viewer=viewer,
-            code="assignment_read_only",
             target_type="officials.assignment",
             target_id=assignment_id,
-        )
-        raise Forbidden(
-            code="assignment_read_only",
-            message=_("You may view this assignment, not change it."),
         )
     return assignment
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from liangze.accounts.access import can_manage_division
 from liangze.accounts.models import Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.audit.models import AuditAction, AuditEvent
@@ -31,7 +32,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.core.tree import is_within
 from liangze.imports.bulk import Inserter, db_value, json_adapter
-from liangze.officials.access import can_assign, can_manage_officials_in
+from liangze.officials.access import can_assign
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import RuleBook, is_municipality, rule_book
 from liangze.regions.codes import normalise_division_code
@@ -188,7 +189,7 @@ def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], lis
                         _("An official's post is a city, county, township or village."),
                     )
                 )
-            elif not can_manage_officials_in(actor, division):
+            elif not can_manage_division(actor, division):
                 row_errors.append(
                     RowError(
                         line,
@@ -292,7 +293,7 @@ def official_import_rows(
     accounts = _accounts_to_adopt([r for r in new_rows if r.username], errors)
     for row in cleaned:
         official = existing.get(row.phone)
-        if official is not None and not can_manage_officials_in(actor, official.grant.division):
+        if official is not None and not can_manage_division(actor, official.grant.division):
             errors.append(
                 RowError(row.line, "phone", _("This mobile number is another office's official."))
             )
@@ -909,8 +910,8 @@ def official_hand_over(
             message=_("Choose another official as successor."),
             fields={"successor": _("Choose another official as successor.")},
         )
-    if not can_manage_officials_in(actor, official.grant.division) or not (
-        can_manage_officials_in(actor, successor.grant.division)
+    if not can_manage_division(actor, official.grant.division) or not (
+        can_manage_division(actor, successor.grant.division)
     ):
         raise Forbidden(
             code="hand_over_out_of_reach",

@@ -13,12 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import views as accounts_views
+from liangze.accounts.access import is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.models import Grade
 from liangze.core.errors import DomainError, Forbidden
 from liangze.core.scoping import within_subtrees
 from liangze.officials import selectors, services
-from liangze.officials.access import can_edit_official, can_manage_officials
+from liangze.officials.access import can_edit_official
 from liangze.officials.forms import BulkAssignForm, HandOverForm, OfficialFilterForm, OfficialForm
 from liangze.officials.maps import amap_url, geo_uri
 from liangze.officials.services import OFFICIAL_LEVELS, grouped_password
@@ -28,10 +30,14 @@ PAGE_SIZE = 25
 
 
 def _require_office(viewer) -> None:
-    if not can_manage_officials(viewer):
-        raise Forbidden(
-            code="officials_read_only",
-            message=_("Only food safety office staff change officials and assignments."),
+    if not is_office_or_admin(viewer):
+        raise access_refuse(
+            Forbidden(
+                code="officials_read_only",
+                message=_("Only food safety office staff change officials and assignments."),
+            ),
+            viewer=viewer,
+            target_type="officials.official",
         )
 
 
@@ -82,7 +88,7 @@ def official_list(request):
         "form": form,
         "page": page,
         "view": view,
-        "can_manage": can_manage_officials(viewer),
+        "can_manage": is_office_or_admin(viewer),
     }
     template = (
         "officials/official_list.html#rows" if request.htmx else "officials/official_list.html"

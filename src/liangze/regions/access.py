@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.scoping import sees_everything
 
@@ -14,13 +14,11 @@ def can_import_divisions(viewer) -> bool:
 
 def refuse_division_import(viewer) -> None:
     """The one refusal of the division import, page and API alike: recorded, then raised."""
-    access_denied_record(
+    raise access_refuse(
+        Forbidden(
+            code="division_import_forbidden",
+            message=_("Only platform administrators import the division table."),
+        ),
         viewer=viewer,
-        code="division_import_forbidden",
         target_type="regions.division",
-        target_id="",
-    )
-    raise Forbidden(
-        code="division_import_forbidden",
-        message=_("Only platform administrators import the division table."),
     )

@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.core.tree import SEGMENT_WIDTH
@@ -37,13 +37,12 @@ def division_roots(*, viewer) -> QuerySet[Division]:
 def access_division_by_id(viewer, division_id: int) -> Division:
     division = division_list(viewer=viewer).filter(pk=division_id).first()
     if division is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="division_not_found", message=_("Division not found.")),
             viewer=viewer,
-            code="division_not_found",
             target_type="regions.division",
             target_id=division_id,
         )
-        raise NotFound(code="division_not_found", message=_("Division not found."))
     return division
 
 

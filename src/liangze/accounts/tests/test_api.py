@@ -47,10 +47,10 @@ class TestMe:
     def test_anonymous_gets_401(self, db):
         assert_error(Client().get("/api/v1/me"), 401, "not_authenticated")
 
-    def test_a_one_time_password_holder_gets_401(self, client_for, village_official):
+    def test_a_one_time_password_holder_gets_403(self, client_for, village_official):
         User.objects.filter(pk=village_official.pk).update(must_change_password=True)
         client = client_for(village_official)
-        assert_error(client.get("/api/v1/me"), 401, "not_authenticated")
+        assert_error(client.get("/api/v1/me"), 403, "password_change_required")
 
     def test_a_deactivated_user_gets_401(self, client_for, village_official):
         client = client_for(village_official)

@@ -84,7 +84,7 @@ def test_an_office_password_reset_lifts_the_lockout(village_official, county_sta
     issued = services.user_password_reset(actor=county_staff, user=village_official)
     assert _log_in(client, "village_official", issued.one_time_password).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.USER_PASSWORD_RESET)
-    assert event.data == {"lockout_lifted": True}
+    assert event.data == {"tokens_revoked": 0, "lockout_lifted": True}
 
 
 @pytest.mark.django_db

@@ -103,7 +103,10 @@ class TestUserCreate:
         with pytest.raises(Forbidden) as info:
             self.create(actor, getattr(regions, division), role=role)
         assert info.value.code == "grant_out_of_reach"
-        assert state() == before
+        users, grants, audit_events = before
+        assert state() == (users, grants, audit_events + 1)  # the denial, recorded
+        [denial] = events(AuditAction.ACCESS_DENIED)
+        assert (denial.actor, denial.data["code"]) == (actor, "grant_out_of_reach")
         assert not User.objects.filter(username="new_official").exists()
 
     def test_an_official_at_province_level_is_invalid(self, admin_user, regions):
@@ -210,7 +213,12 @@ class TestUserPasswordChange:
         assert info.value.code == code
         assert field in info.value.fields
         assert User.objects.get(pk=village_official.pk).check_password(TEST_PASSWORD)
-        assert AuditEvent.objects.count() == events_before
+        recorded = list(
+            AuditEvent.objects.filter(pk__gt=0).order_by("pk").values_list("action", flat=True)
+        )[events_before:]
+        # Only a wrong current password is recorded: it may be someone guessing.
+        expected = [AuditAction.PASSWORD_CHANGE_FAILED] if code == "old_password_wrong" else []
+        assert recorded == expected
 
 
 class TestRoleGrantAndRevoke:
@@ -249,7 +257,10 @@ class TestRoleGrantAndRevoke:
                 role=Role.REGULATOR,
                 division=regions.neighbour_township,
             )
-        assert state() == before
+        users, grants, audit_events = before
+        assert state() == (users, grants, audit_events + 1)
+        [denial] = events(AuditAction.ACCESS_DENIED)
+        assert (denial.actor, denial.data["code"]) == (county_staff, "grant_out_of_reach")
 
     def test_it_revokes_once(self, county_staff, village_official, regions):
         grant = village_official.grants.get()
@@ -263,6 +274,7 @@ class TestRoleGrantAndRevoke:
             "grant": grant.pk,
             "role": Role.OFFICIAL,
             "division": regions.village.code,
+            "tokens_revoked": 0,  # its last role: sessions and tokens end (none held)
         }
         with pytest.raises(Conflict) as info:
             services.role_revoke(actor=county_staff, grant=stale)

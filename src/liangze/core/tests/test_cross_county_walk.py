@@ -1,6 +1,6 @@
 """Walk every page and every API operation as each persona, filling each path parameter with an
-object from a county the persona does not cover, and prove that nothing leaks and nothing is
-written.
+object from a county the persona does not cover, and prove that nothing leaks, nothing is
+written, and every refusal (403, 404) left its ACCESS_DENIED audit event.
 
 Pages are discovered from the URL conf and API operations from the OpenAPI schema, so a new
 endpoint is walked without touching this file. A parameter name with no factory in
@@ -148,6 +148,15 @@ def _last_event_pk() -> int:
     return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+# Refusals that must leave an ACCESS_DENIED event (a 401 or a redirect to the login page names
+# nobody to record; a 405 or 422 refuses the request's form, not access to an object).
+DENIALS = {403, 404}
+
+
+def _denial_recorded_since(last_pk: int) -> bool:
+    return AuditEvent.objects.filter(pk__gt=last_pk, action=AuditAction.ACCESS_DENIED).exists()
+
+
 @pytest.mark.parametrize("persona", WALK_PERSONAS)
 def test_no_page_or_api_operation_reaches_another_county(persona, request, foreign_world):
     user = request.getfixturevalue(persona)
@@ -161,6 +170,18 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
 
     checked = 0
     failures = []
+
+    def audited(label: str, send, *args):
+        """Send one request; a refusal it answers must have left its audit event."""
+        before = _last_event_pk()
+        response = send(*args)
+        if (
+            user is not None
+            and response.status_code in DENIALS
+            and not _denial_recorded_since(before)
+        ):
+            failures.append(f"{label}: {response.status_code} left no access_denied event")
+        return response
 
     def check(label: str, response, *, missing_response=None):
         nonlocal checked
@@ -190,11 +211,8 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
             label = f"{method} /{route}"
             before = _last_event_pk()
             send = getattr(client(), method.lower())
-            response = (
-                send(fill_route(route, foreign), form_data)
-                if method == "POST"
-                else send(fill_route(route, foreign))
-            )
+            args = (form_data,) if method == "POST" else ()
+            response = audited(label, send, fill_route(route, foreign), *args)
             writes = _writes_since(before)
             if params and writes:
                 failures.append(f"{label}: wrote {writes}")
@@ -207,10 +225,8 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
             missing_response = None
             if params:
                 send = getattr(client(), method.lower())
-                missing_response = (
-                    send(fill_route(route, missing), form_data)
-                    if method == "POST"
-                    else send(fill_route(route, missing))
+                missing_response = audited(
+                    f"{label} (missing)", send, fill_route(route, missing), *args
                 )
             check(label, response, missing_response=missing_response)
 
@@ -243,11 +259,14 @@ def test_no_page_or_api_operation_reaches_another_county(persona, request, forei
 
         label = f"{method} {path}"
         before = _last_event_pk()
-        response = call(foreign_path)
+        response = audited(label, call, foreign_path)
         writes = _writes_since(before)
         if writes and (path_params or body and any(k in PARAM_FACTORIES for k in body)):
             failures.append(f"{label}: wrote {writes}")
-        check(label, response, missing_response=call(missing_path) if path_params else None)
+        missing_response = (
+            audited(f"{label} (missing)", call, missing_path) if path_params else None
+        )
+        check(label, response, missing_response=missing_response)
         if user is None and response.status_code != 401:
             failures.append(f"{label}: anonymous caller got {response.status_code}, not 401")
 

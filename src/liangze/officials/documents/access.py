@@ -5,21 +5,7 @@ only their own. Writing: the food safety office whose subtree holds the holder g
 collects (uploads signed scans), rejects and downloads; an official signs only their own letter
 and task list; a province's office replaces the province's templates."""
 
-from liangze.accounts.access import is_admin, office_paths
-from liangze.core.tree import is_within
-
-
-def can_manage_documents_in(viewer, division) -> bool:
-    """Office staff of a subtree holding `division`, and administrators."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if is_admin(viewer):
-        return True
-    return any(is_within(division.path, path) for path in office_paths(viewer))
-
-
-def can_manage_documents(viewer) -> bool:
-    return viewer.is_authenticated and (is_admin(viewer) or bool(office_paths(viewer)))
+from liangze.accounts.access import can_manage_division
 
 
 def is_holder(viewer, document) -> bool:
@@ -32,13 +18,13 @@ def is_holder(viewer, document) -> bool:
 
 def can_sign_document(viewer, document) -> bool:
     """The official holding it, or the office collecting it."""
-    return is_holder(viewer, document) or can_manage_documents_in(viewer, document.division)
+    return is_holder(viewer, document) or can_manage_division(viewer, document.division)
 
 
 def can_reject_document(viewer, document) -> bool:
-    return can_manage_documents_in(viewer, document.division)
+    return can_manage_division(viewer, document.division)
 
 
 def can_replace_templates(viewer, province) -> bool:
     """The province's own office (and administrators): a template serves the whole province."""
-    return can_manage_documents_in(viewer, province)
+    return can_manage_division(viewer, province)

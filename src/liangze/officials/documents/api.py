@@ -14,12 +14,13 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from liangze.audit.services import access_denied_record
+from liangze.accounts.access import can_manage_division
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.officials.documents import selectors, services
-from liangze.officials.documents.access import can_manage_documents_in, can_reject_document
+from liangze.officials.documents.access import can_reject_document
 from liangze.regions.selectors import access_division_by_id, division_roots
 
 router = Router(tags=["documents"])
@@ -114,16 +115,15 @@ def _region(viewer, within: int | None):
 
 
 def _require_office_in(viewer, division) -> None:
-    if not can_manage_documents_in(viewer, division):
-        access_denied_record(
+    if not can_manage_division(viewer, division):
+        raise access_refuse(
+            Forbidden(
+                code="duty_documents_read_only",
+                message=_("Only the food safety office of this region manages its documents."),
+            ),
             viewer=viewer,
-            code="duty_documents_read_only",
             target_type="regions.division",
             target_id=division.pk,
-        )
-        raise Forbidden(
-            code="duty_documents_read_only",
-            message=_("Only the food safety office of this region manages its documents."),
         )
 
 
@@ -254,15 +254,14 @@ def duty_document_reject(request, document_id: int, payload: RejectIn):
     """Office staff reject a signed document, with the reason its holder sees."""
     document = selectors.access_duty_document_by_id(request.user, document_id)
     if not can_reject_document(request.user, document):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="duty_document_read_only",
+                message=_("Only the food safety office rejects a signed document."),
+            ),
             viewer=request.user,
-            code="duty_document_read_only",
             target_type="officials.dutydocument",
             target_id=document_id,
-        )
-        raise Forbidden(
-            code="duty_document_read_only",
-            message=_("Only the food safety office rejects a signed document."),
         )
     return services.duty_document_reject(
         actor=request.user, document=document, reason=payload.reason

@@ -10,11 +10,11 @@ DUTY_DOCUMENTS_GENERATE = "duty_documents_generate"
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
+    from liangze.accounts.access import is_office_or_admin
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.jobs.kinds import JobKind, job_kind_register
     from liangze.jobs.schedule import PeriodicJob, periodic_job_register
     from liangze.officials.access import reads_own_only
-    from liangze.officials.documents.access import can_manage_documents
     from liangze.officials.documents.tasks import duty_document_reminders_run
     from liangze.officials.selectors import official_of
 
@@ -23,7 +23,7 @@ def register() -> None:
             code=DUTY_DOCUMENTS_GENERATE,
             label=_("Commitment letters and lists"),
             task="liangze.officials.documents.tasks.duty_documents_generate_run",
-            may_start=can_manage_documents,
+            may_start=is_office_or_admin,
             page_context="liangze.officials.documents.views.job_page_context",
         )
     )

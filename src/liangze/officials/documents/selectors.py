@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.audit.services import access_denied_record
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.core.tree import SEGMENT_WIDTH, is_within
@@ -56,23 +56,21 @@ def access_duty_document_by_id(viewer, document_id: int, *, for_sign: bool = Fal
     raises Forbidden."""
     document = duty_document_list(viewer=viewer).filter(pk=document_id).first()
     if document is None:
-        access_denied_record(
+        raise access_refuse(
+            NotFound(code="duty_document_not_found", message=_("Document not found.")),
             viewer=viewer,
-            code="duty_document_not_found",
             target_type="officials.dutydocument",
             target_id=document_id,
         )
-        raise NotFound(code="duty_document_not_found", message=_("Document not found."))
     if for_sign and not can_sign_document(viewer, document):
-        access_denied_record(
+        raise access_refuse(
+            Forbidden(
+                code="duty_document_read_only",
+                message=_("You may view this document, not sign or change it."),
+            ),
             viewer=viewer,
-            code="duty_document_read_only",
             target_type="officials.dutydocument",
             target_id=document_id,
-        )
-        raise Forbidden(
-            code="duty_document_read_only",
-            message=_("You may view this document, not sign or change it."),
         )
     return document
 

@@ -241,7 +241,7 @@ def duty_documents_generate(
     A holder's document of that year that is already signed is kept as it is; one still to
     sign (or rejected) gets the new file. Each document commits on its own, with its event, so a
     long run never holds the write lock and a failure keeps what was made. The caller has
-    checked access.can_manage_documents_in(actor, region). Raises Invalid for an unknown kind.
+    checked accounts.access.can_manage_division(actor, region). Raises Invalid for an unknown kind.
     """
     kinds = list(dict.fromkeys(kinds))
     if not kinds or any(k not in DutyDocumentKind.values for k in kinds):
@@ -667,7 +667,7 @@ def reminder_mark_read(*, actor, reminder: Reminder) -> None:
 
 def duty_documents_generate_start(*, actor, region: Division, kinds: list[str], year: int):
     """Queue the generation of `region`'s documents as a job with progress (jobs app). The caller
-    checked access.can_manage_documents_in(actor, region). Raises Invalid for no or unknown
+    checked accounts.access.can_manage_division(actor, region). Raises Invalid for no or unknown
     kinds, or a year other than this one, last year or next year."""
     kinds = list(dict.fromkeys(kinds))
     errors = {}

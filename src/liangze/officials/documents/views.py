@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liangze.audit.services import access_denied_record
+from liangze.accounts.access import can_manage_division, is_office_or_admin
+from liangze.audit.services import access_refuse
 from liangze.core.errors import DomainError, Forbidden
 from liangze.officials.access import reads_own_only
 from liangze.officials.documents import selectors, services
 from liangze.officials.documents.access import (
-    can_manage_documents,
-    can_manage_documents_in,
     can_reject_document,
     can_replace_templates,
     can_sign_document,
@@ -31,10 +30,12 @@ from liangze.regions.selectors import access_division_by_id, division_ancestors,
 
 
 def _forbidden(viewer, code: str, division: Division, message: str) -> Forbidden:
-    access_denied_record(
-        viewer=viewer, code=code, target_type="regions.division", target_id=division.pk
+    return access_refuse(
+        Forbidden(code=code, message=message),
+        viewer=viewer,
+        target_type="regions.division",
+        target_id=division.pk,
     )
-    return Forbidden(code=code, message=message)
 
 
 def _region(request) -> Division:
@@ -56,7 +57,7 @@ def document_board(request):
         return redirect("documents:mine")
     region = _region(request)
     on = parse_date(request.GET.get("on") or "") or timezone.localdate()
-    can_manage = can_manage_documents_in(request.user, region)
+    can_manage = can_manage_division(request.user, region)
     context = {
         "region": region,
         "ancestors": division_ancestors(region),
@@ -78,7 +79,7 @@ def documents_generate(request):
     if not request.POST.get("within"):
         return redirect("documents:board")
     region = _region(request)
-    if not can_manage_documents_in(request.user, region):
+    if not can_manage_division(request.user, region):
         raise _forbidden(
             request.user,
             "duty_documents_read_only",
@@ -112,7 +113,7 @@ def documents_archive(request):
     if not request.GET.get("within"):
         return redirect("documents:board")
     region = _region(request)
-    if not can_manage_documents_in(request.user, region):
+    if not can_manage_division(request.user, region):
         raise _forbidden(
             request.user,
             "duty_documents_read_only",
@@ -221,7 +222,7 @@ def document_reject(request, document_id: int):
 @require_http_methods(["GET", "POST"])
 def template_list(request):
     """A province's own templates; its food safety office uploads a replacement."""
-    if not can_manage_documents(request.user):
+    if not is_office_or_admin(request.user):
         raise Forbidden(
             code="duty_documents_read_only",
             message=_("Only food safety office staff manage document templates."),
