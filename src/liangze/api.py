@@ -93,6 +93,6 @@ api.add_router("/audit", "liangze.audit.api.router")
 api.add_router("/files", "liangze.files.api.router")
 api.add_router("/jobs", "liangze.jobs.api.router")
 # Before /businesses, whose /businesses/{business_id} would otherwise take "import" and "export".
-api.add_router("/businesses/import", "liangze.imports.api.import_router")
-api.add_router("/businesses/export", "liangze.imports.api.export_router")
+api.add_router("/businesses/import", "liangze.businesses.import_api.import_router")
+api.add_router("/businesses/export", "liangze.businesses.import_api.export_router")
 api.add_router("/businesses", "liangze.businesses.api.router")

@@ -14,7 +14,7 @@ urlpatterns = [
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
     # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.
-    path("businesses/", include("liangze.imports.urls")),
+    path("businesses/", include("liangze.businesses.import_urls")),
     path("businesses/", include("liangze.businesses.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("jobs/", include("liangze.jobs.urls")),

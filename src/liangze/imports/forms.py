@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liangze.imports.models import BusinessImport
+from liangze.imports.models import TableImport
 from liangze.jobs.services import TABLE_SUFFIXES
 
 
@@ -9,11 +9,14 @@ class ImportUploadForm(forms.Form):
     """Presence only; the service checks the file's type and size, the job its rows."""
 
     file = forms.FileField(
-        label=_("Business table"),
         help_text=_("The template filled in, or an exported list: .xlsx, .xls or .csv."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(TABLE_SUFFIXES))}),
     )
 
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = label
+
 
 class ImportCommitForm(forms.Form):
-    mode = forms.ChoiceField(choices=BusinessImport.Mode.choices)
+    mode = forms.ChoiceField(choices=TableImport.Mode.choices)

@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 # module imports this one.
 JOB_TASKS = {
     Job.Kind.DIVISION_IMPORT: "liangze.jobs.tasks.division_import_run",
-    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.business_import_check_run",
-    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.business_import_write_run",
-    Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.business_export_run",
+    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.table_import_check_run",
+    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.table_import_write_run",
+    Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.table_export_run",
 }
 TABLE_SUFFIXES = frozenset({".csv", *SPREADSHEET_SUFFIXES})
 FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s

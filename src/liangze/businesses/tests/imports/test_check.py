@@ -6,9 +6,7 @@ from django.utils import translation
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.models import Business
 from liangze.businesses.testing import make_business, make_uscc
-from liangze.businesses.types import BusinessType
-from liangze.imports.models import BusinessImport
-from liangze.imports.tests.helpers import (
+from liangze.businesses.tests.imports.helpers import (
     COUNTY,
     NEIGHBOUR_VILLAGE,
     TOWNSHIP,
@@ -20,6 +18,8 @@ from liangze.imports.tests.helpers import (
     stored_bytes,
     xlsx,
 )
+from liangze.businesses.types import BusinessType
+from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
 BAD_USCC = "11500236MB1822153X"  # DOMAIN.md 3.1: the check digit should be Y
@@ -46,7 +46,7 @@ class TestGoodFile:
         assert job.result["bad_rows_file"] is None
         assert not Business.objects.exists()
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_CREATED).exists()
-        assert BusinessImport.objects.get(check_job=job).plan_name.endswith("plan.bin")
+        assert TableImport.objects.get(check_job=job).plan_name.endswith("plan.bin")
 
     def test_it_reaches_the_total_in_its_progress(self, county_staff):
         job = check(county_staff, xlsx([row(i) for i in range(1, 6)]))
@@ -265,15 +265,15 @@ def test_the_check_runs_with_the_cyclic_collector_paused(county_staff, monkeypat
     """A 100,000-row check spent a quarter of its time in the collector (core.memory)."""
     import gc
 
-    from liangze.imports import tasks
+    from liangze.businesses import import_check
 
     seen = []
-    original = tasks.check_business_rows
+    original = import_check.check_business_rows
 
     def spy(**kwargs):
         seen.append(gc.isenabled())
         return original(**kwargs)
 
-    monkeypatch.setattr(tasks, "check_business_rows", spy)
+    monkeypatch.setattr(import_check, "check_business_rows", spy)
     job = check(county_staff, xlsx([row(1)]))
     assert (job.status, seen, gc.isenabled()) == (Job.Status.SUCCEEDED, [False], True)

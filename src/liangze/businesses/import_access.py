@@ -1,5 +1,5 @@
 """Who may import and export businesses. Which rows an import may touch is decided row by row
-(checking.py) from `registry_paths`."""
+(import_check.py) from `registry_paths`."""
 
 from liangze.accounts.access import office_subtrees
 from liangze.businesses.access import can_export_personal_data, can_keep_registry

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liangze.businesses.models import Business
+from liangze.businesses.tests.imports.helpers import check, row, xlsx
 from liangze.imports import tasks
-from liangze.imports.models import BusinessImport
-from liangze.imports.tests.helpers import check, row, xlsx
+from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
 
@@ -42,7 +42,7 @@ class TestUpload:
         )
         job = Job.objects.get(kind=Job.Kind.BUSINESS_IMPORT_CHECK)
         assert response["Location"] == f"/jobs/{job.pk}/"
-        assert BusinessImport.objects.filter(check_job=job).exists()
+        assert TableImport.objects.filter(check_job=job).exists()
 
     def test_a_file_of_the_wrong_type_stays_on_the_form(self, client_for, county_staff):
         response = client_for(county_staff).post(
@@ -70,7 +70,7 @@ class TestJobPage:
         response = client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "all_or_nothing"})
         write_job = Job.objects.get(kind=Job.Kind.BUSINESS_IMPORT_WRITE)
         assert response["Location"] == f"/jobs/{write_job.pk}/"
-        tasks.business_import_write_run.call(write_job.pk)
+        tasks.table_import_write_run.call(write_job.pk)
         page = client.get(f"/jobs/{write_job.pk}/").content.decode()
         assert 'data-count="created">1<' in page
         again = client.get(f"/jobs/{job.pk}/").content.decode()
