@@ -22,6 +22,16 @@ from liangze.businesses.models import (
 )
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
 from liangze.core.errors import Conflict, Invalid
+from liangze.imports.bulk import (
+    Inserter,
+    db_value,
+    json_adapter,
+    json_text,
+    json_text_adapter,
+    update_rows,
+)
+from liangze.imports.events import EVENT_FIELDS, event_common, event_row, json_object_texts
+from liangze.imports.selectors import listed
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
@@ -216,15 +226,6 @@ def business_register_many(
 
 def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
     """business_register_many's rows through bulk.py's statements (see there)."""
-    from liangze.imports.bulk import Inserter, db_value, json_text_adapter
-    from liangze.imports.events import (
-        EVENT_FIELDS,
-        event_common,
-        event_row,
-        json_object_texts,
-    )
-    from liangze.imports.selectors import listed
-
     today, now = timezone.localdate(), timezone.now()
     now_db = db_value(Business, "updated_at", now)
     dates: dict = {}
@@ -321,8 +322,6 @@ def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
                 ],
             )
         else:  # rows whose data differ in keys: each dict encoded on its own
-            from liangze.imports.bulk import json_text
-
             texts = [
                 json_text({**data, **row.data, "grade_reason": row.grade_reason}) for row in batch
             ]
@@ -373,9 +372,6 @@ def business_change_many(
     """Write checked changes (the caller compared them with the stored businesses): the fields
     and updated_at, one BUSINESS_UPDATED event per business with the changes and `data` plus the
     row's own. Set-based, as business_register_many's fast path; `progress(done)` per chunk."""
-    from liangze.imports.bulk import Inserter, db_value, json_adapter, update_rows
-    from liangze.imports.events import EVENT_FIELDS, event_common, event_row
-
     now_db = db_value(Business, "updated_at", timezone.now())
     to_json = json_adapter()
     target_type = Business._meta.label_lower

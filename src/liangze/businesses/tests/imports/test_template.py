@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
+from liangze.businesses import imports as business_imports
 from liangze.businesses.imports import COLUMNS
 from liangze.businesses.tests.imports.helpers import sheet_rows, sheet_xml
 from liangze.businesses.types import BusinessType
-from liangze.businesses import imports as business_imports
 from liangze.imports.specs import header
 
 URL = "/businesses/import/template.xlsx"
