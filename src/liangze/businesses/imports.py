@@ -284,7 +284,7 @@ def _file_division(actor):
     return file_division(actor)
 
 
-def _check(*, actor, table, report):
+def _check(*, actor, table, report, params=None):
     from liangze.businesses.import_check import check_business_rows
 
     return check_business_rows(actor=actor, table=table, report=report)

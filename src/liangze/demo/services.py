@@ -20,8 +20,9 @@ from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import DemoBusiness, demo_businesses
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD
+from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
-from liangze.regions.services import DIVISION_COLUMNS, division_table_import
+from liangze.regions.services import division_table_import
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "haixi_2023.csv"
 DIVISION_VINTAGE = 2023

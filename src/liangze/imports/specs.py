@@ -9,7 +9,7 @@ spec. See docs/architecture.md, "The import engine".
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -76,9 +76,11 @@ class Action:
 
 @dataclass
 class CheckOutcome:
-    """Every row of a checked table, in the table's order."""
+    """Every row of a checked table, in the table's order; `context` what the check found out
+    for the plan (e.g. the params the job was started with)."""
 
     rows: Sequence[CheckedRow]
+    context: Mapping[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = {"rows": len(self.rows), "valid": 0, "invalid": 0}
@@ -101,12 +103,14 @@ class ImportSpec:
     """An entity's import: see docs/architecture.md, "The import engine".
 
     Jobs: `check_kind` checks a file and keeps its plan; `write_kind` writes a plan the starter
-    committed. Both are existing job kinds of the jobs app. `export_kind`, when set, is the job of
+    committed. Both are existing job kinds of the jobs app. A spec without `write_kind` is
+    imported all or nothing by one job: its check, then (when no row is bad) its write, with
+    `rejection(errors)` saying why nothing was imported otherwise. `export_kind`, when set, is the job of
     a large export, run by `export_run(job, report)`.
 
     Callables, each given the acting user (the job's starter):
     - `can_import(viewer)`: may start an import (refusals are audited with `refused_code`).
-    - `check(actor, table, report)`: every row checked, nothing written: a CheckOutcome of rows
+    - `check(actor, table, report, params)`: every row checked, nothing written: a CheckOutcome of rows
       with their errors by column (identity for re-import, jurisdiction, formats: the spec's own
       rules, with the validators its forms and API use).
     - `plan(outcome)`: the valid rows to write as plain data (dict/list/str/int/bool/None).
@@ -122,7 +126,7 @@ class ImportSpec:
     name: str
     columns: tuple[Column, ...]
     check_kind: str
-    write_kind: str
+    write_kind: str  # "" for one job that checks and writes all or nothing
     label: Any  # the upload field's label (lazy text)
     can_import: Callable[[Any], bool]
     refused_code: str
@@ -141,6 +145,7 @@ class ImportSpec:
     export_kind: str = ""
     export_run: Callable[..., dict] | None = None
     start_context: Callable[[Any], dict] | None = None  # more for the upload page, by viewer
+    rejection: Callable[[list], Any] | None = None  # errors → the Invalid of a refused table
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -165,10 +170,9 @@ def import_spec_register(spec: ImportSpec) -> ImportSpec:
     if known is not None and known != spec:
         raise ValueError(f"an import spec named {spec.name!r} is already registered")
     for other in _SPECS.values():
-        if other.name != spec.name and {other.check_kind, other.write_kind} & {
-            spec.check_kind,
-            spec.write_kind,
-        }:
+        if other.name != spec.name and (
+            {other.check_kind, other.write_kind} & {spec.check_kind, spec.write_kind}
+        ) - {""}:
             raise ValueError(f"import specs {other.name!r} and {spec.name!r} share a job kind")
     _SPECS[spec.name] = spec
     return spec
@@ -181,6 +185,8 @@ def import_spec(name: str) -> ImportSpec:
 
 def import_spec_of_kind(kind: str) -> ImportSpec | None:
     """The spec whose check, write or export jobs are of this kind; None for any other kind."""
+    if not kind:
+        return None
     for spec in _SPECS.values():
         if kind in (spec.check_kind, spec.write_kind, spec.export_kind):
             return spec

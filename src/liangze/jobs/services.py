@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # The task that runs each kind of job; it takes the job's id. Dotted paths, because the tasks
 # module imports this one.
 JOB_TASKS = {
-    Job.Kind.DIVISION_IMPORT: "liangze.jobs.tasks.division_import_run",
+    Job.Kind.DIVISION_IMPORT: "liangze.imports.tasks.table_import_run",
     Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.table_import_check_run",
     Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.table_import_write_run",
     Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.table_export_run",

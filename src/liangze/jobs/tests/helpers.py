@@ -31,4 +31,4 @@ def bad_table() -> bytes:
 
 
 def enqueued(task_name: str) -> list[DBTaskResult]:
-    return list(DBTaskResult.objects.filter(task_path=f"liangze.jobs.tasks.{task_name}"))
+    return list(DBTaskResult.objects.filter(task_path__endswith=f".{task_name}"))

@@ -12,12 +12,9 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.core.errors import Invalid
 from liangze.core.tables import read_table
 from liangze.core.tree import depth, subtree_bounds
+from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
-from liangze.regions.services import (
-    DIVISION_COLUMNS,
-    DivisionImportRejected,
-    division_table_import,
-)
+from liangze.regions.services import DivisionImportRejected, division_table_import
 
 VINTAGE = 2023
 HEADER = ("code", "name", "parent_code")
