@@ -78,7 +78,7 @@ BUSINESS_FIELDS = (
         "annual_revenue_fen",
     ),
     F("grade", _("Covering grade"), "包保等级", "choice", "grade", required=True, width=8),
-    F("grade_reason", _("Why this grade"), "定级理由", required=True, width=20, in_export=True),
+    F("grade_reason", _("Why this grade"), "定级理由", required=True, width=20),
     F("risk_level", _("Regulator's risk level"), "风险等级", "choice", "risk_level", width=8),
     F(
         "division_code",
