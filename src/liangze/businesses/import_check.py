@@ -33,6 +33,7 @@ from liangze.businesses.import_access import path_writable, registry_paths
 from liangze.businesses.import_selectors import (
     businesses_matching,
     division_levels_by_code,
+    office_code_prefixes,
     registry_divisions_by_code,
 )
 from liangze.businesses.imports import FIELDS, KEYS, choice_values
@@ -172,6 +173,11 @@ def check_business_rows(
     known_codes = {code for code in columns.division_code if code}
     divisions = registry_divisions_by_code(viewer=actor, codes=known_codes)
     levels = division_levels_by_code(codes=known_codes - divisions.keys())
+    prefixes = office_code_prefixes(viewer=actor)
+
+    def in_area(code: str) -> bool:
+        return prefixes is None or code.startswith(prefixes)
+
     by_uscc, by_registration, by_id = businesses_matching(
         usccs=(code for code in columns.uscc if code),
         registration_numbers=(text for text in columns.raw["registration_number"] if text),
@@ -251,6 +257,7 @@ def check_business_rows(
                     errors,
                     divisions,
                     levels,
+                    in_area,
                 )
             )
         report(stop, total, message)
@@ -330,6 +337,7 @@ def _finish_row(
     errors: RowErrors,
     divisions: dict,
     levels: dict,
+    in_area: Callable[[str], bool],
 ) -> RowCheck:
     for name, text in field_errors.items():
         errors.add(index, FIELD_COLUMN.get(name, name), text)
@@ -350,6 +358,14 @@ def _finish_row(
         division = divisions.get(code)
         if division is not None:
             row.division_id = division["id"]
+        elif code not in levels and not in_area(code):
+            # Not on the platform, and not where the importer works either: to them it is a code
+            # outside their jurisdiction, whether or not the platform holds that area.
+            errors.add(
+                index,
+                "division_code",
+                _("Division %(code)s is outside your jurisdiction.") % {"code": code},
+            )
         elif code not in levels:
             errors.add(
                 index,

@@ -6,10 +6,12 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 
+from liangze.accounts.access import office_subtrees
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list, registry_divisions
 from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.imports.selectors import LOOKUP_CHUNK, chunks, listed
+from liangze.regions.codes import SIGNIFICANT_DIGITS
 from liangze.regions.models import Division
 
 # What the check compares and the write needs of a business already on the platform.
@@ -134,3 +136,13 @@ def file_division(actor) -> Division:
     if actor.division_id:
         return actor.division
     return Division.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def office_code_prefixes(*, viewer) -> tuple[str, ...] | None:
+    """The leading digits every division code of the viewer's office subtrees starts with (a
+    county's six, a township's nine); None for everywhere (administrators)."""
+    paths = office_subtrees(viewer)
+    if paths is None:
+        return None
+    offices = Division.objects.filter(path__in=paths).values_list("code", "level")
+    return tuple(code[: SIGNIFICANT_DIGITS[level]] for code, level in offices)

@@ -286,6 +286,17 @@ class TestReadTable:
             read(name, data)
         assert info.value.code == code
 
+    def test_the_reader_library_s_words_do_not_reach_the_user(self):
+        def message(language):
+            with translation.override(language), pytest.raises(Invalid) as info:
+                read("t.xlsx", b"not a spreadsheet")
+            return info.value.message
+
+        english, chinese = message("en"), message("zh-hans")
+        assert "detect" not in english.lower() and "format" not in english.lower()
+        assert chinese != english
+        assert not any(character.isascii() and character.isalpha() for character in chinese)
+
     def test_gb18030_csv_is_read(self):
         rows = read("t.csv", csv_bytes(TABLE[:1]).decode().encode("gb18030"))
         assert rows[0].values == {"code": "630000000000", "name": "青海省", "parent_code": ""}

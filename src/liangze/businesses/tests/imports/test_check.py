@@ -277,3 +277,33 @@ def test_the_check_runs_with_the_cyclic_collector_paused(county_staff, monkeypat
     monkeypatch.setattr(import_check, "check_business_rows", spy)
     job = check(county_staff, xlsx([row(1)]))
     assert (job.status, seen, gc.isenabled()) == (Job.Status.SUCCEEDED, [False], True)
+
+
+class TestDivisionCodeMessages:
+    """A code outside the importer's area says so, whether or not the platform holds it; only a
+    code of their own area that the platform lacks is "not on the platform"."""
+
+    def messages(self, actor, codes, language="en"):
+        with translation.override(language):
+            job = check(actor, xlsx([row(i, division_code=c) for i, c in enumerate(codes, 1)]))
+        return [error["message"] for error in job.result["errors"]]
+
+    def test_outside_the_area_is_outside_the_jurisdiction(self, county_staff, regions):
+        outside = ["632802100200", "110101001001"]  # the neighbour's village; Beijing's
+        assert self.messages(county_staff, outside) == [
+            f"Division {code} is outside your jurisdiction." for code in outside
+        ]
+
+    def test_an_unknown_code_of_the_area_is_not_on_the_platform(self, county_staff, regions):
+        assert self.messages(county_staff, ["632801199200"]) == [
+            "Division code 632801199200 is not on the platform."
+        ]
+
+    def test_for_an_administrator_an_unknown_code_is_not_on_the_platform(self, admin_user, regions):
+        assert self.messages(admin_user, ["110101001001"]) == [
+            "Division code 110101001001 is not on the platform."
+        ]
+
+    def test_in_chinese_it_says_outside_your_jurisdiction(self, county_staff, regions):
+        [message] = self.messages(county_staff, ["110101001001"], language="zh-hans")
+        assert "不在您的管辖范围内" in message
