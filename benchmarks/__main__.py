@@ -57,7 +57,8 @@ def run(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
     from liangze.core.tables import read_table
     from liangze.demo.services import DIVISION_VINTAGE, DIVISIONS_FILE
-    from liangze.regions.services import DIVISION_COLUMNS, division_table_import
+    from liangze.regions.imports import DIVISION_COLUMNS
+    from liangze.regions.services import division_table_import
 
     division_table_import(
         actor=None,
