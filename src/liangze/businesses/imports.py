@@ -318,6 +318,9 @@ BUSINESS_IMPORT = ImportSpec(
         "check. Nothing was imported: upload the file again to check it anew."
     ),
     template_file_name="business-import-template.xlsx",
+    start_template="imports/import_start.html",
+    result_template="imports/job_result.html",
+    error_prefix="business_import",
     export_run=_export_run,
     start_context=lambda viewer: {"can_export": can_export_businesses(viewer)},
 )

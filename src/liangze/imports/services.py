@@ -61,7 +61,7 @@ def table_import_start(*, actor, spec: ImportSpec, upload: File) -> Job:
             "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         }
     if error:
-        raise Invalid(code="import_file", message=error, fields={"file": error})
+        raise Invalid(code=f"{spec.error_prefix}_file", message=error, fields={"file": error})
     job = job_create(actor=actor, kind=spec.check_kind, upload=upload)
     TableImport.objects.create(check_job=job)
     return job

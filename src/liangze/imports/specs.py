@@ -140,8 +140,9 @@ class ImportSpec:
     imported_action: str  # the audit action recording a whole import (an AuditAction value)
     identity_taken_message: Any = ""
     template_file_name: str = "import-template.xlsx"
-    start_template: str = "imports/import_start.html"
-    result_template: str = "imports/job_result.html"
+    start_template: str = ""  # the upload page's template (the engine's pages need it)
+    result_template: str = ""  # what the job page shows of the spec's jobs
+    error_prefix: str = "import"  # error codes: <prefix>_file, <prefix>_empty
     export_kind: str = ""
     export_run: Callable[..., dict] | None = None
     start_context: Callable[[Any], dict] | None = None  # more for the upload page, by viewer

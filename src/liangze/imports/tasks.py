@@ -64,7 +64,7 @@ def table_import_check(job: Job, report: Report) -> dict:
     table = _uploaded_table(job, spec)
     if not len(table):
         raise JobRejected(
-            code="business_import_empty", message=_("The file has no rows under its header.")
+            code=f"{spec.error_prefix}_empty", message=_("The file has no rows under its header.")
         )
     outcome = spec.check(actor=job.created_by, table=table, report=report, params=job.params)
     report(len(table), len(table), _("Writing the report"))

@@ -118,7 +118,9 @@ def job_page_context(request, job: Job) -> dict:
     spec = import_spec_of_kind(job.kind)
     if spec is None:
         return {}
-    context: dict = {"result_template": spec.result_template, "spec": spec}
+    context: dict = {"spec": spec}
+    if spec.result_template:
+        context["result_template"] = spec.result_template
     if job.kind in (spec.check_kind, spec.write_kind):
         record = selectors.table_import_of(job)
         context["table_import"] = record
