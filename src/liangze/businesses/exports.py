@@ -201,7 +201,7 @@ def business_export_record(*, actor, params: dict, rows: int, job: Job | None = 
 def business_export_write(*, actor, filters: dict, target, progress=None) -> int:
     """Write the filtered list the actor sees into `target` (a binary file); returns the rows.
 
-    The caller has checked access.can_export_businesses and records the export
+    The caller has checked import_access.can_export_businesses and records the export
     (business_export_record) once the file is complete."""
     businesses = (
         export_businesses(viewer=actor, **filters)
@@ -226,7 +226,7 @@ def business_export_write(*, actor, filters: dict, target, progress=None) -> int
 
 @transaction.atomic
 def business_export_start(*, actor, filters: dict) -> Job:
-    """Queue the export of a filtered list (the caller checked access.can_export_businesses)."""
+    """Queue the export of a filtered list (the caller checked import_access.can_export_businesses)."""
     return job_create(actor=actor, kind=Job.Kind.BUSINESS_EXPORT, params=export_params(filters))
 
 
