@@ -3,12 +3,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.models import Role
+from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
 from liangze.regions.selectors import division_label
 from liangze.regions.widgets import DivisionPicker
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NamedRequiredMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "Wrong username or password. After several failures the account is locked for a while."
@@ -17,7 +18,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(NamedRequiredMixin, forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -46,7 +47,7 @@ class DivisionChoiceField(forms.ModelChoiceField):
         return division_label(obj)
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(NamedRequiredMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -63,7 +64,7 @@ class UserCreateForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in roles]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(NamedRequiredMixin, forms.Form):
     division = DivisionChoiceField(label=_("Division"), queryset=Division.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=[])
 
@@ -73,7 +74,7 @@ class RoleGrantForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in roles]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(NamedRequiredMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=60, help_text=_("E.g. the program that will use it.")
     )

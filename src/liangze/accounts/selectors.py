@@ -2,6 +2,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import can_manage_accounts, is_admin, office_paths, office_subtrees
+from liangze.accounts.lockout import locked_usernames
 from liangze.accounts.models import ApiToken, RoleGrant, User
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import Forbidden, NotFound
@@ -9,8 +10,11 @@ from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.core.tree import is_within
 
 
-def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> QuerySet[User]:
-    """Accounts the viewer manages: those homed in the subtrees where they are office staff."""
+def user_list(
+    *, viewer: User, search: str = "", active: bool | None = None, locked_only: bool = False
+) -> QuerySet[User]:
+    """Accounts the viewer manages: those homed in the subtrees where they are office staff.
+    `locked_only` keeps those locked out of logging in right now."""
     users = in_jurisdiction(User.objects.all(), viewer, via="division")
     if not can_manage_accounts(viewer):
         return users.none()
@@ -19,6 +23,11 @@ def user_list(*, viewer: User, search: str = "", active: bool | None = None) -> 
         users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
     if active is not None:
         users = users.filter(is_active=active)
+    if locked_only:
+        locked = Q(pk__in=[])
+        for username in locked_usernames():
+            locked |= Q(username__iexact=username)
+        users = users.filter(locked)
     active_grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("division")
     return (
         users.select_related("division")

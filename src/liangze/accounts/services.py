@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import can_grant
+from liangze.accounts.lockout import locked_usernames, lockout_clear
 from liangze.accounts.models import ApiToken, Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.accounts.tokens import new_token_parts, token_hash
@@ -146,13 +147,33 @@ def user_reactivate(*, actor: User, user: User) -> User:
 
 @transaction.atomic
 def user_password_reset(*, actor: User, user: User) -> IssuedAccount:
-    """A new one-time password; the holder must change it at next login."""
+    """A new one-time password; the holder must change it at next login. A login lockout of the
+    account is lifted with it, or the new password could not be used until the pause ended."""
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    audit_event_record(actor=actor, action=AuditAction.USER_PASSWORD_RESET, target=user)
+    was_locked = user.username.lower() in locked_usernames()
+    lockout_clear(username=user.username)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_PASSWORD_RESET,
+        target=user,
+        data={"lockout_lifted": True} if was_locked else None,
+    )
     return IssuedAccount(user=user, one_time_password=password)
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> User:
+    """Lift the login lockout of `user` from every address, keeping the password.
+
+    Raises Conflict when the account is not locked out, so a double press records one event."""
+    if user.username.lower() not in locked_usernames():
+        raise Conflict(code="user_not_locked", message=_("This account is not locked out."))
+    lockout_clear(username=user.username)
+    audit_event_record(actor=actor, action=AuditAction.USER_UNLOCKED, target=user)
+    return user
 
 
 @transaction.atomic

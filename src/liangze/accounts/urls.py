@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:user_id>/", views.account_detail, name="detail"),
     path("<int:user_id>/deactivate/", views.account_deactivate, name="deactivate"),
     path("<int:user_id>/reactivate/", views.account_reactivate, name="reactivate"),
+    path("<int:user_id>/unlock/", views.account_unlock, name="unlock"),
     path("<int:user_id>/password-reset/", views.account_password_reset, name="password_reset"),
     path("<int:user_id>/grants/", views.account_grant, name="grant"),
     path("grants/<int:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import is_admin, office_subtrees
+from liangze.accounts.access import is_admin, office_paths, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -16,6 +16,7 @@ from liangze.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
+from liangze.accounts.lockout import locked_usernames
 from liangze.accounts.models import Role
 from liangze.accounts.selectors import (
     access_api_token_by_id,
@@ -25,7 +26,7 @@ from liangze.accounts.selectors import (
     require_account_manager,
     user_list,
 )
-from liangze.core.errors import DomainError, Invalid
+from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.regions.selectors import division_list
 
@@ -78,9 +79,13 @@ def account_list(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     active = {"active": True, "inactive": False}.get(status)
-    page = Paginator(user_list(viewer=request.user, search=search, active=active), 25).get_page(
-        request.GET.get("page")
+    accounts = user_list(
+        viewer=request.user, search=search, active=active, locked_only=status == "locked"
     )
+    page = Paginator(accounts, 25).get_page(request.GET.get("page"))
+    locked = locked_usernames()
+    for account in page.object_list:
+        account.locked_out = account.username.lower() in locked
     context = {"page": page, "search": search, "status": status}
     template = "accounts/account_list.html#rows" if request.htmx else "accounts/account_list.html"
     response = render(request, template, context)
@@ -118,6 +123,7 @@ def account_detail(request, user_id: int):
     grant_form = RoleGrantForm(
         divisions=_manageable_divisions(request.user), roles=_grantable_roles(request.user)
     )
+    account.locked_out = account.username.lower() in locked_usernames()
     return render(
         request, "accounts/account_detail.html", {"account": account, "grant_form": grant_form}
     )
@@ -142,6 +148,18 @@ def account_reactivate(request, user_id: int):
     try:
         services.user_reactivate(actor=request.user, user=account)
         messages.success(request, _("Account reactivated."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:detail", user_id=account.pk)
+
+
+@login_required
+@require_POST
+def account_unlock(request, user_id: int):
+    account = access_user_by_id(request.user, user_id, for_write=True)
+    try:
+        services.user_unlock(actor=request.user, user=account)
+        messages.success(request, _("The account may log in again."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:detail", user_id=account.pk)
@@ -188,7 +206,13 @@ def grant_revoke(request, grant_id: int):
 
 @login_required
 def profile(request):
-    """The user's own page: who they are, their roles, their API tokens."""
+    """The user's own page: who they are, their roles, their API tokens.
+
+    Tokens are offered to those who feed other systems (office staff, administrators); anyone
+    else still sees, and may revoke, tokens they hold."""
+    offers_tokens = is_admin(request.user) or bool(office_paths(request.user))
+    if request.method == "POST" and not offers_tokens:
+        raise Forbidden(code="tokens_not_offered", message=_("API tokens are for office staff."))
     form = ApiTokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -199,7 +223,12 @@ def profile(request):
                 form.add_error(field if field in form.fields else None, message)
         else:
             form = ApiTokenForm()
-    context = {"form": form, "issued": issued, "tokens": api_token_list(viewer=request.user)}
+    context = {
+        "form": form,
+        "issued": issued,
+        "tokens": api_token_list(viewer=request.user),
+        "offers_tokens": offers_tokens,
+    }
     return render(request, "accounts/profile.html", context)
 
 

@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", _("Deactivated account")
     USER_REACTIVATED = "user_reactivated", _("Reactivated account")
     USER_PASSWORD_RESET = "user_password_reset", _("Reset password")
+    USER_UNLOCKED = "user_unlocked", _("Lifted login lockout")
     ROLE_GRANTED = "role_granted", _("Granted role")
     ROLE_REVOKED = "role_revoked", _("Revoked role")
     API_TOKEN_CREATED = "api_token_created", _("Created API token")

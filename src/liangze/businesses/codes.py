@@ -96,12 +96,15 @@ def validate_uscc(raw: object, *, allow_pilot: bool = False) -> UsccCheck:
     """As check_uscc, and a failing check digit is an error unless `allow_pilot` (office override)."""
     result = check_uscc(raw)
     if not result.check_digit_ok and not allow_pilot:
+        # Never name the check character the code "should" end with: the typo is as likely in
+        # any of the other 17 places, and changing the last one would store a wrong code.
         raise ValidationError(
             _(
-                "The check digit is wrong (expected %(expected)s). Early pilot codes need an office override."
+                "This code fails its check, so a character is probably mistyped: any of the 18, "
+                "not only the last. Compare it with the business licence. An early pilot code that "
+                "really reads so needs the food safety office's override."
             ),
             code="uscc_check_digit",
-            params={"expected": uscc_check_digit(result.code[:17])},
         )
     return result
 

@@ -12,6 +12,7 @@ from liangze.accounts.forms import DivisionChoiceField
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
 from liangze.core.errors import DomainError
+from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
 
 MAX_BULK = 500
@@ -108,13 +109,18 @@ class BusinessFilterForm(forms.Form):
             "sort": data["sort"] or "name",
         }
 
+    NARROWING = ("grade", "business_type", "status", "within")
+
     def is_filtered(self) -> bool:
-        return any(
-            self.data.get(name) for name in ("q", "grade", "business_type", "status", "within")
-        )
+        return any(self.data.get(name) for name in ("q", *self.NARROWING))
+
+    def narrowing_count(self) -> int:
+        """How many filters besides the search box are set: the number on a phone's filter
+        button, which folds them away."""
+        return sum(1 for name in self.NARROWING if self.data.get(name))
 
 
-class BusinessForm(forms.Form):
+class BusinessForm(NamedRequiredMixin, forms.Form):
     """Register a business (`creating`) or edit its descriptive fields. Grade, status and division
     of an existing business change through their own forms, each with a reason."""
 
@@ -267,14 +273,14 @@ class BusinessForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_FIELDS}
 
 
-class RegradeForm(forms.Form):
+class RegradeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"grade", "reason"})
 
     grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
     reason = _text(_("Reason"), maxlength=200)
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"to_status", "effective_on", "reason"})
 
     to_status = forms.ChoiceField(label=_("New status"), choices=BusinessStatus.choices)
@@ -291,7 +297,7 @@ class StatusChangeForm(forms.Form):
         ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"division", "reason"})
 
     division = DivisionChoiceField(
@@ -331,7 +337,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(NamedRequiredMixin, forms.Form):
     """Regrade or change the status of the ticked businesses (the button pressed names the
     action). Rendered with prefix "bulk"; the row checkboxes join it by their form attribute."""
 

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liangze.businesses.public_services import DESCRIPTION_MAX_LENGTH
+from liangze.core.forms import NamedRequiredMixin
 
 HONEYPOT_FIELD = "website"
 
 
-class PublicReportForm(forms.Form):
+class PublicReportForm(NamedRequiredMixin, forms.Form):
     """Presence and types only; public_services.clean_public_report checks the rules.
 
     `website` is a honeypot: hidden from people by CSS and from screen readers, so only a robot
@@ -18,6 +19,7 @@ class PublicReportForm(forms.Form):
         help_text=_("For example what you saw, where and when. Do not write other people's names."),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": DESCRIPTION_MAX_LENGTH}),
         strip=True,
+        error_messages={"required": _("Describe the problem.")},
     )
     contact_phone = forms.CharField(
         label=_("Your phone (optional)"),

@@ -1,7 +1,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liangze.accounts.access import can_manage_accounts, can_read_audit
+from liangze.accounts.access import can_manage_accounts, can_read_audit, is_admin, office_paths
+
+
+def _starts_jobs(user) -> bool:
+    """Office staff (imports, exports) and administrators (the division table) start background
+    jobs; nobody else has one to follow, so the menu does not offer the page to them."""
+    return is_admin(user) or bool(office_paths(user))
 
 
 def navigation(request):
@@ -19,5 +25,6 @@ def navigation(request):
         items.append(("accounts", reverse("accounts:list"), _("Accounts")))
     if can_read_audit(user):
         items.append(("audit", reverse("audit:list"), _("Audit trail")))
-    items.append(("jobs", reverse("jobs:list"), _("My jobs")))
+    if _starts_jobs(user):
+        items.append(("jobs", reverse("jobs:list"), _("My jobs")))
     return {"nav_items": items}

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liangze.core.forms import NamedRequiredMixin
 from liangze.jobs.services import TABLE_SUFFIXES
 
 
-class DivisionImportForm(forms.Form):
+class DivisionImportForm(NamedRequiredMixin, forms.Form):
     """Presence and types only; the service checks the rules (file type and size, the year)."""
 
     file = forms.FileField(

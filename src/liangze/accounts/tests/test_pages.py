@@ -303,8 +303,9 @@ class TestAccountList:
         assert len(captured.captured_queries) == QUERIES_FOR_ACCOUNT_LIST
 
 
-# Session, user, the viewer's grants, count, page of users, their grants (prefetched).
-QUERIES_FOR_ACCOUNT_LIST = 6
+# Session, user, the viewer's grants, count, page of users, their grants (prefetched), and the
+# usernames locked out of logging in.
+QUERIES_FOR_ACCOUNT_LIST = 7
 
 
 class TestAccountCreatePage:

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,6 +38,19 @@ class TestUscc:
         with pytest.raises(ValidationError) as caught:
             validate_uscc(code)
         assert caught.value.code == error
+
+    @pytest.mark.parametrize("code", ["11500236MB1822153X", "91500236MB1822153Y"])
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_a_failed_check_does_not_point_at_the_last_character(self, code, language):
+        """Naming the "right" check character invites changing it, storing a wrong code when
+        the typo is elsewhere; the message says any character may be wrong."""
+        with translation.override(language), pytest.raises(ValidationError) as caught:
+            validate_uscc(code)
+        assert caught.value.code == "uscc_check_digit"
+        assert not caught.value.params
+        message = caught.value.messages[0]
+        assert uscc_check_digit(code[:17]) not in message
+        assert "18" in message  # any of the 18 characters
 
     def test_the_expected_check_digit_is_computed_as_the_standard_says(self):
         assert uscc_check_digit("91500236MB1822153") == "N"

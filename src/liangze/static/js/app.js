@@ -6,3 +6,28 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Division picker: the search box swaps the select's options. Keep the chosen division when it
+// is still among them; otherwise the select now shows another one, so say it changed: a filter
+// form applies it at once, as it does for any other choice (a phone's select fires no change
+// for the option already shown, so the user could not apply it by choosing it).
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const select = event.detail.target;
+  if (select instanceof HTMLSelectElement && select.closest(".picker")) {
+    select.dataset.before = select.value;
+  }
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const select = event.detail.target;
+  if (!(select instanceof HTMLSelectElement) || !select.closest(".picker")) {
+    return;
+  }
+  const before = select.dataset.before || "";
+  delete select.dataset.before;
+  if ([...select.options].some((option) => option.value === before)) {
+    select.value = before;
+  }
+  if (select.value !== before) {
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});

@@ -35,7 +35,7 @@ def test_persona_logs_in_and_switches_language(persona, request, live_server, br
         assert page.get_by_test_id("roles").is_visible()
         page.screenshot(path=SHOTS / f"home-{persona}-{name}-zh.png", full_page=True)
 
-        page.get_by_test_id("language-switch").click()
+        switch_language(page)
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "en"
         page.screenshot(path=SHOTS / f"home-{persona}-{name}-en.png", full_page=True)
@@ -44,7 +44,15 @@ def test_persona_logs_in_and_switches_language(persona, request, live_server, br
         assert page.locator("html").get_attribute("lang") == "en", (
             "the language choice is remembered"
         )
-        page.get_by_test_id("language-switch").click()
+        switch_language(page)
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == "zh-hans"
         context.close()
+
+
+def switch_language(page) -> None:
+    """On a phone the language switch sits in the menu, folded behind one button."""
+    switch = page.get_by_test_id("language-switch")
+    if not switch.is_visible():
+        page.get_by_test_id("menu-toggle").click()
+    switch.click()
