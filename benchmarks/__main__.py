@@ -48,6 +48,10 @@ def run(workdir: Path) -> None:
     settings.ROOT_URLCONF = "benchmarks.urls"
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The upload probe's time limit (30 s) is for a server; on a crowded benchmark machine the
+    # probe of the 100,000-row file may pass it and end the run without a figure. The probe's
+    # time still counts in the check job's.
+    settings.LIANGZE_SPREADSHEET_CHECK_SECONDS = int(os.environ.get("BENCH_PROBE_SECONDS", "300"))
     clear_url_caches()
 
     from benchmarks import bench_lists, data, report
