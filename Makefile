@@ -7,6 +7,8 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= -n 2
+# make run PORT=8001 serves on another port (of the loopback address).
+PORT ?= 8000
 
 .PHONY: run test test-browser test-all bench lint format lock messages check clean venv
 
@@ -36,7 +38,7 @@ run: $(VENV)/.runtime
 	$(MANAGE) compiletranslations -v0
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) demo_load
-	$(MANAGE) serve
+	$(MANAGE) serve --bind 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev
 	$(MANAGE) compiletranslations -v0
@@ -55,6 +57,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run -v1
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

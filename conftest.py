@@ -5,7 +5,7 @@ import pytest
 # Sync Playwright drives the browser while the ORM runs in the same thread (live_server tests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["liangze.core.testing.fixtures"]
+pytest_plugins = ["liangze.core.testing.fixtures", "liangze.core.testing.site"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,10 @@ def _private_files_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder, never to var/files."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path / "files", "base_url": None}},
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
     }
 
 

@@ -31,20 +31,36 @@ def _table(samples: list[Sample]) -> list[str]:
 TITLES = {
     "bench_import": "Import of {n:,} businesses from .xlsx (SQLite end to end)",
     "bench_export": "Export of {n:,} businesses to .xlsx",
-    "bench_lists": "Business list page and API at {n:,} businesses",
+    "bench_assign": "Bulk assignment of 10,000 businesses to one official",
+    "bench_lists": "Business list API, search and list page at {n:,} businesses ({vendor})",
+    "bench_public": "The public page under a bounded loopback load",
 }
 
 
-def render(results: dict[str, list[Sample]], *, businesses: int, vendor: str) -> str:
+def _sections(text: str) -> dict[str, str]:
+    """The `## ` sections of an earlier BENCHMARKS.md by title, the machine's left out."""
+    sections = {}
+    for chunk in text.split("\n## ")[1:]:
+        title = chunk.split("\n", 1)[0].strip()
+        if title != "Machine":
+            sections[title] = "## " + chunk.rstrip() + "\n"
+    return sections
+
+
+def render(
+    results: dict[str, list[Sample]], *, businesses: int, vendor: str, previous: str = ""
+) -> str:
+    """The machine, then each group run now; groups not run now (BENCH_ONLY) keep their
+    earlier section, which names the run it came from."""
+    now = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     lines = [INTRO, "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in machine().items()]
-    lines += [
-        f"| database | {vendor} |",
-        f"| run at | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC |",
-        "",
-    ]
+    lines += [f"| database | {vendor} |", f"| run at | {now} |", ""]
+    sections = _sections(previous)
     for key, samples in results.items():
-        lines += [f"## {TITLES.get(key, key).format(n=businesses)}", ""]
-        lines += _table(samples)
-        lines.append("")
+        title = TITLES.get(key, key).format(n=businesses, vendor=vendor)
+        body = [f"## {title}", "", f"Run at {now} on {vendor}.", ""]
+        body += _table(samples)
+        sections[title] = "\n".join(body) + "\n"
+    lines += list(sections.values())
     return "\n".join(lines)

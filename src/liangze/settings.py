@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "liangze.files",
     "liangze.jobs",
     "liangze.businesses",
+    "liangze.officials",
     "liangze.imports",
     "liangze.demo",
 ]
@@ -275,6 +276,9 @@ LIANGZE_LOGIN_COOLOFF_BASE = timedelta(minutes=env_int("LIANGZE_LOGIN_COOLOFF_MI
 LIANGZE_SITE_NAME = _("Liangze food-safety responsibilities")
 # Finished jobs, their uploaded files and scheduler bookkeeping are purged after this many days.
 LIANGZE_JOB_RETENTION_DAYS = env_int("LIANGZE_JOB_RETENTION_DAYS", 90)
+# A running job whose worker gave no heartbeat for this long is failed (the worker died), so it
+# can be started again (jobs/heartbeat.py).
+LIANGZE_JOB_STALE_SECONDS = env_int("LIANGZE_JOB_STALE_SECONDS", 300)
 # Printed QR codes point here ("https://liangze.example.gov.cn"), not at the host staff printed from.
 LIANGZE_PUBLIC_BASE_URL = env_str("LIANGZE_PUBLIC_BASE_URL").strip().rstrip("/")
 if LIANGZE_PUBLIC_BASE_URL and not LIANGZE_PUBLIC_BASE_URL.startswith(("https://", "http://")):

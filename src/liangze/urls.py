@@ -3,19 +3,22 @@ from django.views.i18n import set_language
 
 from liangze.api import api
 from liangze.core import views as core_views
-from liangze.jobs import views as jobs_views
+from liangze.officials import views as officials_views
+from liangze.regions import views as regions_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # An official's home opens on their businesses (officials.views.home); others' is the usual.
+    path("", officials_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("liangze.accounts.urls")),
-    path("regions/import/", jobs_views.division_import, name="division_import"),
+    path("regions/import/", regions_views.division_import, name="division_import"),
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
     # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.
     path("businesses/", include("liangze.businesses.import_urls")),
     path("businesses/", include("liangze.businesses.urls")),
+    path("officials/", include("liangze.officials.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),

@@ -45,7 +45,3 @@ def can_grant(viewer, *, role: str, division: Division | None) -> bool:
     if role == Role.OFFICIAL and level_rank(division.level) < level_rank("city"):
         return False
     return can_manage_accounts_in(viewer, division)
-
-
-def can_read_audit(viewer) -> bool:
-    return can_manage_accounts(viewer)

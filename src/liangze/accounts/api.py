@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from liangze.accounts import selectors, services
-from liangze.accounts.models import User
+from liangze.accounts.models import Role, User
 from liangze.accounts.selectors import (
     access_grant_by_id,
     access_user_by_id,
@@ -13,7 +13,7 @@ from liangze.accounts.selectors import (
     user_list,
 )
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.regions.selectors import access_division_by_id
 
 me_router = Router(tags=["me"])
@@ -23,7 +23,7 @@ codes_4xx = frozenset({401, 403, 404, 409, 422})
 
 class GrantOut(Schema):
     id: int
-    role: str
+    role: str = choice_field(Role)
     division_id: int | None
     division_name: str | None = Field(None, alias="division.name")
 
@@ -55,12 +55,12 @@ class UserCreateIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     display_name: str = Field(min_length=1, max_length=50)
     division_id: int
-    role: str
+    role: str = choice_field(Role)
     phone: str = ""
 
 
 class RoleGrantIn(Schema):
-    role: str
+    role: str = choice_field(Role)
     division_id: int
 
 

@@ -9,6 +9,10 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The public pages are looked at before the user: reading the user reads the session,
+        # and a page that read it cannot be kept by a shared cache.
+        if request.path.startswith(("/static/", "/api/", "/p/")):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {
@@ -16,6 +20,6 @@ class PasswordChangeRequiredMiddleware:
                 reverse("accounts:logout"),
                 reverse("set_language"),
             }
-            if request.path not in allowed and not request.path.startswith(("/static/", "/api/")):
+            if request.path not in allowed:
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -93,7 +93,7 @@ class User(AbstractUser):
 
 class RoleGrant(BaseModel):
     """One role a user holds on one division. The official's covering level (包保层级) is the level
-    of the division the grant sits on (DOMAIN.md 1.2), so it is never stored twice."""
+    of the division the grant sits on (docs/domain.md §1.2), so it is never stored twice."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts import services
-from liangze.accounts.access import is_admin, office_paths, office_subtrees
+from liangze.accounts.access import can_manage_accounts, is_admin, office_paths, office_subtrees
 from liangze.accounts.forms import (
     ApiTokenForm,
     LoginForm,
@@ -26,9 +26,24 @@ from liangze.accounts.selectors import (
     require_account_manager,
     user_list,
 )
+from liangze.audit.access import can_read_audit
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
-from liangze.regions.selectors import division_list
+from liangze.regions.selectors import division_list, division_roots
+
+
+@login_required
+@require_GET
+def home(request):
+    """The start page: the person's roles, the top of their region tree and their tools."""
+    user = request.user
+    context = {
+        "grants": user.active_grants(),
+        "roots": list(division_roots(viewer=user)[:20]),
+        "can_manage_accounts": can_manage_accounts(user),
+        "can_read_audit": can_read_audit(user),
+    }
+    return render(request, "core/home.html", context)
 
 
 class LoginView(auth_views.LoginView):

@@ -4,10 +4,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from liangze.accounts.access import can_read_audit
+from liangze.audit.access import can_read_audit
+from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
+from liangze.core.schemas import choice_field, choice_type
 
 router = Router(tags=["audit"])
 
@@ -16,7 +18,7 @@ class AuditEventOut(Schema):
     id: int
     occurred_at: datetime
     actor_name: str
-    action: str
+    action: str = choice_field(AuditAction)
     target_type: str
     target_id: str
     target_repr: str
@@ -30,7 +32,7 @@ class AuditEventOut(Schema):
 @paginate(Pagination, page_size=50)
 def event_list(
     request,
-    action: str = "",
+    action: choice_type(AuditAction, blank=True) = "",
     actor: str = "",
     target: str = "",
     date_from: date | None = None,

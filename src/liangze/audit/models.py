@@ -38,6 +38,14 @@ class AuditAction(models.TextChoices):
     JOB_FAILED = "job_failed", _("Job failed")
     JOBS_PURGED = "jobs_purged", _("Purged old jobs")
     FILE_STORED = "file_stored", _("Stored file")
+    OFFICIAL_CREATED = "official_created", _("Added official")
+    OFFICIAL_UPDATED = "official_updated", _("Updated official")
+    OFFICIAL_DEACTIVATED = "official_deactivated", _("Deactivated official")
+    OFFICIAL_HANDED_OVER = "official_handed_over", _("Handed over an official's businesses")
+    OFFICIALS_IMPORTED = "officials_imported", _("Imported officials")
+    ASSIGNMENT_CREATED = "assignment_created", _("Assigned official")
+    ASSIGNMENT_ENDED = "assignment_ended", _("Ended assignment")
+    ASSIGNMENTS_IMPORTED = "assignments_imported", _("Imported assignments")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from liangze.accounts.access import can_read_audit
+from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditEvent
 from liangze.core.scoping import in_jurisdiction
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from liangze.accounts.access import can_read_audit
+from liangze.audit.access import can_read_audit
 from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
 from liangze.core.errors import Forbidden

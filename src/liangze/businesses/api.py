@@ -4,21 +4,38 @@ validate it with the same validator as the pages and the importer."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
 from liangze.businesses import selectors, services
 from liangze.businesses.access import can_keep_registry, can_register_in
-from liangze.businesses.models import Business
+from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
+from liangze.businesses.selectors import SORTS
+from liangze.businesses.types import BusinessGroup, BusinessType, Scale
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import LargeListPagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field, choice_type
 from liangze.regions.selectors import access_division_by_id
 
 router = Router(tags=["businesses"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
+# Decimal degrees as a JSON number or a decimal string ("36.4163"), and the document says exactly
+# that: a string the schema layer would refuse is not offered as valid. The range is the service's.
+Degrees = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": r"^-?[0-9]{1,3}(\.[0-9]{1,12})?$"},
+            ]
+        }
+    ),
+]
 
 
 class BusinessOut(Schema):
@@ -28,16 +45,16 @@ class BusinessOut(Schema):
     uscc_pilot_override: bool
     registration_number: str
     license_number: str
-    business_type: str
-    group: str
+    business_type: str = choice_field(BusinessType)
+    group: str = choice_field(BusinessGroup)
     chain_hq: bool
     key: bool
-    scale: str
+    scale: str = choice_field(Scale)
     staff_count: int | None
     annual_revenue_fen: int | None
-    grade: str
-    risk_level: str
-    status: str
+    grade: str = choice_field(Grade)
+    risk_level: str = choice_field(RiskLevel, blank=True)
+    status: str = choice_field(BusinessStatus)
     status_since: date
     in_scope: bool
     division_id: int
@@ -67,20 +84,22 @@ class BusinessFieldsIn(Schema):
     )
     registration_number: str | None = Field(None, max_length=1000)
     license_number: str | None = Field(None, max_length=100)
-    business_type: str | None = Field(None, max_length=100)
+    business_type: str | None = choice_field(BusinessType, None, max_length=100)
     chain_hq: bool | None = None
     key: bool | None = None
-    scale: str | None = Field(
+    scale: str | None = choice_field(
+        Scale,
         None,
+        blank=True,
         max_length=100,
         description="large, medium, small or micro; empty to suggest it from staff and revenue.",
     )
     staff_count: int | None = None
     annual_revenue_yuan: int | None = None
-    risk_level: str | None = Field(None, max_length=100)
+    risk_level: str | None = choice_field(RiskLevel, None, blank=True, max_length=100)
     address: str | None = Field(None, max_length=1000)
-    latitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
-    longitude: Decimal | None = Field(None, description="Decimal degrees, WGS-84.")
+    latitude: Degrees | None = Field(None, description="Decimal degrees, WGS-84.")
+    longitude: Degrees | None = Field(None, description="Decimal degrees, WGS-84.")
     contact_name: str | None = Field(None, max_length=1000)
     contact_phone: str | None = Field(None, max_length=100)
     open_kitchen: bool | None = None
@@ -88,8 +107,8 @@ class BusinessFieldsIn(Schema):
 
 class BusinessCreateIn(BusinessFieldsIn):
     name: str = Field(max_length=1000)
-    business_type: str = Field(max_length=100)
-    grade: str = Field(max_length=10, description="Covering grade: A, B, C or D.")
+    business_type: str = choice_field(BusinessType, max_length=100)
+    grade: str = choice_field(Grade, max_length=10, description="Covering grade: A, B, C or D.")
     grade_reason: str = Field(max_length=1000)
     division_id: int = Field(description="A township or village of the caller's office.")
     status_since: date | None = Field(None, description="Operating since; today if omitted.")
@@ -100,13 +119,13 @@ class BusinessUpdateIn(BusinessFieldsIn):
 
 
 class BusinessStatusChangeIn(Schema):
-    to_status: str = Field(max_length=20, description="operating, suspended, closed, moved_out")
+    to_status: str = choice_field(BusinessStatus, max_length=20)
     effective_on: date
     reason: str = Field(max_length=1000)
 
 
 class BusinessRegradeIn(Schema):
-    grade: str = Field(max_length=10)
+    grade: str = choice_field(Grade, max_length=10)
     reason: str = Field(max_length=1000)
 
 
@@ -148,11 +167,11 @@ def _raw(payload: Schema, *, exclude: set[str] = frozenset()) -> dict:
 def business_list(
     request,
     q: str = "",
-    grade: str = "",
-    business_type: str = "",
-    status: str = "",
+    grade: choice_type(Grade, blank=True) = "",
+    business_type: choice_type(BusinessType, blank=True) = "",
+    status: choice_type(BusinessStatus, blank=True) = "",
     within: int | None = None,
-    sort: str = "name",
+    sort: choice_type(SORTS) = "name",
 ):
     """The caller's businesses. `q` finds a name part or an exact credit code, registration or
     licence number; `within` narrows to a division subtree; `sort` is one of name, -name, grade,

@@ -1,12 +1,73 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BusinessesConfig(AppConfig):
     name = "liangze.businesses"
     verbose_name = "Businesses"
 
-    def ready(self):
-        # The registry's table import and export run on the import engine (liangze.imports).
-        from liangze.businesses.imports import register
+    def ready(self) -> None:
+        from liangze.businesses import imports
+        from liangze.businesses.access import can_keep_registry
+        from liangze.businesses.import_access import can_export_businesses, can_import_businesses
+        from liangze.businesses.stickers import QR_STICKERS_KIND
+        from liangze.core.navigation import NavItem, nav_item_register
+        from liangze.jobs.kinds import JobKind, job_kind_register
 
-        register()
+        job_kind_register(
+            JobKind(
+                code=QR_STICKERS_KIND,
+                label=_("QR stickers"),
+                task="liangze.businesses.stickers.business_qr_stickers_run",
+                may_start=can_keep_registry,
+                page_context="liangze.businesses.stickers.job_page_context",
+            )
+        )
+
+        # The registry's table import and export run on the import engine (liangze.imports):
+        # its tasks and job page serve every registered import spec.
+        imports.register()
+        for code, label, task, may_start in (
+            (
+                imports.BUSINESS_IMPORT_CHECK,
+                _("Business import: check"),
+                "table_import_check_run",
+                can_import_businesses,
+            ),
+            (
+                imports.BUSINESS_IMPORT_WRITE,
+                _("Business import: write"),
+                "table_import_write_run",
+                can_import_businesses,
+            ),
+            (
+                imports.BUSINESS_EXPORT,
+                _("Business export"),
+                "table_export_run",
+                can_export_businesses,
+            ),
+        ):
+            job_kind_register(
+                JobKind(
+                    code=code,
+                    label=label,
+                    task=f"liangze.imports.tasks.{task}",
+                    may_start=may_start,
+                    page_context="liangze.imports.views.job_page_context",
+                )
+            )
+
+        nav_item_register(
+            NavItem(
+                key="businesses",
+                order=20,
+                url_name="businesses:list",
+                label=_("Businesses"),
+                visible=_reaches_businesses,
+            )
+        )
+
+
+def _reaches_businesses(user) -> bool:
+    reach = user.jurisdiction()
+    return bool(reach.everything or reach.paths or reach.business_ids)  # staff: their own

@@ -1,5 +1,5 @@
-"""Identifier formats of a business (DOMAIN.md 3.1, 3.2): one validator each, shared by forms,
-API schemas and the importer."""
+"""Identifier formats of a business (docs/domain.md §3.1, §3.2): one validator each, shared by
+forms, API schemas and the importer."""
 
 import re
 from dataclasses import dataclass
@@ -25,8 +25,9 @@ LICENSE_PATTERNS = {"SC": re.compile(r"^SC[12]\d{13}$"), "JY": re.compile(r"^JY[
 
 @dataclass(frozen=True)
 class UsccCheck:
-    """A code whose format is right. `check_digit_ok` False marks an early pilot code (DOMAIN.md
-    3.1), accepted only on an office override; `org_code_ok` False is a warning only."""
+    """A code whose format is right. `check_digit_ok` False marks an early pilot code
+    (docs/domain.md §3.1), accepted only on an office override; `org_code_ok` False is a warning
+    only."""
 
     code: str
     check_digit_ok: bool

@@ -15,7 +15,7 @@ from liangze.audit.models import AuditAction
 from liangze.audit.services import audit_event_record
 from liangze.businesses.import_access import can_export_businesses
 from liangze.businesses.import_selectors import export_businesses, file_division
-from liangze.businesses.imports import COLUMNS
+from liangze.businesses.imports import BUSINESS_EXPORT, COLUMNS
 from liangze.businesses.models import BusinessStatus
 from liangze.businesses.types import BusinessType, Scale
 from liangze.core.errors import Conflict, Forbidden
@@ -227,7 +227,7 @@ def business_export_write(*, actor, filters: dict, target, progress=None) -> int
 @transaction.atomic
 def business_export_start(*, actor, filters: dict) -> Job:
     """Queue the export of a filtered list (the caller checked import_access.can_export_businesses)."""
-    return job_create(actor=actor, kind=Job.Kind.BUSINESS_EXPORT, params=export_params(filters))
+    return job_create(actor=actor, kind=BUSINESS_EXPORT, params=export_params(filters))
 
 
 def business_export_store(*, actor, job: Job, progress=None) -> dict:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from liangze.accounts.forms import DivisionChoiceField
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
+from liangze.core.dates import validate_user_date
 from liangze.core.errors import DomainError
 from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division
@@ -20,6 +21,8 @@ MAX_BULK = 500
 SORT_CHOICES = [
     ("name", _("Name, A to Z")),
     ("-name", _("Name, Z to A")),
+    ("pinyin", _("Name by pinyin, A to Z")),
+    ("-pinyin", _("Name by pinyin, Z to A")),
     ("grade", _("Grade, A to D")),
     ("-grade", _("Grade, D to A")),
     ("updated", _("Recently changed")),
@@ -28,7 +31,7 @@ SORT_CHOICES = [
 
 
 def business_type_choices(blank_label) -> list:
-    """Business types grouped by their group (DOMAIN.md 1.2a), after a blank choice."""
+    """Business types grouped by their group (docs/domain.md §1.2a), after a blank choice."""
     groups: dict = {}
     for member in BusinessType:
         groups.setdefault(TYPE_GROUP[member], []).append((member.value, member.label))
@@ -62,6 +65,7 @@ def _date(label, *, required=False, help_text="") -> forms.DateField:
         required=required,
         help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_user_date],  # docs/domain.md §3.6
     )
 
 
@@ -73,7 +77,7 @@ class BusinessFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Name, credit code, registration or licence number"),
+                "placeholder": _("Name, pinyin, part of a credit code or address"),
             }
         ),
     )

@@ -15,11 +15,11 @@ from liangze.businesses import exports
 from liangze.businesses.forms import BusinessFilterForm
 from liangze.businesses.import_access import can_export_businesses
 from liangze.businesses.import_selectors import export_businesses
+from liangze.businesses.imports import BUSINESS_EXPORT
 from liangze.core.errors import Forbidden, NotFound
 from liangze.files.responses import stored_file_response
 from liangze.imports import selectors
 from liangze.imports.views import XLSX, job_of_kind
-from liangze.jobs.models import Job
 from liangze.regions.selectors import division_list
 
 
@@ -68,7 +68,7 @@ def export(request):
 @require_GET
 def export_file(request, job_id: int):
     """The file of the viewer's own export job."""
-    job = job_of_kind(request.user, job_id, (Job.Kind.BUSINESS_EXPORT,))
+    job = job_of_kind(request.user, job_id, (BUSINESS_EXPORT,))
     stored = selectors.job_stored_file(job, key="file")
     if stored is None:
         raise NotFound(code="stored_file_not_found", message=_("File not found."))

@@ -38,7 +38,11 @@ from liangze.core.errors import Conflict
 from liangze.imports.checking import Action, CheckOutcome
 from liangze.imports.columns import bool_words, choice_spellings
 from liangze.imports.specs import Dropdown, ImportSpec, TemplateParts, import_spec_register
-from liangze.jobs.models import Job
+
+# The job kinds of the registry's import and export, registered in apps.py.
+BUSINESS_IMPORT_CHECK = "business_import_check"
+BUSINESS_IMPORT_WRITE = "business_import_write"
+BUSINESS_EXPORT = "business_export"
 
 COLUMNS = import_columns()
 BY_KEY = {column.key: column for column in COLUMNS}
@@ -299,9 +303,9 @@ def _export_run(job, report):
 BUSINESS_IMPORT = ImportSpec(
     name="businesses",
     columns=COLUMNS,
-    check_kind=Job.Kind.BUSINESS_IMPORT_CHECK,
-    write_kind=Job.Kind.BUSINESS_IMPORT_WRITE,
-    export_kind=Job.Kind.BUSINESS_EXPORT,
+    check_kind=BUSINESS_IMPORT_CHECK,
+    write_kind=BUSINESS_IMPORT_WRITE,
+    export_kind=BUSINESS_EXPORT,
     label=gettext_lazy("Business table"),
     can_import=can_import_businesses,
     refused_code="business_import_forbidden",

@@ -11,7 +11,7 @@ from liangze.core.models import BaseModel
 
 
 class Grade(models.TextChoices):
-    """包保等级: which level of official covers the business (DOMAIN.md 1.2)."""
+    """包保等级: which level of official covers the business (docs/domain.md §1.2)."""
 
     A = "A", _("Grade A (city)")
     B = "B", _("Grade B (county)")
@@ -54,7 +54,7 @@ def new_public_tokens(count: int) -> list[str]:
 
 
 class Business(BaseModel):
-    """包保主体: a food business covered by a named official (DOMAIN.md 1.2, 1.2a, 1.7).
+    """包保主体: a food business covered by a named official (docs/domain.md §1.2, §1.2a, §1.7).
 
     Identity: the unified social credit code (`uscc`) when it has one, else the local
     registration number, else the platform id. `uscc` is unique among businesses that are not
@@ -62,6 +62,11 @@ class Business(BaseModel):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    # The name's search keys, written with the name by search.name_search_fields and never on
+    # their own (docs/architecture.md, "Search").
+    name_pinyin = models.CharField(max_length=1200, blank=True, default="", editable=False)
+    name_initials = models.CharField(max_length=200, blank=True, default="", editable=False)
+    name_grams = models.TextField(blank=True, default="", editable=False)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     uscc_pilot_override = models.BooleanField(
         _("pilot code accepted by office override"),
@@ -141,6 +146,8 @@ class Business(BaseModel):
             # by name, and by division then name.
             models.Index(fields=["name", "id"], name="business_name_idx"),
             models.Index(fields=["division", "name", "id"], name="business_division_name_idx"),
+            # Sorting by pinyin (selectors.SORTS "pinyin").
+            models.Index(fields=["name_pinyin", "id"], name="business_pinyin_idx"),
         ]
 
     def __str__(self) -> str:
@@ -152,7 +159,7 @@ class Business(BaseModel):
 
     @property
     def in_scope(self) -> bool:
-        """在产在营获证: operating businesses count in the figures (DOMAIN.md 1.7)."""
+        """在产在营获证: operating businesses count in the figures (docs/domain.md §1.7)."""
         return self.status == BusinessStatus.OPERATING
 
 
@@ -188,6 +195,10 @@ class PublicReport(BaseModel):
     description = models.TextField(_("what happened"), max_length=1000)
     contact_phone = models.CharField(_("phone (optional)"), max_length=20, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Sent while the business's daily share was spent: kept, not refused (an honest reporter
+    # may be among a flood), and set apart for a person to look at (docs/domain.md, "Public
+    # reports").
+    held_for_review = models.BooleanField(_("held for review"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

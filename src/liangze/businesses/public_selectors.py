@@ -1,6 +1,6 @@
-"""What a member of the public sees after scanning a business's QR code (DOMAIN.md 1.1: who covers
-the shop, when they came, what they did). Only published fields leave this module: never the
-credit code, contact names, unmasked phones, ids or anything else internal.
+"""What a member of the public sees after scanning a business's QR code (docs/domain.md §1.14;
+§1.1: who covers the shop, when they came, what they did). Only published fields leave this
+module: never the credit code, contact names, unmasked phones, ids or anything else internal.
 """
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liangze.businesses.hooks import covering_officials
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.core.phones import mask_phone
 from liangze.regions.models import Level
@@ -30,6 +31,7 @@ class PublicOfficial:
 
     name: str
     phone_masked: str
+    post: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,17 @@ class PublicBusinessCard:
     read_at: datetime
 
 
-def public_official(*, name: str, phone: str) -> PublicOfficial:
-    """For the officials issue: `phone` is E.164 as stored; the public sees it masked."""
-    return PublicOfficial(name=name, phone_masked=mask_phone(phone))
+def public_official(*, name: str, phone: str, post: str = "") -> PublicOfficial:
+    """`phone` is E.164 as stored; the public sees it masked."""
+    return PublicOfficial(name=name, phone_masked=mask_phone(phone), post=post)
+
+
+def _public_official_of(business: Business) -> PublicOfficial | None:
+    covering = covering_officials([business.pk]).get(business.pk)
+    if covering is None:
+        return None
+    post = covering.post + (f" {covering.position}" if covering.position else "")
+    return public_official(name=covering.name, phone=covering.phone, post=post)
 
 
 def _places(business: Business) -> tuple[str, ...]:
@@ -112,8 +122,7 @@ def public_business_card(*, token: str) -> PublicBusinessCard | None:
         grade=business.grade,
         grade_meaning=str(GRADE_MEANINGS[Grade(business.grade)]),
         places=_places(business),
-        # TODO(officials issue): the official of the active assignment, via public_official().
-        official=None,
+        official=_public_official_of(business),
         # TODO(visits issue): the last supervision visit's date and outcome.
         last_visit=None,
         # TODO(enterprise duties issue): the last daily check's date and outcome.

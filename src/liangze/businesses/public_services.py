@@ -19,18 +19,21 @@ DESCRIPTION_MIN_LENGTH = 10
 DESCRIPTION_MAX_LENGTH = 1000
 
 
-def public_report_limits(*, business: Business, client_ip: str | None) -> list[tuple[str, Rate]]:
-    """The buckets a report spends a token from: the client's and the business's."""
-    return [
-        (
-            f"public-report:ip:{ip_scope(client_ip)}",
-            Rate(settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR, timedelta(hours=1)),
-        ),
-        (
-            f"public-report:business:{business.pk}",
-            Rate(settings.LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY, timedelta(days=1)),
-        ),
-    ]
+def public_report_client_limit(*, client_ip: str | None) -> tuple[str, Rate]:
+    """The client's bucket: past it, a report is refused."""
+    return (
+        f"public-report:ip:{ip_scope(client_ip)}",
+        Rate(settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR, timedelta(hours=1)),
+    )
+
+
+def public_report_business_limit(*, business: Business) -> tuple[str, Rate]:
+    """The business's bucket: past it, a report is kept but held for review. A few addresses
+    can spend it in minutes, so refusing would silence the honest reporters behind them."""
+    return (
+        f"public-report:business:{business.pk}",
+        Rate(settings.LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY, timedelta(days=1)),
+    )
 
 
 def clean_public_report(*, description: str, contact_phone: str) -> tuple[str, str]:
@@ -67,28 +70,34 @@ def public_report_submit(
 
     The reporter is anonymous: the event has no actor and is filed under the business's division;
     it holds the report's id, not its text or phone. Raises NotFound for an unknown or revoked
-    token or a closed business, Invalid for bad input, RateLimited when this client or this
-    business has had too many reports lately. A refused report saves nothing and spends no token.
+    token or a closed business, Invalid for bad input, RateLimited when this client has sent too
+    many reports lately; a refused report saves nothing and spends no token. Past the business's
+    daily share a report is still kept, `held_for_review`, and the reporter is thanked alike.
     """
     business = business_public(token=token)
     if business is None or business.status == BusinessStatus.CLOSED:
         raise NotFound(code="business_not_found", message=_("Business not found."))
     text, phone = clean_public_report(description=description, contact_phone=contact_phone)
-    if not ratelimit_take(public_report_limits(business=business, client_ip=client_ip)):
+    if not ratelimit_take([public_report_client_limit(client_ip=client_ip)]):
         raise RateLimited(
             code="public_report_rate_limited",
             message=_(
-                "Too many reports have been sent from here or about this business. "
+                "Too many reports have been sent from here. "
                 "Please try again later, or call 12345 or 12315."
             ),
         )
+    held = not ratelimit_take([public_report_business_limit(business=business)])
     report = PublicReport.objects.create(
-        business=business, description=text, contact_phone=phone, client_ip=client_ip
+        business=business,
+        description=text,
+        contact_phone=phone,
+        client_ip=client_ip,
+        held_for_review=held,
     )
     audit_event_record(
         actor=None,
         action=AuditAction.BUSINESS_PUBLIC_REPORTED,
         target=business,
-        data={"report_id": report.pk},
+        data={"report_id": report.pk, "held_for_review": held},
     )
     return report

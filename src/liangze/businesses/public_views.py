@@ -1,13 +1,26 @@
 """The page a QR sticker opens, for anyone, without login. It shows published fields only
-(public_selectors) and takes problem reports (public_services)."""
+(public_selectors) and takes problem reports (public_services).
 
+A post that goes viral sends thousands to one shop's page at once, so the page itself is made
+for a shared cache (docs/architecture.md, "The public page"): `Cache-Control: public` for
+PUBLIC_MAX_AGE seconds, varying by language only, and nothing in it that belongs to one visitor.
+It is rendered without the request's context (no session, user or messages read, so no
+`Vary: Cookie`), in the language the browser asks for, and carries no CSRF token: the report
+form comes from its own address (`business_report`, never cached), fetched by htmx when the
+visitor asks to write a report, or opened as a page without JavaScript.
+"""
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_GET, require_http_methods
 
 from liangze.businesses.public_forms import PublicReportForm
 from liangze.businesses.public_selectors import public_business_card
@@ -17,13 +30,46 @@ from liangze.core.middleware import client_ip
 from liangze.core.ratelimit import RateLimited
 
 PAGE = "businesses/public_business.html"
+# The page shows the time its data was read; a minute old is fresh enough for a shop's card.
+PUBLIC_MAX_AGE = 60
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    # The page carries a CSRF token and live data: no cache keeps it; search engines skip it.
+    # Forms and answers to a post: no cache keeps them; search engines skip every public page.
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _page_language(request) -> str:
+    """`?lang=` when it names a language of ours (the page's own switch, part of the address a
+    cache keys by), else Accept-Language alone: a shared cache keys the page by that header, so
+    the page may depend on nothing else (not the language cookie)."""
+    asked = request.GET.get("lang", "")
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header[:255]):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _shared(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """A page every visitor may be given from a shared cache."""
+    language = _page_language(request)
+    with translation.override(language):
+        body = render_to_string(template, context)
+    response = HttpResponse(body, status=status)
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 
@@ -45,22 +91,31 @@ def _redirect_to_page(request, token: str) -> HttpResponse:
 def business_page(request, token: str):
     card = public_business_card(token=token)
     if card is None:
-        return _not_found(request)
-    return _public(
-        render(request, PAGE, {"card": card, "form": PublicReportForm(), "token": token})
-    )
+        return _shared(request, "businesses/public_not_found.html", {}, status=404)
+    return _shared(request, PAGE, {"card": card, "token": token})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def business_report(request, token: str):
-    """Full page for a plain form post, the #report fragment for htmx. Invalid input and a
-    rate limit re-render the form with the input kept: 200 for htmx, which swaps no 4xx, and 429
-    for a plain post when rate-limited."""
+    """The report form with its CSRF token (GET: the #report fragment for htmx, else the page
+    with the form), and the report itself (POST). Invalid input and a rate limit re-render the
+    form with the input kept: 200 for htmx, which swaps no 4xx, and 429 for a plain post when
+    rate-limited."""
     card = public_business_card(token=token)
     if card is None:
         return _not_found(request)
     if card.closed:
         return _redirect_to_page(request, token)
+    with translation.override(_page_language(request)):
+        response = _report(request, token, card)
+    return response
+
+
+def _report(request, token: str, card) -> HttpResponse:
+    template = f"{PAGE}#report" if request.htmx else PAGE
+    if request.method == "GET":
+        form = PublicReportForm()
+        return _public(render(request, template, {"card": card, "form": form, "token": token}))
     form = PublicReportForm(request.POST)
     status = 200
     if form.is_valid():
@@ -85,14 +140,14 @@ def business_report(request, token: str):
             return _not_found(request)
         else:
             return _sent(request, token, card)
-    template = f"{PAGE}#report" if request.htmx else PAGE
     return _public(
         render(request, template, {"card": card, "form": form, "token": token}, status=status)
     )
 
 
 def _sent(request, token: str, card) -> HttpResponse:
-    """The thanks, echoing nothing that was sent. A robot caught by the honeypot sees the same."""
+    """The thanks, echoing nothing that was sent. A robot caught by the honeypot sees the same.
+    A plain post goes to the form's own page, never cached, which shows the thanks."""
     if request.htmx:
         return _public(
             render(request, f"{PAGE}#report", {"card": card, "sent": True, "token": token})
@@ -100,4 +155,5 @@ def _sent(request, token: str, card) -> HttpResponse:
     messages.success(
         request, _("Thank you. Your report has been passed to the food-safety office.")
     )
-    return _public(redirect(reverse("public:business", kwargs={"token": token})))
+    url = reverse("public:report", kwargs={"token": token})
+    return _public(redirect(f"{url}?lang={translation.get_language()}"))

@@ -20,9 +20,22 @@ from django.views.decorators.http import require_GET, require_POST
 from liangze.audit.services import access_denied_record
 from liangze.businesses import services
 from liangze.businesses.access import can_keep_registry
+from liangze.businesses.forms import BusinessFilterForm
+from liangze.businesses.hooks import covering_officials
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.businesses.selectors import access_business_by_id, business_list
-from liangze.core.errors import Forbidden
+from liangze.businesses.stickers import (
+    QR_STICKERS_KIND,
+    StickerSelection,
+    sticker_businesses,
+    stickers_job_start,
+)
+from liangze.core.errors import Forbidden, Invalid, NotFound
+from liangze.files.models import StoredFile
+from liangze.files.responses import stored_file_response
+from liangze.jobs.models import Job
+from liangze.jobs.selectors import access_job_by_id
+from liangze.regions.selectors import division_list
 
 # One A4 sheet holds 12 stickers; 200 is about 17 sheets, as many as one print job should be.
 SHEET_MAX = 200
@@ -84,6 +97,7 @@ class Sticker:
     name: str
     grade: str
     svg: SafeString
+    official: str = ""
 
 
 def _ids(raw: str) -> list[int] | None:
@@ -94,17 +108,10 @@ def _ids(raw: str) -> list[int] | None:
     return [int(part) for part in parts if part.isascii() and part.isdigit()]
 
 
-@login_required
-@require_GET
-@never_cache
-def qr_sheet(request):
-    """A printable sheet of up to SHEET_MAX stickers: the businesses named by `ids`, or those the
-    list filters (q, grade, status) find, always within the viewer's jurisdiction. Ids of
-    businesses outside it are dropped silently, like ids that do not exist. Closed businesses
-    get no sticker."""
-    if not can_keep_registry(request.user):
+def _require_sticker_printer(viewer) -> None:
+    if not can_keep_registry(viewer):
         access_denied_record(
-            viewer=request.user,
+            viewer=viewer,
             code="qr_sheet_forbidden",
             target_type="businesses.business",
             target_id="",
@@ -113,6 +120,84 @@ def qr_sheet(request):
             code="qr_sheet_forbidden",
             message=_("Only food-safety office staff print QR stickers."),
         )
+
+
+def _back(request, field: str) -> str:
+    url = request.POST.get(field, "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("businesses:list")
+
+
+@login_required
+@require_POST
+def qr_stickers(request):
+    """Stickers for the ticked rows (`bulk-ids`, from the list's bulk form) or for everything
+    the list's filters find: up to SHEET_MAX on the print sheet at once, more (a township) by a
+    background job whose page offers the document when it is ready."""
+    viewer = request.user
+    _require_sticker_printer(viewer)
+    ticked = request.POST.get("stickers") == "ticked"
+    back = _back(request, "bulk-next" if ticked else "next")
+    form = BusinessFilterForm(
+        {} if ticked else request.POST, divisions=division_list(viewer=viewer)
+    )
+    if not form.is_valid():
+        messages.error(request, _("The filters are not valid; nothing was printed."))
+        return redirect(back)
+    ids = None
+    if ticked:
+        ids = _ids(",".join(request.POST.getlist("bulk-ids"))) or []
+        if not ids:
+            messages.error(request, _("Tick the businesses to print first."))
+            return redirect(back)
+    selection = StickerSelection(filters=form.filters(), ids=ids)
+    chosen = list(
+        sticker_businesses(viewer=viewer, selection=selection).values_list("pk", flat=True)[
+            : SHEET_MAX + 1
+        ]
+    )
+    if not chosen:
+        messages.error(request, _("No business to print: closed businesses get no sticker."))
+        return redirect(back)
+    if len(chosen) <= SHEET_MAX:
+        return redirect(f"{reverse('businesses:qr_sheet')}?ids={','.join(map(str, chosen))}")
+    base = settings.LIANGZE_PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+    try:
+        job = stickers_job_start(actor=viewer, selection=selection, base_url=base)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def qr_stickers_file(request, job_id: int):
+    """The document of the viewer's own sticker job."""
+    job = access_job_by_id(request.user, job_id)
+    public_id = job.result.get("file") if job.status == Job.Status.SUCCEEDED else None
+    stored = (
+        StoredFile.objects.filter(public_id=public_id).first()
+        if job.kind == QR_STICKERS_KIND and public_id
+        else None
+    )
+    if stored is None:
+        raise NotFound(code="stored_file_not_found", message=_("File not found."))
+    return stored_file_response(stored)
+
+
+@login_required
+@require_GET
+@never_cache
+def qr_sheet(request):
+    """A printable sheet of up to SHEET_MAX stickers: the businesses named by `ids`, or those the
+    list filters (q, grade, status) find, always within the viewer's jurisdiction. Ids of
+    businesses outside it are dropped silently, like ids that do not exist. Closed businesses
+    get no sticker."""
+    _require_sticker_printer(request.user)
     grade = request.GET.get("grade", "")
     status = request.GET.get("status", "")
     businesses = business_list(
@@ -128,10 +213,12 @@ def qr_sheet(request):
     chosen = list(
         businesses.only("name", "grade", "public_token", "division__path")[: SHEET_MAX + 1]
     )
+    covering = covering_officials([b.pk for b in chosen[:SHEET_MAX]])
     stickers = [
         Sticker(
             name=business.name,
             grade=business.grade,
+            official=getattr(covering.get(business.pk), "name", ""),
             # segno writes attributes only (no style attribute, no script): CSP allows it inline.
             svg=mark_safe(  # noqa: S308 - markup generated by segno from our own URL
                 qr_code(public_url(request, business)).svg_inline(

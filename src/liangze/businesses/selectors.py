@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import office_subtrees
@@ -6,6 +6,7 @@ from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_denied_record
 from liangze.businesses.access import can_edit_business
 from liangze.businesses.models import Business, StatusChange
+from liangze.businesses.search import business_search
 from liangze.businesses.services import BUSINESS_LEVELS
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
@@ -17,6 +18,8 @@ from liangze.regions.selectors import division_list
 SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
+    "pinyin": ("name_pinyin", "pk"),
+    "-pinyin": ("-name_pinyin", "-pk"),
     "grade": ("grade", "name", "pk"),
     "-grade": ("-grade", "name", "pk"),
     "updated": ("-updated_at", "-pk"),
@@ -34,18 +37,13 @@ def business_list(
     within: Division | None = None,
     sort: str = "name",
 ) -> QuerySet[Business]:
-    """Businesses the viewer may read, filtered; `within` narrows to a division subtree."""
+    """Businesses the viewer may read, filtered; `within` narrows to a division subtree;
+    `search` finds words as search.business_search says."""
     businesses = in_jurisdiction(Business.objects.all(), viewer, via="division", business="pk")
     if within is not None:
         businesses = within_subtrees(businesses, [within.path], via="division")
     if search:
-        term = search.strip()
-        businesses = businesses.filter(
-            Q(name__icontains=term)
-            | Q(uscc=term.upper())
-            | Q(registration_number=term)
-            | Q(license_number=term.upper())
-        )
+        businesses = business_search(businesses, search)
     if grade:
         businesses = businesses.filter(grade=grade)
     if business_type:

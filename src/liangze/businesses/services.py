@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
+from liangze.businesses.hooks import BusinessChange, run_business_changed
 from liangze.businesses.models import (
     Business,
     BusinessStatus,
@@ -20,7 +21,9 @@ from liangze.businesses.models import (
     new_public_token,
     new_public_tokens,
 )
+from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
+from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
 from liangze.imports.bulk import (
     Inserter,
@@ -35,7 +38,7 @@ from liangze.imports.selectors import listed
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
-# Status moves allowed (DOMAIN.md 1.7). Closed is final: a reopened business is a new record.
+# Status moves allowed (docs/domain.md §1.7). Closed is final: a reopened business is a new record.
 TRANSITIONS = {
     BusinessStatus.OPERATING: {
         BusinessStatus.SUSPENDED,
@@ -185,10 +188,12 @@ def business_register_many(
     ids = []
     writer = actor if getattr(actor, "pk", None) else None
     registered = _("Registered")
+    name_at = CLEANED_FIELDS.index("name")
     divisions = {d.pk: d for d in Division.objects.filter(pk__in={r.division_id for r in rows})}
     for done, row in enumerate(rows, start=1):
         business = Business(
             **dict(zip(CLEANED_FIELDS, row.values, strict=True)),
+            **name_search_fields(row.values[name_at]),
             division=divisions[row.division_id],
             status=BusinessStatus.OPERATING,
             status_since=row.status_since or timezone.localdate(),
@@ -245,6 +250,7 @@ def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
         Business,
         (
             *CLEANED_FIELDS,
+            *SEARCH_FIELDS,
             "status",
             "status_since",
             "division_id",
@@ -280,6 +286,7 @@ def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
             [
                 (
                     *row.values,
+                    *name_search_fields(row.values[name_at]).values(),
                     operating,
                     since(row)[0],
                     row.division_id,
@@ -386,7 +393,12 @@ def business_change_many(
         for row in batch:
             names = tuple(sorted(row.after))
             columns = tuple("division_id" if name == "division" else name for name in names)
-            groups[columns].append((*(row.after[name] for name in names), now_db, row.business_id))
+            # A renamed business gets its name's search keys with the name (search.py).
+            keys = name_search_fields(row.after["name"]) if "name" in row.after else {}
+            columns += tuple(keys)
+            groups[columns].append(
+                (*(row.after[name] for name in names), *keys.values(), now_db, row.business_id)
+            )
             changed.append(
                 event_row(
                     common,
@@ -428,6 +440,7 @@ def business_create(
     problem = grade_reason_problem(grade_reason, required=True)
     if problem:
         errors["grade_reason"] = problem
+    errors.update(date_bounds_errors(status_since=status_since))
     if errors:
         raise Invalid(
             code="business_invalid", message=_("Please correct the marked fields."), fields=errors
@@ -471,7 +484,10 @@ def business_update(
     _check_identity_free(
         uscc=business.uscc, registration_number=business.registration_number, exclude_pk=business.pk
     )
-    business.save(update_fields=[*changes, "updated_at"])
+    keys = name_search_fields(business.name) if "name" in changes else {}
+    for name, value in keys.items():
+        setattr(business, name, value)
+    business.save(update_fields=[*changes, *keys, "updated_at"])
     audit_event_record(
         actor=actor, action=AuditAction.BUSINESS_UPDATED, target=business, changes=changes
     )
@@ -503,7 +519,7 @@ def _regrade_one(*, actor, business: Business, grade: str, reason: str) -> Audit
 
 @transaction.atomic
 def business_regrade(*, actor, business: Business, grade: str, reason: str) -> Business:
-    """Set the covering grade (the office decides, with a reason; DOMAIN.md 1.2)."""
+    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2)."""
     from liangze.businesses.models import Grade
 
     if grade not in Grade.values:
@@ -515,6 +531,12 @@ def business_regrade(*, actor, business: Business, grade: str, reason: str) -> B
     event = _regrade_one(actor=actor, business=business, grade=grade, reason=_reason(reason))
     if event is not None:
         event.save()
+        run_business_changed(
+            actor=actor,
+            change=BusinessChange.REGRADED,
+            businesses=[business],
+            effective_on=timezone.localdate(),
+        )
     return business
 
 
@@ -569,6 +591,7 @@ def business_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     _status_one(
         actor=actor,
         business=business,
@@ -576,6 +599,12 @@ def business_status_change(
         effective_on=effective_on,
         reason=_reason(reason),
     ).save()
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.STATUS_CHANGED,
+        businesses=[business],
+        effective_on=effective_on,
+    )
     return business
 
 
@@ -603,6 +632,12 @@ def business_move(*, actor, business: Business, division: Division, reason: str)
         changes={"division": [previous.code, division.code]},
         data={"reason": reason, "from_path": previous.path},
     )
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.MOVED,
+        businesses=[business],
+        effective_on=timezone.localdate(),
+    )
     return business
 
 
@@ -627,12 +662,20 @@ def business_bulk_regrade(*, actor, businesses: Iterable[Business], grade: str, 
             fields={"grade": _("The grade is A, B, C or D.")},
         )
     reason = _reason(reason)
-    events = [
-        e
-        for b in businesses
-        if (e := _regrade_one(actor=actor, business=b, grade=grade, reason=reason))
-    ]
+    changed = []
+    events = []
+    for business in businesses:
+        event = _regrade_one(actor=actor, business=business, grade=grade, reason=reason)
+        if event is not None:
+            changed.append(business)
+            events.append(event)
     AuditEvent.objects.bulk_create(events)
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.REGRADED,
+        businesses=changed,
+        effective_on=timezone.localdate(),
+    )
     return len(events)
 
 
@@ -647,13 +690,20 @@ def business_bulk_status_change(
             message=_("Unknown status."),
             fields={"to_status": _("Unknown status.")},
         )
+    check_user_dates(effective_on=effective_on)
     reason = _reason(reason)
+    changed = [b for b in businesses if b.status != to_status]
     events = [
         _status_one(
             actor=actor, business=b, to_status=to_status, effective_on=effective_on, reason=reason
         )
-        for b in businesses
-        if b.status != to_status
+        for b in changed
     ]
     AuditEvent.objects.bulk_create(events)
+    run_business_changed(
+        actor=actor,
+        change=BusinessChange.STATUS_CHANGED,
+        businesses=changed,
+        effective_on=effective_on,
+    )
     return len(events)

@@ -1,4 +1,4 @@
-"""Business types (业态) and their groups, DOMAIN.md 1.2a, and the scale suggestion of 1.2."""
+"""Business types (业态) and their groups, docs/domain.md §1.2a, and the scale suggestion of §1.2."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +81,8 @@ class Scale(models.TextChoices):
     MICRO = "micro", _("Micro")
 
 
-# NBS 2017 size classes (DOMAIN.md 1.2): (staff, revenue in fen) minima for large, medium, small.
+# NBS 2017 size classes (docs/domain.md §1.2): (staff, revenue in fen) minima for large, medium,
+# small.
 # Large, medium and small need both minima; anything below small is micro.
 _YUAN_MILLION = 100 * 1_000_000
 SCALE_THRESHOLDS = {

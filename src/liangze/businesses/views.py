@@ -26,6 +26,7 @@ from liangze.businesses.forms import (
     add_domain_error,
     e6_to_degrees,
 )
+from liangze.businesses.hooks import covering_officials
 from liangze.businesses.models import Business
 from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden
@@ -184,6 +185,7 @@ def _render_detail(request, business: Business, *, status: int = 200, **forms):
     ]
     context = {
         "business": business,
+        "covering": covering_officials([business.pk]).get(business.pk),
         "can_edit": can_edit,
         "can_change_status": bool(allowed),
         "ancestors": division_ancestors(business.division),

@@ -1,4 +1,4 @@
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie
 
 
 class SessionAuth(APIKeyCookie):
@@ -13,15 +13,3 @@ class SessionAuth(APIKeyCookie):
         if user.is_authenticated and user.is_active and not user.must_change_password:
             return user
         return None
-
-
-class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer lz_…` with a personal API token (accounts.tokens)."""
-
-    def authenticate(self, request, token):
-        from liangze.accounts.tokens import token_user
-
-        user = token_user(token)
-        if user is not None:
-            request.user = user
-        return user

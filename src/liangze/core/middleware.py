@@ -60,8 +60,9 @@ class DomainErrorMiddleware:
 
 class RejectNullCharactersMiddleware:
     """A NUL character in a query parameter or a JSON string is never meaningful, SQLite would
-    store it and PostgreSQL refuses it: answer 400 before it reaches a filter or a row, the same
-    on both databases. (Django's form fields already refuse it in posted forms.)"""
+    store it and PostgreSQL refuses it: refuse it before it reaches a filter or a row, the same
+    on both databases; the API answers 422 in its error shape, pages 400. (Django's form fields
+    already refuse it in posted forms.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,7 +78,7 @@ class RejectNullCharactersMiddleware:
         if request.path.startswith("/api/"):
             message = _("The request contains a NUL character.")
             return JsonResponse(
-                {"code": "invalid_input", "message": message, "fields": {}}, status=400
+                {"code": "invalid_input", "message": message, "fields": {}}, status=422
             )
         return bad_request(request)
 

@@ -21,6 +21,8 @@ from ninja.pagination import PageNumberPagination
 
 # Beyond this the offset overflows SQLite's integer and nobody pages that far anyway.
 MAX_PAGE = 1_000_000
+# The largest page the API serves; a larger page_size is refused with 422, never cut down.
+MAX_PAGE_SIZE = 500
 
 # Up to this many rows, sorting them all is cheap and the planner's own plan is best: a short
 # list inside a large table would make the walk step over many rows outside it.
@@ -30,11 +32,20 @@ _PK_ORDER = {"pk", "-pk", "id", "-id"}
 
 
 class Pagination(PageNumberPagination):
-    """Page-number pagination for every API list, with bounded inputs."""
+    """Page-number pagination for every API list, with bounded inputs: the schema's maximum is the
+    real one (ninja would otherwise cut a page down to its own default maximum, silently)."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=500)
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Rows per page, at most {MAX_PAGE_SIZE}; a larger value is refused.",
+        )
+
+    def __init__(self, page_size: int = 50, **kwargs):
+        super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 def _walkable(queryset) -> bool:

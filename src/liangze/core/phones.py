@@ -1,4 +1,4 @@
-"""Phone numbers (DOMAIN.md 3.5): stored as E.164, shown masked to the public."""
+"""Phone numbers (docs/domain.md §3.5): stored as E.164, shown masked to the public."""
 
 import re
 

@@ -3,6 +3,10 @@
 Every selector starts here. A viewer's jurisdiction is the set of division subtrees of their
 active region-wide role grants (see accounts.models.User.jurisdiction). An anonymous viewer, or
 one with no such grant, sees nothing.
+
+Core names no domain app: a viewer is anything with `is_authenticated`, `is_active` and
+`jurisdiction()` returning an object with `everything`, `paths` and `business_ids` (the accounts
+app's User is the one implementation). See docs/architecture.md#layers.
 """
 
 from django.db.models import Q, QuerySet
@@ -33,6 +37,11 @@ def within_subtrees(queryset: QuerySet, paths, *, via: str = "division") -> Quer
     if paths is None:
         return queryset
     return queryset.filter(subtrees_q(paths, path_field=_path_field(via)))
+
+
+def sees_everything(viewer) -> bool:
+    """Whether the viewer's jurisdiction is the whole platform: the platform administrators."""
+    return bool(getattr(viewer, "is_authenticated", False) and viewer.jurisdiction().everything)
 
 
 def jurisdiction_q(viewer, *, path_field: str, business_field: str | None = None) -> Q | None:

@@ -1,26 +1,9 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from liangze.accounts.access import can_manage_accounts, can_read_audit
-from liangze.regions.selectors import division_roots
-
-
-@login_required
-@require_GET
-def home(request):
-    user = request.user
-    context = {
-        "grants": user.active_grants(),
-        "roots": list(division_roots(viewer=user)[:20]),
-        "can_manage_accounts": can_manage_accounts(user),
-        "can_read_audit": can_read_audit(user),
-    }
-    return render(request, "core/home.html", context)
 
 
 @require_GET

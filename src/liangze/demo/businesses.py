@@ -1,4 +1,4 @@
-"""Golmud's 2,397 covered businesses (DOMAIN.md 4: A 4, B 21, C 59, D 2,313) as demo rows.
+"""Golmud's 2,397 covered businesses (docs/domain.md §4: A 4, B 21, C 59, D 2,313) as demo rows.
 
 A pure function of the division list and one seed: the same input gives the same rows, names and
 codes every time, which is what makes `demo_load` idempotent. Every name, person, phone number and
@@ -39,7 +39,7 @@ from liangze.demo.words import (
 )
 
 SEED = 632801_2023
-COUNTY = "632801"  # registration area of every code below (GB/T 2260, DOMAIN.md 3.3)
+COUNTY = "632801"  # registration area of every code below (GB/T 2260, docs/domain.md §3.3)
 GRADE_COUNTS = {Grade.A: 4, Grade.B: 21, Grade.C: 59, Grade.D: 2313}
 SUSPENDED = 24  # about 1 %
 CLOSED = 12  # about 0.5 %
@@ -144,7 +144,7 @@ HIGH_RISK = {
     T.RURAL_BANQUET_VENUE,
 }
 CANTEENS_FOR_CHILDREN = {T.SCHOOL_CANTEEN, T.CHILDCARE_CANTEEN}
-LICENCE_FORM = {  # JY form digit (DOMAIN.md 3.2): 1 sale, 2 catering, 3 canteen
+LICENCE_FORM = {  # JY form digit (docs/domain.md §3.2): 1 sale, 2 catering, 3 canteen
     BusinessGroup.SALE: "1",
     BusinessGroup.CATERING: "2",
     BusinessGroup.CANTEEN: "3",
@@ -384,7 +384,8 @@ class _Builder:
         return self.sequences[series]
 
     def licence(self, business_type: str, name: str) -> str:
-        check = self.rng.randint(0, 9)  # the licence check digit is unpublished (DOMAIN.md 3.2)
+        # The licence check digit is unpublished (docs/domain.md §3.2).
+        check = self.rng.randint(0, 9)
         group = TYPE_GROUP[BusinessType(business_type)]
         if group == BusinessGroup.PRODUCTION:
             category = next(
@@ -431,7 +432,7 @@ class _Builder:
     # Size, dates, flags.
 
     def size(self, business_type: str, scale: str) -> tuple[int, int]:
-        """(staff, revenue in fen) inside the NBS class of `scale` (DOMAIN.md 1.2)."""
+        """(staff, revenue in fen) inside the NBS class of `scale` (docs/domain.md §1.2)."""
         group = TYPE_GROUP[BusinessType(business_type)]
         rng = self.rng
         if group not in SCALE_THRESHOLDS:  # workshops and stalls: micro by nature
@@ -551,7 +552,7 @@ def demo_businesses(units: Iterable[tuple[str, str]]) -> list[DemoBusiness]:
     """The demo's businesses over Golmud's townships and villages, `units` as (code, name).
 
     Always the same rows for the same units, in the order A, B, C, D. Grade A and B belong to a
-    township; C mostly and D almost always to a village; every village has at least one business.
+    township; C mostly and D always to a village; every village has at least one business.
     """
     builder = _Builder(units)
     rng = builder.rng
@@ -578,7 +579,8 @@ def demo_businesses(units: Iterable[tuple[str, str]]) -> list[DemoBusiness]:
             on_township = (
                 grade in (Grade.A, Grade.B)
                 or township not in builder.villages
-                or rng.random() < {Grade.C: 0.25}.get(grade, 0.02)
+                # Grade D always in a village: only a village official may cover it.
+                or rng.random() < {Grade.C: 0.25}.get(grade, 0.0)
             ) and business_type != T.RURAL_BANQUET_VENUE
             unit = (
                 builder.townships[township]

@@ -1,4 +1,4 @@
-"""The demo's people: one account per role, on the real Golmud chain (DOMAIN.md 4).
+"""The demo's people: one account per role, on the real Golmud chain (docs/domain.md §4).
 
 Each entry: username, full name, role, division code (12 digits, NBS 2023), what it shows.
 """

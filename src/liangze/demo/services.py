@@ -18,8 +18,15 @@ from liangze.businesses.services import Registration, business_register_many
 from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
-from liangze.demo.businesses import DemoBusiness, demo_businesses
-from liangze.demo.people import DEMO_PEOPLE, GOLMUD
+from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
+from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
+from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
+from liangze.officials.models import Assignment, Official
+from liangze.officials.services import (
+    PlannedAssignment,
+    assignments_write,
+    official_import_rows,
+)
 from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
 from liangze.regions.services import division_table_import
@@ -45,6 +52,9 @@ class DemoSummary:
     logins: list[DemoLogin]
     businesses_by_grade: dict[str, int] = field(default_factory=dict)
     businesses_created: int = 0
+    officials_by_level: dict[str, int] = field(default_factory=dict)
+    assignments_created: int = 0
+    uncovered: int = 0
 
     @property
     def businesses(self) -> int:
@@ -56,8 +66,16 @@ def database_holds_demo_only() -> bool:
     has_data = User.objects.exists() or Division.objects.exists()
     if not has_data:
         return True
-    return AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).exists() and not (
-        User.objects.exclude(username__in=[p.username for p in DEMO_PEOPLE]).exists()
+    if not AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).exists():
+        return False
+    # The demo's officials log in with their demo mobile numbers (demo.officials).
+    demo_official_logins = Official.objects.filter(phone__startswith="+861986328").values(
+        "user__username"
+    )
+    return not (
+        User.objects.exclude(username__in=[p.username for p in DEMO_PEOPLE])
+        .exclude(username__in=demo_official_logins)
+        .exists()
     )
 
 
@@ -185,6 +203,56 @@ def _grant(user: User, role: str, division: Division | None, business: Business 
     active.exclude(pk=grant.pk).update(revoked_at=now, updated_at=now)
 
 
+def _officials_load(
+    rows: list[DemoOfficial], *, offices: dict[str, User], password_hash: str
+) -> None:
+    """Through the officials' own writer, as the office of each post would import them; a rerun
+    finds every official by mobile number and changes nothing."""
+    for prefix, office in offices.items():
+        mine = [r for r in rows if r.division_code.startswith(prefix)]
+        official_import_rows(
+            actor=office,
+            rows=[TableRow(line=i + 2, values=r.values()) for i, r in enumerate(mine)],
+            password_hash=password_hash,
+        )
+
+
+def _assignments_load(
+    plan: list[tuple[DemoBusiness, DemoOfficial]], *, offices: dict[str, User]
+) -> int:
+    """Through the assignments' writer, each business from the day it was registered (or the
+    county's first ledger); a business already covered (a rerun, or changed in the demo) is left."""
+    officials = {o.phone: o for o in Official.objects.select_related("user", "grant__division")}
+    businesses = {
+        b.uscc or b.registration_number: b
+        for b in Business.objects.select_related("division").exclude(
+            status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT)
+        )
+    }
+    covered = set(
+        Assignment.objects.filter(ends_on__isnull=True).values_list("business_id", flat=True)
+    )
+    today = timezone.localdate()
+    made = 0
+    for prefix, office in offices.items():
+        rows = []
+        for row, official in plan:
+            business = businesses.get(row.uscc or row.registration_number)
+            if business is None or business.pk in covered:
+                continue
+            if not official.division_code.startswith(prefix):
+                continue
+            rows.append(
+                PlannedAssignment(
+                    official=officials["+86" + official.phone],
+                    business=business,
+                    starts_on=min(max(row.registered_on, LEDGER_DAY), today),
+                )
+            )
+        made += assignments_write(actor=office, plan=rows)
+    return made
+
+
 @transaction.atomic
 def demo_load() -> DemoSummary:
     """Load (or refresh) the demo. Raises Conflict when the database holds non-demo data."""
@@ -232,7 +300,24 @@ def demo_load() -> DemoSummary:
                 business_name=business.name if business else "",
             )
         )
+    official_rows = demo_officials(_golmud_units(table), business_rows, demo_village=village.code)
+    # Golmud's office keeps Golmud's officials; the prefecture's keeps its own (the A grade).
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["haixi_office", "golmud_office"])
+    }
+    offices = {GOLMUD[:6]: users["golmud_office"], HAIXI: users["haixi_office"]}
+    _officials_load(official_rows, offices=offices, password_hash=password)
+    plan = demo_assignments(business_rows, official_rows)
+    assignments_created = _assignments_load(plan, offices=offices)
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
+    by_level = dict(
+        sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
+    )
+    uncovered = (
+        Business.objects.filter(status=BusinessStatus.OPERATING)
+        .exclude(pk__in=Assignment.objects.filter(ends_on__isnull=True).values("business_id"))
+        .count()
+    )
     audit_event_record(
         actor=None,
         action=AuditAction.DEMO_LOADED,
@@ -241,6 +326,15 @@ def demo_load() -> DemoSummary:
             "businesses": len(business_rows),
             "businesses_created": created,
             "businesses_by_grade": by_grade,
+            "officials_by_level": by_level,
+            "assignments_created": assignments_created,
         },
     )
-    return DemoSummary(logins=logins, businesses_by_grade=by_grade, businesses_created=created)
+    return DemoSummary(
+        logins=logins,
+        businesses_by_grade=by_grade,
+        businesses_created=created,
+        officials_by_level=by_level,
+        assignments_created=assignments_created,
+        uncovered=uncovered,
+    )

@@ -49,7 +49,7 @@ INDUSTRIES = {
     T.RESTAURANT: _words("餐饮 餐饮管理 酒店管理"),
     T.CONSTRUCTION_SITE_CANTEEN: _words("建设工程 建筑工程 路桥工程 市政工程"),
 }
-SC_CATEGORIES = {  # food categories of the production licence (DOMAIN.md 3.2)
+SC_CATEGORIES = {  # food categories of the production licence (docs/domain.md §3.2)
     "枸杞生物科技": "17",
     "牦牛肉食品": "04",
     "青稞食品": "01",

@@ -3,9 +3,9 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.files import selectors
-from liangze.files.models import StoredFile
+from liangze.files.models import FileKind, StoredFile
 from liangze.files.responses import stored_file_response
 
 router = Router(tags=["files"])
@@ -14,7 +14,7 @@ codes_4xx = frozenset({401, 403, 404, 409, 422})
 
 class StoredFileOut(Schema):
     id: uuid.UUID
-    kind: str
+    kind: str = choice_field(FileKind)
     original_name: str
     content_type: str
     size: int

@@ -16,12 +16,11 @@ from liangze.core.context import current_request_context
 from liangze.core.errors import Invalid
 from liangze.files.models import StoredFile
 from liangze.files.validation import read_upload, validate_upload
-from liangze.regions.models import Division
 
 security_log = logging.getLogger("liangze.security")
 
 
-def stored_file_save(*, actor, division: Division, kind: str, upload) -> StoredFile:
+def stored_file_save(*, actor, division, kind: str, upload) -> StoredFile:
     """Validate `upload` (a Django File or UploadedFile) and keep it as a StoredFile of `division`.
 
     Raises Invalid, with a stable code and `fields["file"]`, when any check in validation.py
@@ -69,7 +68,7 @@ def stored_file_save(*, actor, division: Division, kind: str, upload) -> StoredF
 
 @transaction.atomic
 def _stored_file_record(
-    *, actor, division: Division, kind: str, public_id, storage_name: str, validated
+    *, actor, division, kind: str, public_id, storage_name: str, validated
 ) -> StoredFile:
     stored = StoredFile.objects.create(
         public_id=public_id,

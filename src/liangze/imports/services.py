@@ -19,6 +19,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -69,7 +70,8 @@ def table_import_start(*, actor, spec: ImportSpec, upload: File) -> Job:
 
 @transaction.atomic
 def table_import_commit(*, actor, check_job: Job, mode: str) -> Job:
-    """Queue the write of a checked import; returns the write job.
+    """Queue the write of a checked import; returns the write job. A write that failed may be
+    queued again.
 
     The caller obtained `check_job` through jobs.selectors.access_job_by_id. Refuses (Forbidden)
     someone else's check, (Conflict) a check that has not succeeded, one already committed (by
@@ -104,7 +106,17 @@ def table_import_commit(*, actor, check_job: Job, mode: str) -> Job:
         kind=spec.write_kind,
         params={"check_job": check_job.pk, "mode": mode},
     )
-    claimed = TableImport.objects.filter(check_job=check_job, write_job__isnull=True).update(
+    # Unclaimed, or claimed by a write that failed (its transaction rolled back, e.g. a worker
+    # that died): compare-and-set on the write job seen, so a double submit queues one write.
+    record = TableImport.objects.filter(check_job=check_job).select_related("write_job").first()
+    previous = record.write_job if record is not None else None
+    if previous is None:
+        unclaimed = Q(write_job__isnull=True)
+    elif previous.status == Job.Status.FAILED:
+        unclaimed = Q(write_job_id=previous.pk)
+    else:
+        unclaimed = Q(pk__in=[])
+    claimed = TableImport.objects.filter(unclaimed, check_job=check_job).update(
         write_job=write_job, mode=mode, updated_at=timezone.now()
     )
     if not claimed:

@@ -134,7 +134,7 @@ def job_page_context(request, job: Job) -> dict:
             ]
             context["can_commit"] = bool(
                 record is not None
-                and record.write_job_id is None
+                and (record.write_job_id is None or record.write_job.status == Job.Status.FAILED)
                 and job.created_by_id == request.user.pk
                 and job.result.get("valid", 0)
             )

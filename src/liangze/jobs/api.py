@@ -1,21 +1,14 @@
 from datetime import datetime
 
-from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from liangze.audit.services import access_denied_record
-from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
-from liangze.jobs import selectors, services
-from liangze.jobs.access import can_import_divisions
+from liangze.core.schemas import ErrorOut, choice_field
+from liangze.jobs import selectors
 from liangze.jobs.models import Job
 
 router = Router(tags=["jobs"])
-# Mounted at /divisions/import: the endpoint belongs with the divisions, the job with this app.
-division_import_router = Router(tags=["divisions"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
 
 
@@ -29,7 +22,7 @@ class JobProgressOut(Schema):
 class JobOut(Schema):
     id: int
     kind: str
-    status: str
+    status: str = choice_field(Job.Status)
     progress: JobProgressOut
     result: dict
     error_code: str
@@ -61,23 +54,3 @@ def job_list(request):
 def job_detail(request, job_id: int):
     """Status, progress and result; poll it while the status is queued or running."""
     return selectors.access_job_by_id(request.user, job_id)
-
-
-@division_import_router.post("", response={202: JobOut, codes_4xx: ErrorOut})
-def division_import(request, file: File[UploadedFile], vintage: Form[int]):
-    """Queue the import of a division table (CSV or Excel: code, name, parent_code) of one
-    vintage; answers 202 with the job to poll at /jobs/{id}. Platform administrators only."""
-    if not can_import_divisions(request.user):
-        access_denied_record(
-            viewer=request.user,
-            code="division_import_forbidden",
-            target_type="regions.division",
-            target_id="",
-        )
-        raise Forbidden(
-            code="division_import_forbidden",
-            message=_("Only platform administrators import the division table."),
-        )
-    return Status(
-        202, services.division_import_start(actor=request.user, upload=file, vintage=vintage)
-    )

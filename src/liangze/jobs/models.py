@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liangze.core.models import BaseModel
+from liangze.jobs.kinds import job_kind_label
 
 
 def job_input_path(instance: "Job", filename: str) -> str:
@@ -22,12 +23,6 @@ class Job(BaseModel):
     division (None for administrators), for scoping; only the starter and administrators see a job.
     """
 
-    class Kind(models.TextChoices):
-        DIVISION_IMPORT = "division_import", _("Division table import")
-        BUSINESS_IMPORT_CHECK = "business_import_check", _("Business import: check")
-        BUSINESS_IMPORT_WRITE = "business_import_write", _("Business import: write")
-        BUSINESS_EXPORT = "business_export", _("Business export")
-
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -36,7 +31,9 @@ class Job(BaseModel):
 
     FINISHED = (Status.SUCCEEDED, Status.FAILED)
 
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # No `choices`: the apps that own the work register their kinds (jobs/kinds.py), and a new
+    # kind must not need a migration of this app. Values are checked by `job_create`.
+    kind = models.CharField(_("kind"), max_length=40)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -59,6 +56,9 @@ class Job(BaseModel):
     )
     task_result_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life from the worker running the job (jobs/heartbeat.py); a running job
+    # without one for LIANGZE_JOB_STALE_SECONDS is failed by the stale sweep.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -85,6 +85,9 @@ class Job(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_kind_display(self) -> str:
+        return job_kind_label(self.kind)
 
     @property
     def is_finished(self) -> bool:

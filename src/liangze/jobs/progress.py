@@ -81,6 +81,8 @@ def progress_read(job_id: int) -> Progress | None:
 
 
 def progress_discard(job_id: int) -> None:
+    """Forget the finished job's entry and its heartbeat file."""
     path = _board_path(job_id)
     if path is not None:
         path.unlink(missing_ok=True)
+        path.with_suffix(".beat").unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from liangze.core.errors import DomainError
 from liangze.jobs import services
+from liangze.jobs.heartbeat import Heartbeat
 from liangze.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,9 @@ class JobRejected(Exception):
 def job_run(job_id: int, work: Callable[[Job, Report], dict]) -> dict | None:
     """Run `work(job, report)` for a queued job and leave the job succeeded or failed.
 
-    The job is never left running: JobRejected and domain errors fail it with their code and
+    While the work runs, a heartbeat thread shows the job alive (jobs/heartbeat.py); a job whose
+    worker is killed outright is failed later by services.job_fail_stale. Otherwise the job is
+    never left running: JobRejected and domain errors fail it with their code and
     message; any other exception (even the worker's forced shutdown) fails it with a general
     message and is raised again, so the task result keeps the traceback. Messages are written in
     the starter's language. Returns the job's result, or None when the job was not queued (a task
@@ -41,7 +44,7 @@ def job_run(job_id: int, work: Callable[[Job, Report], dict]) -> dict | None:
     if job is None:
         logger.warning("job %s is not queued; not running it again", job_id)
         return None
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with translation.override(job.language or settings.LANGUAGE_CODE), Heartbeat(job_id):
 
         def report(done: int, total: int, message: str = "") -> None:
             services.job_progress_update(job_id=job_id, done=done, total=total, message=message)

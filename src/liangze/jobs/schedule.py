@@ -15,7 +15,7 @@ from django_tasks.base import Task
 
 from liangze.jobs import services
 from liangze.jobs.selectors import scheduled_run_exists
-from liangze.jobs.tasks import jobs_purge_old
+from liangze.jobs.tasks import jobs_fail_stale, jobs_purge_old
 
 ONE_DAY = timedelta(days=1)
 
@@ -48,6 +48,9 @@ class PeriodicJob:
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(name="jobs_purge_old", task=jobs_purge_old, daily_at=time(3, 0)),
+    # Jobs whose worker died; how long without a heartbeat counts as dead is
+    # LIANGZE_JOB_STALE_SECONDS (jobs/heartbeat.py).
+    PeriodicJob(name="jobs_fail_stale", task=jobs_fail_stale, every=timedelta(minutes=5)),
 )
 
 

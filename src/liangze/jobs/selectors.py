@@ -1,10 +1,9 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import is_admin
 from liangze.audit.services import access_denied_record
 from liangze.core.errors import NotFound
-from liangze.core.scoping import in_jurisdiction
+from liangze.core.scoping import in_jurisdiction, sees_everything
 from liangze.jobs.models import Job, ScheduledRun
 from liangze.jobs.progress import Progress, progress_read
 
@@ -17,7 +16,7 @@ def job_list(*, viewer) -> QuerySet[Job]:
     jobs = in_jurisdiction(Job.objects.all(), viewer, via="division")
     if not getattr(viewer, "is_authenticated", False):
         return jobs.none()
-    if not is_admin(viewer):
+    if not sees_everything(viewer):
         jobs = jobs.filter(created_by=viewer)
     return jobs.select_related("created_by", "division").order_by("-created_at", "-pk")
 

@@ -8,7 +8,7 @@ worker's bookkeeping on the job row itself, not domain events, so they write no 
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -16,32 +16,26 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from liangze.accounts.access import is_admin
 from liangze.audit.models import AuditAction
 from liangze.audit.services import audit_event_record
-from liangze.core.errors import Conflict, Invalid
+from liangze.core.errors import Conflict
+from liangze.core.scoping import sees_everything
 from liangze.core.tables import SPREADSHEET_SUFFIXES
+from liangze.jobs.heartbeat import heartbeat_last
+from liangze.jobs.kinds import job_kind
 from liangze.jobs.models import Job, ScheduledRun
 from liangze.jobs.progress import Progress, progress_discard, progress_publish, progress_read
 
 logger = logging.getLogger(__name__)
 
-# The task that runs each kind of job; it takes the job's id. Dotted paths, because the tasks
-# module imports this one.
-JOB_TASKS = {
-    Job.Kind.DIVISION_IMPORT: "liangze.imports.tasks.table_import_run",
-    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.tasks.table_import_check_run",
-    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.tasks.table_import_write_run",
-    Job.Kind.BUSINESS_EXPORT: "liangze.imports.tasks.table_export_run",
-}
 TABLE_SUFFIXES = frozenset({".csv", *SPREADSHEET_SUFFIXES})
-FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s
 
 
 @transaction.atomic
@@ -50,16 +44,16 @@ def job_create(*, actor, kind: str, upload: File | None = None, params: dict | N
     once the transaction commits, with the job's id.
 
     The job is filed under the starter's home division (none for administrators) and keeps the
-    starter's language for the messages the worker writes.
+    starter's language for the messages the worker writes. The caller has asked the kind's
+    `may_start` (or a stricter question); ValueError for a kind nobody registered (jobs/kinds.py).
     """
-    if kind not in JOB_TASKS:
-        raise ValueError(f"no task runs jobs of kind {kind!r}")
+    registered = job_kind(kind)
     job = Job(
         kind=kind,
         params=params or {},
         language=translation.get_language() or settings.LANGUAGE_CODE,
         created_by=actor,
-        division=None if is_admin(actor) else actor.division,
+        division=None if sees_everything(actor) else actor.division,
     )
     if upload is not None:
         job.input_name = Path(upload.name or "upload").name[:255]
@@ -76,7 +70,7 @@ def job_create(*, actor, kind: str, upload: File | None = None, params: dict | N
         if job.input_file:
             job.input_file.delete(save=False)  # the row is gone, so nothing would ever purge it
         raise
-    transaction.on_commit(partial(_job_enqueue, job.pk, JOB_TASKS[kind]))
+    transaction.on_commit(partial(_job_enqueue, job.pk, registered.task))
     return job
 
 
@@ -94,45 +88,12 @@ def _job_enqueue(job_id: int, task_path: str) -> None:
     Job.objects.filter(pk=job_id).update(task_result_id=str(result.id))
 
 
-@transaction.atomic
-def division_import_start(*, actor, upload: File, vintage: int) -> Job:
-    """Queue the import of a division table (CSV or spreadsheet) of one vintage.
-
-    The caller has checked access.can_import_divisions. Raises Invalid, naming the field, for a
-    file of the wrong type or size or an impossible vintage; the rows are checked by the job.
-    """
-    errors = {}
-    if Path(upload.name or "").suffix.lower() not in TABLE_SUFFIXES:
-        errors["file"] = _("Upload a .csv, .xlsx or .xls file.")
-    elif not upload.size:
-        errors["file"] = _("The file is empty.")
-    elif upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        errors["file"] = _("The file is larger than %(size)d MB.") % {
-            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        }
-    last_vintage = timezone.localdate().year + 1
-    if not FIRST_VINTAGE <= vintage <= last_vintage:
-        errors["vintage"] = _("Enter a year from %(first)d to %(last)d.") % {
-            "first": FIRST_VINTAGE,
-            "last": last_vintage,
-        }
-    if errors:
-        raise Invalid(
-            code="division_import_invalid",
-            message=_("Check the file and the vintage year."),
-            fields=errors,
-        )
-    return job_create(
-        actor=actor, kind=Job.Kind.DIVISION_IMPORT, upload=upload, params={"vintage": vintage}
-    )
-
-
 def job_start(*, job_id: int) -> Job | None:
     """queued → running. None when the job is not queued (already run, or failed meanwhile): a
     task delivered twice runs its job once."""
     now = timezone.now()
     moved = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now, updated_at=now
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, updated_at=now
     )
     if not moved:
         return None
@@ -155,8 +116,9 @@ def job_progress_update(*, job_id: int, done: int, total: int, message: str = ""
     progress_publish(job_id, Progress(done=done, total=total, message=message))
     if transaction.get_connection().in_atomic_block:
         return
+    now = timezone.now()
     Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        progress_done=done, progress_total=total, message=message, updated_at=timezone.now()
+        progress_done=done, progress_total=total, message=message, heartbeat_at=now, updated_at=now
     )
 
 
@@ -193,14 +155,22 @@ def job_finish(*, job_id: int, result: dict) -> Job:
 
 
 @transaction.atomic
-def job_fail(*, job_id: int, code: str, message: str, result: dict | None = None) -> Job | None:
+def job_fail(
+    *,
+    job_id: int,
+    code: str,
+    message: str,
+    result: dict | None = None,
+    only_if: Q | None = None,
+) -> Job | None:
     """queued or running → failed, with a stable `code`, a message for the starter and, where
-    there is one, a result (the bad rows of an import). None when the job had already finished:
-    a finished job never changes."""
+    there is one, a result (the bad rows of an import). None when the job had already finished
+    (a finished job never changes) or no longer matches `only_if`."""
     now = timezone.now()
-    moved = Job.objects.filter(
-        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-    ).update(
+    unfinished = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    if only_if is not None:
+        unfinished = unfinished.filter(only_if)
+    moved = unfinished.update(
         status=Job.Status.FAILED,
         error_code=code,
         error_message=str(message),
@@ -220,6 +190,46 @@ def job_fail(*, job_id: int, code: str, message: str, result: dict | None = None
     )
     transaction.on_commit(partial(progress_discard, job_id))
     return job
+
+
+def job_fail_stale(*, now: datetime | None = None) -> int:
+    """Fail every running job whose worker has given no sign of life (jobs/heartbeat.py) for
+    LIANGZE_JOB_STALE_SECONDS; returns how many. The worker died (killed, out of memory, the
+    machine restarted), so the database has already rolled its transaction back: nothing it
+    wrote is kept, and the job may be started again. Each job moves by compare-and-set on its
+    status and last beat, so a job that beats meanwhile keeps running."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LIANGZE_JOB_STALE_SECONDS)
+    failed = 0
+    candidates = Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    )
+    for job in candidates:
+        last = heartbeat_last(job)
+        if last is not None and last >= cutoff:
+            continue  # the heartbeat file is fresh: the worker lives, in a long transaction
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _(
+                "The worker running this job stopped before it finished, and nothing the job "
+                "was writing has been kept. Start it again."
+            )
+        stopped = job_fail(
+            job_id=job.pk,
+            code="job_worker_lost",
+            message=message,
+            only_if=Q(heartbeat_at=job.heartbeat_at)
+            if job.heartbeat_at
+            else Q(heartbeat_at__isnull=True),
+        )
+        if stopped is None:
+            continue
+        failed += 1
+        logger.warning("job %s had no heartbeat since %s; marked failed", job.pk, last)
+        if job.task_result_id:
+            DBTaskResult.objects.filter(
+                id=job.task_result_id, status=TaskResultStatus.RUNNING
+            ).update(status=TaskResultStatus.FAILED, finished_at=now)
+    return failed
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Background tasks of the jobs app. Each takes ids, never instances."""
+"""Background tasks of the jobs app, and the upload reader job tasks share. Each takes ids,
+never instances."""
 
 from dataclasses import asdict
 from datetime import timedelta
@@ -32,3 +33,9 @@ def jobs_purge_old() -> dict:
     """Periodic (jobs/schedule.py): forget finished jobs older than the retention period."""
     before = timezone.now() - timedelta(days=settings.LIANGZE_JOB_RETENTION_DAYS)
     return asdict(services.job_purge(before=before))
+
+
+@task()
+def jobs_fail_stale() -> dict:
+    """Periodic (jobs/schedule.py): fail the running jobs whose worker stopped beating."""
+    return {"failed": services.job_fail_stale()}

@@ -1,29 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from liangze.audit.services import access_denied_record
-from liangze.core.errors import Forbidden, Invalid
-from liangze.jobs import services
-from liangze.jobs.access import can_import_divisions
-from liangze.jobs.forms import DivisionImportForm
+from liangze.jobs.kinds import job_kind_page_context
 from liangze.jobs.models import Job
 from liangze.jobs.selectors import access_job_by_id, job_list, job_progress
 
 # Bad rows listed on the job page; the API returns all of them.
 ERRORS_SHOWN = 1000
-# Kinds whose page shows more than progress and errors: the owning app's `f(request, job)` adds
-# to the context, naming in "result_template" what the status fragment includes.
-JOB_PAGE_CONTEXT = {
-    Job.Kind.BUSINESS_IMPORT_CHECK: "liangze.imports.views.job_page_context",
-    Job.Kind.BUSINESS_IMPORT_WRITE: "liangze.imports.views.job_page_context",
-    Job.Kind.BUSINESS_EXPORT: "liangze.imports.views.job_page_context",
-}
 
 
 @login_required
@@ -47,41 +34,11 @@ def job_detail(request, job_id: int):
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
     }
-    if job.kind in JOB_PAGE_CONTEXT:
-        context.update(import_string(JOB_PAGE_CONTEXT[job.kind])(request, job))
+    # What the owning app adds (jobs/kinds.py); a kind no longer registered shows the basics.
+    hook = job_kind_page_context(job.kind)
+    if hook is not None:
+        context.update(hook(request, job))
     template = "jobs/job_detail.html#status" if request.htmx else "jobs/job_detail.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def division_import(request):
-    if not can_import_divisions(request.user):
-        access_denied_record(
-            viewer=request.user,
-            code="division_import_forbidden",
-            target_type="regions.division",
-            target_id="",
-        )
-        raise Forbidden(
-            code="division_import_forbidden",
-            message=_("Only platform administrators import the division table."),
-        )
-    form = DivisionImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.division_import_start(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                vintage=form.cleaned_data["vintage"],
-            )
-        except Invalid as exc:
-            for field, message in exc.fields.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            return redirect("jobs:detail", job_id=job.pk)
-    return render(request, "jobs/division_import.html", {"form": form})

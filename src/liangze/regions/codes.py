@@ -1,4 +1,5 @@
-"""Statistical division codes (DOMAIN.md 3.3): one validator shared by forms, API and importers."""
+"""Statistical division codes (docs/domain.md §3.3): one validator shared by forms, API and
+importers."""
 
 import re
 

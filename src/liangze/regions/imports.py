@@ -15,8 +15,9 @@ from liangze.audit.models import AuditAction
 from liangze.core.tables import Table, TableRow
 from liangze.imports.checking import Action, CheckOutcome, add_error
 from liangze.imports.specs import Column, ImportSpec, TemplateParts, import_spec_register
-from liangze.jobs.models import Job
+from liangze.regions.access import can_import_divisions
 from liangze.regions.models import Division
+from liangze.regions.services import DIVISION_IMPORT as DIVISION_IMPORT_KIND
 from liangze.regions.services import (
     DivisionImportRejected,
     RowError,
@@ -39,11 +40,6 @@ class DivisionRow:
     cells: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
     action: str = ""
-
-
-def can_import_divisions(viewer) -> bool:
-    """The division tree is the platform's, so only platform administrators replace it."""
-    return bool(viewer.is_authenticated and viewer.is_active and viewer.has_role("admin"))
 
 
 def division_check(*, actor, table: Table, report, params=None) -> CheckOutcome:
@@ -127,7 +123,7 @@ def division_template(viewer, language: str) -> TemplateParts:
 DIVISION_IMPORT = ImportSpec(
     name="divisions",
     columns=COLUMNS,
-    check_kind=Job.Kind.DIVISION_IMPORT,
+    check_kind=DIVISION_IMPORT_KIND,
     write_kind="",
     label=gettext_lazy("Division table"),
     can_import=can_import_divisions,

@@ -25,8 +25,8 @@ def level_rank(level: str) -> int:
 class Division(BaseModel):
     """A unit of the division tree (行政区划), from province down to village.
 
-    `code` is the 12-digit statistical division code of one vintage (DOMAIN.md 3.3). Codes change
-    from year to year, so they are never the primary key; `path` (core.tree) locates the subtree.
+    `code` is the 12-digit statistical division code of one vintage (docs/domain.md §3.3). Codes
+    change from year to year, so they are never the primary key; `path` (core.tree) locates the subtree.
     """
 
     code = models.CharField(_("division code"), max_length=12)

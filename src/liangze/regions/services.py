@@ -2,8 +2,11 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +16,13 @@ from liangze.audit.services import audit_event_record
 from liangze.core.errors import Invalid
 from liangze.core.tables import TableRow
 from liangze.core.tree import child_path, path_segment
+from liangze.jobs.models import Job
+from liangze.jobs.services import TABLE_SUFFIXES, job_create
 from liangze.regions.codes import is_parent_code, level_of_code, normalise_division_code
 from liangze.regions.models import Division, Level
+
+DIVISION_IMPORT = "division_import"  # the job kind, registered in apps.py
+FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s
 
 
 @dataclass
@@ -225,3 +233,35 @@ def division_table_import(
         },
     )
     return result
+
+
+@transaction.atomic
+def division_import_start(*, actor, upload: File, vintage: int) -> Job:
+    """Queue the import of a division table (CSV or spreadsheet) of one vintage.
+
+    The caller has checked access.can_import_divisions. Raises Invalid, naming the field, for a
+    file of the wrong type or size or an impossible vintage; the rows are checked by the job
+    (tasks.division_import_run).
+    """
+    errors = {}
+    if Path(upload.name or "").suffix.lower() not in TABLE_SUFFIXES:
+        errors["file"] = _("Upload a .csv, .xlsx or .xls file.")
+    elif not upload.size:
+        errors["file"] = _("The file is empty.")
+    elif upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        errors["file"] = _("The file is larger than %(size)d MB.") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        }
+    last_vintage = timezone.localdate().year + 1
+    if not FIRST_VINTAGE <= vintage <= last_vintage:
+        errors["vintage"] = _("Enter a year from %(first)d to %(last)d.") % {
+            "first": FIRST_VINTAGE,
+            "last": last_vintage,
+        }
+    if errors:
+        raise Invalid(
+            code="division_import_invalid",
+            message=_("Check the file and the vintage year."),
+            fields=errors,
+        )
+    return job_create(actor=actor, kind=DIVISION_IMPORT, upload=upload, params={"vintage": vintage})

@@ -13,7 +13,7 @@ from liangze.businesses.codes import (
     validate_uscc,
 )
 
-# Real codes from government pages (DOMAIN.md 3.1).
+# Real codes from government pages (docs/domain.md §3.1).
 VALID = ["11500236MB1822153Y", "11230225MB04777572", "11120000MB1671009Y"]
 
 

@@ -76,13 +76,42 @@ class TestPublicPage:
         assert 'data-grade="C"' in body
         assert regions.township.name in body
         assert regions.village.name in body
-        assert has_testid(response, "report-form")
+        assert has_testid(response, "report-open")
         assert has_testid(response, "data-age")
 
-    def test_it_is_neither_cached_nor_indexed(self, anonymous, business):
-        response = anonymous.get(page_url(business))
-        assert response["Cache-Control"] == "no-store"
+    @pytest.mark.parametrize("persona", ["public", "outsider"])
+    def test_a_shared_cache_may_keep_it_for_a_minute(self, persona, request, client_for, business):
+        """Nothing in it belongs to one visitor: no CSRF token or cookie, no session read."""
+        response = client_for(request.getfixturevalue(persona)).get(page_url(business))
+        assert response.status_code == 200
+        cache = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert cache == {"public", "max-age=60"}
         assert "noindex" in response["X-Robots-Tag"]
+        vary = {part.strip().lower() for part in response["Vary"].split(",")}
+        assert vary == {"accept-language"}
+        assert not response.cookies
+        assert "csrf" not in response.content.decode().lower()
+
+    def test_it_speaks_the_language_the_browser_asks_for_and_no_other(self, business):
+        english = Client(headers={"Accept-Language": "en-GB,en;q=0.9"})
+        english.cookies["liangze_language"] = "zh-hans"  # a cookie must not change a kept page
+        response = english.get(page_url(business))
+        assert response["Content-Language"] == "en"
+        assert "Report a problem" in response.content.decode()
+        chinese = Client(headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+        assert chinese.get(page_url(business))["Content-Language"] == "zh-hans"
+
+    def test_the_report_form_comes_apart_and_is_never_cached(self, anonymous, business):
+        fragment = anonymous.get(report_url(business), headers=HTMX)
+        assert fragment.status_code == 200
+        assert fragment["Cache-Control"] == "no-store"
+        assert has_testid(fragment, "report-form")
+        assert 'name="csrfmiddlewaretoken"' in fragment.content.decode()
+        assert "<html" not in fragment.content.decode()
+        page = anonymous.get(report_url(business))  # without JavaScript: a page with the form
+        assert page["Cache-Control"] == "no-store"
+        assert has_testid(page, "report-form")
+        assert "<html" in page.content.decode()
 
     def test_it_hides_everything_internal(self, anonymous, business, county_staff):
         body = anonymous.get(page_url(business)).content.decode()
@@ -114,7 +143,7 @@ class TestPublicPage:
         assert response.status_code == 200
         assert business.name in body
         assert has_testid(response, "business-closed")
-        for testid in ("business-grade", "business-place", "official-section", "report-form"):
+        for testid in ("business-grade", "business-place", "official-section", "report-open"):
             assert not has_testid(response, testid), testid
         assert regions.village.name not in body
 
@@ -130,14 +159,14 @@ class TestPublicPage:
         )
         response = anonymous.get(page_url(business))
         assert has_testid(response, "business-status")
-        assert has_testid(response, "report-form")
+        assert has_testid(response, "report-open")
 
     @pytest.mark.parametrize("token", ["nope", "x" * 200, "AAAAAAAAAAAAAAAAAAAAAAAA"])
     def test_an_unknown_token_is_not_found(self, anonymous, business, token):
         response = anonymous.get(f"/p/{token}")
         assert response.status_code == 404
         assert has_testid(response, "public-not-found")
-        assert response["Cache-Control"] == "no-store"
+        assert response["Cache-Control"] == "public, max-age=60"
 
     def test_a_revoked_token_looks_like_an_unknown_one(self, anonymous, business, county_staff):
         old = business.public_token
@@ -151,8 +180,10 @@ class TestPublicPage:
         assert revoked_body == unknown_body
         assert business.name not in revoked.content.decode()
 
-    def test_it_reads_one_row(self, anonymous, business, django_assert_num_queries):
-        with django_assert_num_queries(1):
+    def test_it_reads_the_row_and_its_official(
+        self, anonymous, business, django_assert_num_queries
+    ):
+        with django_assert_num_queries(2):  # the business, then who covers it
             anonymous.get(page_url(business))
 
     def test_staff_see_the_same_public_page(self, client_for, outsider, business):
@@ -220,7 +251,8 @@ class TestReport:
         assert event.actor is None
         assert event.target_id == str(business.pk)
         assert event.division_path == business.division.path
-        assert event.data == {"report_id": report.pk}
+        assert event.data == {"report_id": report.pk, "held_for_review": False}
+        assert not report.held_for_review
 
     def test_the_thanks_echo_nothing(self, anonymous, business):
         body = anonymous.post(report_url(business), VALID_REPORT, headers=HTMX).content.decode()
@@ -230,8 +262,8 @@ class TestReport:
     def test_a_plain_post_goes_back_to_the_page_with_thanks(self, anonymous, business):
         response = anonymous.post(report_url(business), VALID_REPORT)
         assert response.status_code == 302
-        assert response["Location"] == page_url(business)
-        page = anonymous.get(page_url(business))
+        assert response["Location"] == f"{report_url(business)}?lang=zh-hans"  # never cached
+        page = anonymous.get(report_url(business))
         assert 'class="message message-success"' in page.content.decode()
         assert "积水" not in page.content.decode()
         assert PublicReport.objects.count() == 1
@@ -284,22 +316,23 @@ class TestReport:
         assert response.status_code == 302
         assert not PublicReport.objects.exists()
 
-    def test_get_is_not_allowed(self, anonymous, business):
-        assert anonymous.get(report_url(business)).status_code == 405
+    def test_other_methods_are_not_allowed(self, anonymous, business):
+        assert anonymous.put(report_url(business)).status_code == 405
 
     def test_a_report_costs_a_fixed_number_of_queries(
         self, anonymous, business, django_assert_num_queries
     ):
         anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
-        # Two reads of the business, the buckets (insert-or-ignore, lock, two updates, purge),
-        # the report and its event, and four savepoint statements.
-        with django_assert_num_queries(13):
+        # Two reads of the business, each bucket apart (insert-or-ignore, lock, update, purge:
+        # the client's refuses, the business's holds for review), the report and its event,
+        # six savepoint statements, and the covering official.
+        with django_assert_num_queries(19):
             anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
 
     def test_csrf_is_checked(self, business):
         client = Client(enforce_csrf_checks=True)
         assert client.post(report_url(business), VALID_REPORT).status_code == 403
-        page = client.get(page_url(business)).content.decode()
+        page = client.get(report_url(business), headers=HTMX).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
         response = client.post(report_url(business), {**VALID_REPORT, "csrfmiddlewaretoken": token})
         assert response.status_code == 302
@@ -323,18 +356,25 @@ class TestReportRateLimit:
         other = Client(REMOTE_ADDR="203.0.113.9")
         assert other.post(report_url(business), VALID_REPORT).status_code == 302
 
-    def test_one_business_is_stopped_after_its_daily_reports(
+    def test_past_a_business_daily_share_reports_are_kept_and_held_for_review(
         self, business, county_staff, regions, settings
     ):
+        """A few addresses spending the business's share do not silence the next reporter."""
         settings.LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = 2
         for n in range(2):
             client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
             assert client.post(report_url(business), VALID_REPORT).status_code == 302
-        client = Client(REMOTE_ADDR="203.0.113.50")
-        assert client.post(report_url(business), VALID_REPORT).status_code == 429
+        honest = Client(REMOTE_ADDR="203.0.113.50")
+        sent = honest.post(report_url(business), VALID_REPORT, headers=HTMX)
+        assert sent.status_code == 200
+        assert has_testid(sent, "report-sent")  # thanked as any other reporter
+        reports = PublicReport.objects.filter(business=business).order_by("pk")
+        assert [r.held_for_review for r in reports] == [False, False, True]
+        event = AuditEvent.objects.filter(action=AuditAction.BUSINESS_PUBLIC_REPORTED).latest("pk")
+        assert event.data == {"report_id": reports.last().pk, "held_for_review": True}
         other = make_business(actor=county_staff, division=regions.village, serial=8)
-        assert client.post(report_url(other), VALID_REPORT).status_code == 302
-        assert PublicReport.objects.filter(business=business).count() == 2
+        assert honest.post(report_url(other), VALID_REPORT).status_code == 302
+        assert not PublicReport.objects.get(business=other).held_for_review
 
     def test_invalid_reports_spend_no_token(self, anonymous, business, settings):
         settings.LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = 1

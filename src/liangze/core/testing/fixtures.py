@@ -1,5 +1,5 @@
 """Shared fixtures: one small region tree (a region per level plus a neighbouring county) and the
-personas of STYLE.md on it. `client_for(user)` returns a logged-in test client."""
+personas of docs/architecture.md#tests on it. `client_for(user)` returns a logged-in test client."""
 
 import pytest
 from django.test import Client

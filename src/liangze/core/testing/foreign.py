@@ -81,7 +81,7 @@ def _foreign_job(world: ForeignWorld) -> int:
     from liangze.jobs.models import Job
 
     job = Job.objects.create(
-        kind=Job.Kind.DIVISION_IMPORT,
+        kind="division_import",
         input_name=f"{LEAK_MARK}.csv",
         params={"vintage": 2023},
         created_by=world.staff,
@@ -115,6 +115,43 @@ def _foreign_business(world: ForeignWorld) -> int:
     return business.pk
 
 
+def _foreign_official(world: ForeignWorld) -> int:
+    from liangze.officials.services import official_create
+
+    issued = official_create(
+        actor=world.staff,
+        display_name=f"{LEAK_MARK}干部",
+        phone=f"1370{world.county.pk:07d}",
+        division=world.village,
+        position=LEAK_MARK,
+    )
+    return issued.official.pk
+
+
+def _foreign_successor(world: ForeignWorld) -> int:
+    from liangze.officials.services import official_create
+
+    issued = official_create(
+        actor=world.staff,
+        display_name=f"{LEAK_MARK}接任",
+        phone=f"1371{world.county.pk:07d}",
+        division=world.village,
+    )
+    return issued.official.pk
+
+
+def _foreign_assignment(world: ForeignWorld) -> int:
+    from liangze.businesses.models import Business
+    from liangze.officials.models import Official
+    from liangze.officials.services import assignment_create
+
+    business = Business.objects.get(pk=world.value("business_id"))
+    business.grade = "D"
+    business.save(update_fields=["grade"])
+    official = Official.objects.get(pk=world.value("official_id"))
+    return assignment_create(actor=world.staff, official=official, business=business).pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -124,6 +161,9 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "file_id": _foreign_file,
     "job_id": _foreign_job,
     "business_id": _foreign_business,
+    "official_id": _foreign_official,
+    "successor_id": _foreign_successor,
+    "assignment_id": _foreign_assignment,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

@@ -93,9 +93,10 @@ class TestNullCharacters:
     @pytest.mark.parametrize(
         "url", ["/api/v1/audit/events?actor=a%00b", "/api/v1/businesses?q=%00"]
     )
-    def test_api_refuses_a_nul_in_the_query_with_400(self, county_staff, client_for, url):
+    def test_api_refuses_a_nul_in_the_query_with_422(self, county_staff, client_for, url):
         response = client_for(county_staff).get(url)
-        assert response.status_code == 400
+        assert response.status_code == 422
+        assert set(response.json()) == {"code", "message", "fields"}
         assert response.json()["code"] == "invalid_input"
 
     def test_pages_refuse_a_nul_in_the_query_with_400(self, county_staff, client_for):
@@ -112,5 +113,6 @@ class TestNullCharacters:
             },
             content_type="application/json",
         )
-        assert response.status_code == 400
+        assert response.status_code == 422
+        assert set(response.json()) == {"code", "message", "fields"}
         assert response.json()["code"] == "invalid_input"

@@ -7,8 +7,7 @@ from pathlib import Path
 from django.apps import apps
 
 from liangze.imports.specs import import_spec, import_spec_of_kind
-from liangze.jobs.models import Job
-from liangze.jobs.services import JOB_TASKS
+from liangze.jobs.kinds import job_kind
 
 ENGINE = Path(__file__).resolve().parents[1]
 MACHINERY = {"core", "jobs", "files", "imports", "audit"}
@@ -43,18 +42,17 @@ def test_the_engine_imports_no_domain_app():
 
 def test_the_business_and_division_imports_run_on_the_engine():
     businesses, divisions = import_spec("businesses"), import_spec("divisions")
-    assert import_spec_of_kind(Job.Kind.BUSINESS_IMPORT_CHECK) is businesses
-    assert import_spec_of_kind(Job.Kind.BUSINESS_IMPORT_WRITE) is businesses
-    assert import_spec_of_kind(Job.Kind.BUSINESS_EXPORT) is businesses
-    assert import_spec_of_kind(Job.Kind.DIVISION_IMPORT) is divisions
-    assert import_spec_of_kind("") is None
-    engine_tasks = {kind: path for kind, path in JOB_TASKS.items() if "imports.tasks" in path}
-    assert set(engine_tasks) == {
-        Job.Kind.BUSINESS_IMPORT_CHECK,
-        Job.Kind.BUSINESS_IMPORT_WRITE,
-        Job.Kind.BUSINESS_EXPORT,
-        Job.Kind.DIVISION_IMPORT,
+    kinds = {
+        "business_import_check": (businesses, "table_import_check_run"),
+        "business_import_write": (businesses, "table_import_write_run"),
+        "business_export": (businesses, "table_export_run"),
+        "division_import": (divisions, "table_import_run"),
     }
+    for code, (spec, task) in kinds.items():
+        assert import_spec_of_kind(code) is spec
+        # Registered by the entity's app, run by the engine's task.
+        assert job_kind(code).task == f"liangze.imports.tasks.{task}"
+    assert import_spec_of_kind("") is None
 
 
 def test_each_spec_declares_its_columns_with_both_headers():

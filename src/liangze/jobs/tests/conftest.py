@@ -2,6 +2,10 @@ import signal
 
 import pytest
 
+from liangze.jobs.kinds import JobKind, job_kind_register, job_kind_unregister
+
+OPEN_KIND = "test_open"
+
 
 @pytest.fixture(autouse=True)
 def _private_files(settings, tmp_path):
@@ -23,3 +27,18 @@ def restore_signals():
     yield
     for signum, handler in saved.items():
         signal.signal(signum, handler)
+
+
+@pytest.fixture
+def open_kind():
+    """A job kind anyone may start, registered for the test only."""
+    kind = job_kind_register(
+        JobKind(
+            code=OPEN_KIND,
+            label="Open test job",
+            task="liangze.jobs.tests.helpers.open_job_run",
+            may_start=lambda viewer: True,
+        )
+    )
+    yield kind
+    job_kind_unregister(OPEN_KIND)

@@ -1,10 +1,12 @@
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 import liangze.regions
-from liangze.jobs import services
+from liangze.jobs.runner import job_run
+from liangze.regions import services
 
 HAIXI_CSV = Path(liangze.regions.__file__).parent / "data" / "haixi_2023.csv"
 HAIXI_ROWS = len(HAIXI_CSV.read_text(encoding="utf-8").strip().splitlines()) - 1
@@ -32,3 +34,9 @@ def bad_table() -> bytes:
 
 def enqueued(task_name: str) -> list[DBTaskResult]:
     return list(DBTaskResult.objects.filter(task_path__endswith=f".{task_name}"))
+
+
+@task()
+def open_job_run(job_id: int) -> dict | None:
+    """The task of the test kind OPEN_KIND (conftest.open_kind): succeeds with no result."""
+    return job_run(job_id, lambda job, report: {})

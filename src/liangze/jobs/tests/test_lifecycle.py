@@ -38,10 +38,10 @@ class TestJobCreate:
         assert (_private_files / job.input_file.name).read_bytes().startswith(b"code,name")
         assert _events(AuditAction.JOB_STARTED) == 1
 
-    def test_it_files_a_job_under_the_starters_home_division(self, county_staff):
+    def test_it_files_a_job_under_the_starters_home_division(self, county_staff, open_kind):
         job = services.job_create(
             actor=county_staff,
-            kind=Job.Kind.DIVISION_IMPORT,
+            kind=open_kind.code,
             upload=ContentFile(b"x", name="t.csv"),
             params={"vintage": 2024},
         )
@@ -188,10 +188,12 @@ class TestRunner:
 
 
 class TestAccess:
-    def test_a_user_sees_only_the_jobs_they_started(self, admin_user, county_staff, province_staff):
+    def test_a_user_sees_only_the_jobs_they_started(
+        self, admin_user, county_staff, province_staff, open_kind
+    ):
         job = services.job_create(
             actor=county_staff,
-            kind=Job.Kind.DIVISION_IMPORT,
+            kind=open_kind.code,
             upload=ContentFile(b"x", name="t.csv"),
             params={"vintage": 2024},
         )

@@ -1,4 +1,4 @@
-"""regions.codes: one validator for division codes (DOMAIN.md 3.3)."""
+"""regions.codes: one validator for division codes (docs/domain.md §3.3)."""
 
 import re
 

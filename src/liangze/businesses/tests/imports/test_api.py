@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.businesses import imports
 from liangze.businesses.tests.imports.helpers import check, row, xlsx
 from liangze.imports import tasks
 from liangze.jobs.models import Job
@@ -96,7 +97,7 @@ class TestImportApi:
             f"{IMPORT}/{job.pk}/commit", {"mode": "valid_rows"}, content_type="application/json"
         )
         assert response.status_code == 404
-        assert not Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
 
 class TestExportApi:

@@ -22,7 +22,7 @@ from liangze.businesses.types import BusinessType
 from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
-BAD_USCC = "11500236MB1822153X"  # DOMAIN.md 3.1: the check digit should be Y
+BAD_USCC = "11500236MB1822153X"  # docs/domain.md §3.1: the check digit should be Y
 
 
 def _counts(job: Job) -> dict:
@@ -99,7 +99,7 @@ class TestGoodFile:
         assert (job.result["new"], job.result["changed"]) == (0, 1)
 
     def test_an_accepted_pilot_code_stays_accepted_for_its_business(self, county_staff, regions):
-        pilot = "91350100M0001TGQXM"  # DOMAIN.md 3.1: legal, fails the check digit
+        pilot = "91350100M0001TGQXM"  # docs/domain.md §3.1: legal, fails the check digit
         business = make_business(actor=county_staff, division=regions.village)
         Business.objects.filter(pk=business.pk).update(uscc=pilot, uscc_pilot_override=True)
         job = check(county_staff, xlsx([row(1, uscc=pilot), row(2, uscc=BAD_USCC)]))

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import snapshot
+from liangze.businesses import imports
 from liangze.businesses import services as business_services
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.businesses.services import TRACKED, registration_changes
@@ -137,7 +138,7 @@ class TestCommit:
             services.table_import_commit(actor=county_staff, check_job=job, mode="all_or_nothing")
         assert refused.value.code == "import_has_invalid_rows"
         assert _state() == before
-        assert not Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
     def test_reimporting_the_same_file_changes_nothing(self, county_staff):
         data = xlsx([row(1), row(2, uscc="", registration_number="R-2")])
@@ -209,7 +210,7 @@ class TestCommitRefusals:
         with pytest.raises(Conflict) as refused:
             services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
         assert refused.value.code == "import_already_committed"
-        assert Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).count() == 1
+        assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).count() == 1
 
     def test_only_the_uploader_commits(self, county_staff, admin_user):
         job = check(county_staff, xlsx([row(1)]))

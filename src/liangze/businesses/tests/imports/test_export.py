@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.businesses import exports
+from liangze.businesses import exports, imports
 from liangze.businesses.imports import COLUMNS, KEYS
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.testing import make_business
@@ -134,7 +134,7 @@ class TestExportJob:
         monkeypatch.setattr(exports, "EXPORT_DIRECT_LIMIT", 2)
         client = client_for(county_staff)
         response = client.get("/businesses/export.xlsx", {"sort": "name"})
-        job = Job.objects.get(kind=Job.Kind.BUSINESS_EXPORT)
+        job = Job.objects.get(kind=imports.BUSINESS_EXPORT)
         assert response.status_code == 302
         assert response["Location"] == f"/jobs/{job.pk}/"
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_EXPORTED).exists()

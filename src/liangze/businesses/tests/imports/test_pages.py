@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from liangze.businesses import imports
 from liangze.businesses.models import Business
 from liangze.businesses.tests.imports.helpers import check, row, xlsx
 from liangze.imports import tasks
@@ -31,7 +32,7 @@ def test_import_page_by_persona(persona, status, request, client_for, regions):
     upload = SimpleUploadedFile("b.xlsx", xlsx([row(1)]))
     posted = client.post("/businesses/import/", {"file": upload})
     assert posted.status_code == (302 if status == 200 else status)
-    assert Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_CHECK).exists() == (status == 200)
+    assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_CHECK).exists() == (status == 200)
 
 
 class TestUpload:
@@ -40,7 +41,7 @@ class TestUpload:
         response = client.post(
             "/businesses/import/", {"file": SimpleUploadedFile("b.xlsx", xlsx([row(1)]))}
         )
-        job = Job.objects.get(kind=Job.Kind.BUSINESS_IMPORT_CHECK)
+        job = Job.objects.get(kind=imports.BUSINESS_IMPORT_CHECK)
         assert response["Location"] == f"/jobs/{job.pk}/"
         assert TableImport.objects.filter(check_job=job).exists()
 
@@ -68,7 +69,7 @@ class TestJobPage:
         job = check(county_staff, xlsx([row(1)]))
         client = client_for(county_staff)
         response = client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "all_or_nothing"})
-        write_job = Job.objects.get(kind=Job.Kind.BUSINESS_IMPORT_WRITE)
+        write_job = Job.objects.get(kind=imports.BUSINESS_IMPORT_WRITE)
         assert response["Location"] == f"/jobs/{write_job.pk}/"
         tasks.table_import_write_run.call(write_job.pk)
         page = client.get(f"/jobs/{write_job.pk}/").content.decode()
@@ -84,7 +85,7 @@ class TestJobPage:
         client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "valid_rows"})
         response = client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "valid_rows"})
         assert response["Location"] == f"/jobs/{job.pk}/"
-        assert Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).count() == 1
+        assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).count() == 1
 
     def test_nobody_else_sees_or_commits_the_check(self, client_for, county_staff, outsider):
         job = check(county_staff, xlsx([row(1)]))
@@ -95,7 +96,7 @@ class TestJobPage:
             == 404
         )
         assert client.get(f"/businesses/import/{job.pk}/bad-rows.xlsx").status_code == 404
-        assert not Job.objects.filter(kind=Job.Kind.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
 
 @pytest.mark.parametrize(("persona", "shown"), [("county_staff", True), ("county_official", False)])

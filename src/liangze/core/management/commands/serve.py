@@ -1,13 +1,15 @@
-"""Run the web server and the task worker together; Ctrl-C (or SIGTERM) stops both."""
+"""Run the web server, the task worker and the scheduler together; Ctrl-C (or SIGTERM) stops
+them all. A dead worker or scheduler is started again (core/supervisor.py)."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from liangze.core.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -50,7 +52,11 @@ class Command(BaseCommand):
         }
         if "scheduler" in self._available_commands():
             commands["scheduler"] = [sys.executable, manage, "scheduler"]
-        children = {name: subprocess.Popen(argv) for name, argv in commands.items()}  # noqa: S603
+        # The worker and the scheduler come back after a death; the web server is the site.
+        supervisor = Supervisor(
+            commands, restartable=frozenset({"worker", "scheduler"}), say=self.stderr.write
+        )
+        supervisor.start()
         self.stdout.write(f"Liangze is running on http://{bind}/ (Ctrl-C stops it)")
 
         stopping = False
@@ -64,22 +70,13 @@ class Command(BaseCommand):
         exit_code = 0
         try:
             while not stopping:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        self.stderr.write(f"{name} exited with {child.returncode}; stopping")
-                        exit_code = child.returncode or 1
-                        stopping = True
+                code = supervisor.step()
+                if code is not None:
+                    exit_code = code
+                    break
                 time.sleep(0.5)
         finally:
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children.values():
-                try:
-                    child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            supervisor.stop()
         if exit_code:
             sys.exit(exit_code)
 

@@ -24,6 +24,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary.businesses:,} businesses: {grades} ({summary.businesses_created:,} new)"
         )
+        levels = ", ".join(
+            f"{level} {count}" for level, count in summary.officials_by_level.items()
+        )
+        self.stdout.write(
+            f"{sum(summary.officials_by_level.values()):,} officials: {levels};"
+            f" {summary.assignments_created:,} businesses assigned now,"
+            f" {summary.uncovered} operating businesses left uncovered"
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo logins — password for all: {settings.LIANGZE_DEMO_PASSWORD}")
         self.stdout.write(f"{'username'.ljust(width)}  role / division")

@@ -1,0 +1,148 @@
+"""The public page a QR code opens, under a bounded loopback load: gunicorn serving the
+generated registry on 127.0.0.1, locust sending BENCH_PUBLIC_RPS requests a second (200) for
+BENCH_PUBLIC_SECONDS (60; 10 for a quick run) over BENCH_PUBLIC_TOKENS shops' pages, every one
+reaching Django (no proxy in front: this measures the page when no cache holds it).
+
+Beside it, in the same run and the same way: the bare Django JSON view. Target: p95 under
+30 ms, no failures.
+"""
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.harness import Sample
+
+ROOT = Path(__file__).resolve().parent.parent
+RPS = int(os.environ.get("BENCH_PUBLIC_RPS", "200"))
+SECONDS = int(os.environ.get("BENCH_PUBLIC_SECONDS", "60"))
+TOKENS = int(os.environ.get("BENCH_PUBLIC_TOKENS", "1000"))
+WORKERS = int(os.environ.get("BENCH_PUBLIC_WORKERS", "2"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer at {url}")
+
+
+def _locust(host: str, path_file: Path, workdir: Path, name: str) -> dict:
+    prefix = workdir / f"locust-{name}"
+    env = {**os.environ, "BENCH_PATHS_FILE": str(path_file)}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "benchmarks" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(RPS),
+            "--spawn-rate",
+            str(max(RPS // 2, 1)),
+            "--run-time",
+            f"{SECONDS}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                return row
+    raise RuntimeError("locust wrote no figures")
+
+
+def _sample(name: str, row: dict, note: str) -> Sample:
+    sample = Sample(name=name, note=note)
+    # Locust reports percentiles, not each time: the median and p95 stand for the run.
+    sample.seconds = [float(row["50%"]) / 1000] * 19 + [float(row["95%"]) / 1000]
+    sample.note = (
+        f"{int(row['Request Count']):,} requests, {int(row['Failure Count'])} failed, "
+        f"{float(row['Requests/s']):.0f}/s; {note}"
+    )
+    return sample
+
+
+def run(*, workdir: Path) -> list[Sample]:
+    from django.db import connection
+
+    from liangze.businesses.models import Business, BusinessStatus
+
+    tokens = list(
+        Business.objects.exclude(status=BusinessStatus.CLOSED)
+        .order_by("?")
+        .values_list("public_token", flat=True)[:TOKENS]
+    )
+    connection.close()
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "LIANGZE_VAR_DIR": str(workdir),
+        "LIANGZE_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "liangze.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait(f"{host}/healthz")
+        pages = workdir / "tokens.txt"
+        pages.write_text("\n".join(f"/p/{token}" for token in tokens), encoding="ascii")
+        baseline_paths = workdir / "baseline.txt"
+        baseline_paths.write_text("/bench/baseline?page=1", encoding="ascii")
+        load = f"{RPS} requests/s for {SECONDS} s, {WORKERS} gunicorn workers"
+        baseline = _locust(host, baseline_paths, workdir, "baseline")
+        public = _locust(host, pages, workdir, "public")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return [
+        _sample("baseline: bare Django JSON view", baseline, load),
+        _sample(
+            f"public page /p/<token> over {len(tokens):,} shops",
+            public,
+            f"{load}; target p95 under 30 ms, no failures",
+        ),
+    ]

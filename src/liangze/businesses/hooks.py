@@ -1,0 +1,84 @@
+"""Callables that apps above the registry run inside a business change's transaction.
+
+The registry sits below the apps that hang work on a business (the assignments of officials,
+docs/architecture.md#layers), so it may not import them. Instead they register here, in their
+AppConfig.ready(), and the registry's services call `run_business_changed` after writing the
+change and before their transaction commits: a hook that raises undoes the whole change.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class BusinessChange(StrEnum):
+    REGRADED = "regraded"
+    MOVED = "moved"
+    STATUS_CHANGED = "status_changed"
+
+
+@dataclass(frozen=True)
+class BusinessChanged:
+    """What happened to `businesses` (already written, fields in memory current) and from when."""
+
+    actor: object
+    change: BusinessChange
+    businesses: Sequence
+    effective_on: date
+
+
+BusinessHook = Callable[[BusinessChanged], None]
+_hooks: list[BusinessHook] = []
+
+
+def register_business_hook(hook: BusinessHook) -> None:
+    """Idempotent: registering the same callable twice keeps one."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def registered_business_hooks() -> tuple[BusinessHook, ...]:
+    return tuple(_hooks)
+
+
+def run_business_changed(
+    *, actor, change: BusinessChange, businesses: Sequence, effective_on: date
+) -> None:
+    if not businesses:
+        return
+    event = BusinessChanged(
+        actor=actor, change=change, businesses=tuple(businesses), effective_on=effective_on
+    )
+    for hook in _hooks:
+        hook(event)
+
+
+@dataclass(frozen=True)
+class CoveringOfficial:
+    """Who covers a business, as the registry's pages name them (docs/domain.md §3.5:
+    the public sees the phone masked)."""
+
+    name: str
+    position: str
+    post: str
+    phone: str
+
+
+CoveringProvider = Callable[[Sequence[int]], dict[int, CoveringOfficial]]
+_covering: list[CoveringProvider] = []
+
+
+def register_covering_provider(provider: CoveringProvider) -> None:
+    if provider not in _covering:
+        _covering.append(provider)
+
+
+def covering_officials(business_ids: Sequence[int]) -> dict[int, CoveringOfficial]:
+    """{business id: its covering official} for the businesses that have one (none registered:
+    empty)."""
+    found: dict[int, CoveringOfficial] = {}
+    ids = list(business_ids)
+    for provider in _covering:
+        found.update(provider(ids))
+    return found

@@ -1,0 +1,52 @@
+"""What the officials app hangs on the registry (docs/architecture.md#layers): assignments
+follow a business's changes inside the registry's own transaction, and the registry's pages
+(detail, public page, stickers) name the covering official."""
+
+from collections.abc import Sequence
+
+
+def covering_for_registry(business_ids: Sequence[int]) -> dict:
+    from liangze.businesses.hooks import CoveringOfficial
+    from liangze.officials.selectors import covering_officials
+
+    return {
+        business_id: CoveringOfficial(
+            name=str(official.user),
+            position=official.position,
+            post=official.grant.division.name,
+            phone=official.phone,
+        )
+        for business_id, official in covering_officials(business_ids).items()
+    }
+
+
+def register_business_hooks() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from liangze.businesses.hooks import register_business_hook, register_covering_provider
+    from liangze.core.navigation import NavItem, nav_item_register
+    from liangze.officials.access import reads_own_only
+    from liangze.officials.selectors import official_of
+    from liangze.officials.services import assignments_follow_business_change
+
+    register_business_hook(assignments_follow_business_change)
+    register_covering_provider(covering_for_registry)
+    # An official's menu starts with their businesses; readers of officials get the list.
+    nav_item_register(
+        NavItem(
+            key="mine",
+            order=5,
+            url_name="officials:mine",
+            label=_("My businesses"),
+            visible=lambda user: official_of(user) is not None,
+        )
+    )
+    nav_item_register(
+        NavItem(
+            key="officials",
+            order=25,
+            url_name="officials:list",
+            label=_("Officials"),
+            visible=lambda user: not reads_own_only(user),
+        )
+    )

@@ -1,0 +1,61 @@
+"""Which level covers which grade, and the load warning: per province, as data (CoveringRule),
+with the defaults of docs/domain.md §1.2 and §1.12 where a province has no row.
+
+A business's province is the root of its division path, so the rules of every business are found
+without a query per business.
+"""
+
+from dataclasses import dataclass, field
+
+from liangze.core.tree import SEGMENT_WIDTH
+from liangze.regions.models import Division, Level
+
+DEFAULT_LEVELS = {"A": Level.CITY, "B": Level.COUNTY, "C": Level.TOWNSHIP, "D": Level.VILLAGE}
+DEFAULT_LOAD_WARNING = 30
+# 直辖市 (Beijing, Tianjin, Shanghai, Chongqing): the "city" that covers grade A is the province.
+MUNICIPALITY_CODES = frozenset({"110000000000", "120000000000", "310000000000", "500000000000"})
+
+
+def province_pk_of(path: str) -> int:
+    return int(path[:SEGMENT_WIDTH])
+
+
+def is_municipality(division: Division) -> bool:
+    return division.level == Level.PROVINCE and division.code in MUNICIPALITY_CODES
+
+
+@dataclass
+class RuleBook:
+    """The rules of every province, read once (a few rows)."""
+
+    levels: dict[int, dict[str, str]] = field(default_factory=dict)
+    loads: dict[int, int] = field(default_factory=dict)
+    municipalities: frozenset[int] = frozenset()
+
+    def required_level(self, *, grade: str, path: str) -> str:
+        province = province_pk_of(path)
+        levels = self.levels.get(province)
+        if levels is not None:
+            return levels[grade]
+        if grade == "A" and province in self.municipalities:
+            return Level.PROVINCE
+        return DEFAULT_LEVELS[grade]
+
+    def load_warning(self, path: str) -> int:
+        return self.loads.get(province_pk_of(path), DEFAULT_LOAD_WARNING)
+
+
+def rule_book() -> RuleBook:
+    from liangze.officials.models import CoveringRule
+
+    book = RuleBook(
+        municipalities=frozenset(
+            Division.objects.filter(level=Level.PROVINCE, code__in=MUNICIPALITY_CODES).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    for rule in CoveringRule.objects.all():
+        book.levels[rule.province_id] = {g: rule.level_for(g) for g in DEFAULT_LEVELS}
+        book.loads[rule.province_id] = rule.load_warning
+    return book

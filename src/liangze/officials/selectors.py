@@ -1,0 +1,292 @@
+"""Reads of officials and assignments, each starting from the scoping function.
+
+Office staff, leaders and regulators read the officials whose post lies in their subtrees and the
+assignments of the businesses there; an official with no wider role reads only their own.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liangze.accounts.models import Role
+from liangze.audit.services import access_denied_record
+from liangze.businesses.models import Business, BusinessStatus
+from liangze.businesses.selectors import business_list
+from liangze.core.errors import Forbidden, NotFound
+from liangze.core.scoping import in_jurisdiction, within_subtrees
+from liangze.officials.access import can_assign, can_edit_official, reads_own_only
+from liangze.officials.models import Assignment, Official
+from liangze.officials.rules import rule_book
+from liangze.regions.models import Division
+
+
+def official_list(
+    *,
+    viewer,
+    search: str = "",
+    level: str = "",
+    within: Division | None = None,
+    active: bool | None = True,
+) -> QuerySet[Official]:
+    """Officials whose post the viewer reads, with `load` (businesses covered now)."""
+    officials = in_jurisdiction(Official.objects.all(), viewer, via="grant__division")
+    if reads_own_only(viewer):
+        officials = officials.filter(user=viewer)
+    if within is not None:
+        officials = within_subtrees(officials, [within.path], via="grant__division")
+    if search:
+        term = search.strip()
+        officials = officials.filter(
+            Q(user__display_name__icontains=term)
+            | Q(phone__contains=term)
+            | Q(position__icontains=term)
+        )
+    if level:
+        officials = officials.filter(grant__division__level=level)
+    if active is True:
+        officials = officials.filter(active_to__isnull=True)
+    elif active is False:
+        officials = officials.filter(active_to__isnull=False)
+    return (
+        officials.select_related("user", "grant__division")
+        .annotate(load=Count("assignments", filter=Q(assignments__ends_on__isnull=True)))
+        .order_by("grant__division__path", "user__display_name", "pk")
+    )
+
+
+def official_of(user) -> Official | None:
+    """The viewer's own active official record, if they are one."""
+    # The grants are read once per request anyway: no query for anyone without the role.
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.OFFICIAL):
+        return None
+    cached = getattr(user, "_official_record", False)
+    if cached is False:
+        cached = (
+            Official.objects.filter(user=user, active_to__isnull=True)
+            .select_related("user", "grant__division")
+            .first()
+        )
+        user._official_record = cached
+    return cached
+
+
+def access_official_by_id(viewer, official_id: int, *, for_write: bool = False) -> Official:
+    """Missing and out-of-reach raise the same NotFound; readable but not the viewer's office's
+    to change raises Forbidden."""
+    official = official_list(viewer=viewer, active=None).filter(pk=official_id).first()
+    if official is None:
+        access_denied_record(
+            viewer=viewer,
+            code="official_not_found",
+            target_type="officials.official",
+            target_id=official_id,
+        )
+        raise NotFound(code="official_not_found", message=_("Official not found."))
+    if for_write and not can_edit_official(viewer, official):
+        access_denied_record(
+            viewer=viewer,
+            code="official_read_only",
+            target_type="officials.official",
+            target_id=official_id,
+        )
+        raise Forbidden(
+            code="official_read_only", message=_("You may view this official, not change them.")
+        )
+    return official
+
+
+def assignment_list(
+    *,
+    viewer,
+    official: Official | None = None,
+    business: Business | None = None,
+    open_only: bool = True,
+) -> QuerySet[Assignment]:
+    """Assignments of the businesses the viewer reads (an official: their own)."""
+    assignments = in_jurisdiction(
+        Assignment.objects.all(), viewer, via="business__division", business="business_id"
+    )
+    if reads_own_only(viewer):
+        assignments = assignments.filter(official__user=viewer)
+    if official is not None:
+        assignments = assignments.filter(official=official)
+    if business is not None:
+        assignments = assignments.filter(business=business)
+    if open_only:
+        assignments = assignments.filter(ends_on__isnull=True)
+    return assignments.select_related(
+        "business__division", "official__user", "official__grant__division"
+    ).order_by("-starts_on", "-pk")
+
+
+def access_assignment_by_id(viewer, assignment_id: int, *, for_write: bool = False) -> Assignment:
+    assignment = assignment_list(viewer=viewer, open_only=False).filter(pk=assignment_id).first()
+    if assignment is None:
+        access_denied_record(
+            viewer=viewer,
+            code="assignment_not_found",
+            target_type="officials.assignment",
+            target_id=assignment_id,
+        )
+        raise NotFound(code="assignment_not_found", message=_("Assignment not found."))
+    if for_write and not can_assign(
+        viewer, business=assignment.business, official=assignment.official
+    ):
+        access_denied_record(
+            viewer=viewer,
+            code="assignment_read_only",
+            target_type="officials.assignment",
+            target_id=assignment_id,
+        )
+        raise Forbidden(
+            code="assignment_read_only",
+            message=_("You may view this assignment, not change it."),
+        )
+    return assignment
+
+
+def my_businesses(*, viewer) -> QuerySet[Business]:
+    """The businesses the viewer covers now (an official's home), with `assigned_on`."""
+    official = official_of(viewer)
+    if official is None:
+        return Business.objects.none()
+    return (
+        in_jurisdiction(Business.objects.all(), viewer, via="division")
+        .filter(assignments__official=official, assignments__ends_on__isnull=True)
+        .exclude(status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT))
+        .select_related("division")
+        .order_by("division__path", "name", "pk")
+    )
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the quarter holding `day` (docs/domain.md §1.3)."""
+    month = (day.month - 1) // 3 * 3 + 3
+    following = date(day.year + (month == 12), month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def next_visit_due(*, business: Business, today: date | None = None) -> date:
+    """Until visits are recorded: every covered business is due by the quarter's end."""
+    return quarter_end(today or timezone.localdate())
+
+
+def uncovered_businesses(*, viewer, **filters) -> QuerySet[Business]:
+    """应包尽包: operating businesses with no open assignment, with `uncovered_since` (the day
+    the last assignment ended, or the day the business began operating, whichever is later).
+    `filters` are the business list's (search, grade, within, …)."""
+    last_end = (
+        Assignment.objects.filter(business=OuterRef("pk"))
+        .order_by("-ends_on")
+        .values("ends_on")[:1]
+    )
+    return (
+        business_list(viewer=viewer, **filters)
+        .filter(status=BusinessStatus.OPERATING)
+        .exclude(pk__in=Assignment.objects.filter(ends_on__isnull=True).values("business_id"))
+        .annotate(
+            uncovered_since=Greatest(
+                Coalesce(Subquery(last_end), "status_since"),
+                "status_since",
+                output_field=DateField(),
+            )
+        )
+    )
+
+
+def days_since(day: date, today: date | None = None) -> int:
+    return ((today or timezone.localdate()) - day).days
+
+
+def officials_without_businesses(*, viewer, within: Division | None = None) -> QuerySet[Official]:
+    return official_list(viewer=viewer, within=within).filter(load=0)
+
+
+@dataclass(frozen=True)
+class Overload:
+    official: Official
+    load: int
+    limit: int
+
+
+def officials_over_load(*, viewer, within: Division | None = None) -> list[Overload]:
+    """Officials covering more businesses than their province's warning (a warning, never a
+    refusal)."""
+    rules = rule_book()
+    lowest = min([*rules.loads.values(), 30])
+    found = []
+    for official in official_list(viewer=viewer, within=within).filter(load__gt=lowest):
+        limit = rules.load_warning(official.grant.division.path)
+        if official.load > limit:
+            found.append(Overload(official=official, load=official.load, limit=limit))
+    return found
+
+
+def covering_officials(business_ids) -> dict[int, Official]:
+    """The official covering each business now, for pages that name them (registered with the
+    registry's hooks: the business detail, its public page and its stickers)."""
+    return {
+        a.business_id: a.official
+        for a in Assignment.objects.filter(
+            business_id__in=list(business_ids), ends_on__isnull=True
+        ).select_related("official__user", "official__grant__division")
+    }
+
+
+def candidate_officials(*, viewer, business: Business) -> QuerySet[Official]:
+    """Active officials the viewer may assign `business` to (level and post fitting)."""
+    rules = rule_book()
+    level = rules.required_level(grade=business.grade, path=business.division.path)
+    officials = official_list(viewer=viewer).filter(grant__division__level=level)
+    return [
+        o
+        for o in officials
+        if business.division.path.startswith(o.grant.division.path)
+        and can_assign(viewer, business=business, official=o)
+    ]
+
+
+def assignable_businesses(
+    *,
+    viewer,
+    official: Official,
+    within: Division | None = None,
+    business_ids=(),
+    only_uncovered: bool = False,
+) -> list[Business]:
+    """What a bulk assignment takes: every live business of `within` whose grade the official's
+    level covers (整街/分片包保), or exactly the businesses named by id (NotFound when one is not
+    the viewer's to read)."""
+    # Only what the rules and the events read: a village may hold 10,000 businesses.
+    businesses = (
+        business_list(viewer=viewer, within=within)
+        .exclude(status__in=(BusinessStatus.CLOSED, BusinessStatus.MOVED_OUT))
+        .only("name", "grade", "status", "division__path", "division__level", "division__name")
+        .order_by("pk")
+    )
+    if within is None:
+        ids = set(business_ids)
+        found = list(businesses.filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise NotFound(code="business_not_found", message=_("Business not found."))
+    else:
+        rules = rule_book()
+        post = official.grant.division
+        grades = [
+            grade
+            for grade in ("A", "B", "C", "D")
+            if rules.required_level(grade=grade, path=post.path) == post.level
+        ]
+        found = list(businesses.filter(grade__in=grades))
+    if only_uncovered:
+        covered = set(
+            Assignment.objects.filter(
+                business_id__in=[b.pk for b in found], ends_on__isnull=True
+            ).values_list("business_id", flat=True)
+        )
+        found = [b for b in found if b.pk not in covered]
+    return found
