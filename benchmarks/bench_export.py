@@ -28,7 +28,7 @@ def baseline(viewer) -> int:
 
 
 def run(*, viewer, rows: list[dict], workdir: Path) -> list[Sample]:
-    from liangze.imports import services
+    from liangze.businesses import exports
 
     floor = Sample(name="baseline: xlsxwriter from values_list(), 7 columns")
     ours = Sample(name="export of the whole registry (business_export_write)")
@@ -38,11 +38,11 @@ def run(*, viewer, rows: list[dict], workdir: Path) -> list[Sample]:
         floor.seconds.append(time.perf_counter() - start)
         with tempfile.TemporaryFile() as target:
             start = time.perf_counter()
-            written = services.business_export_write(actor=viewer, filters={}, target=target)
+            written = exports.business_export_write(actor=viewer, filters={}, target=target)
             ours.seconds.append(time.perf_counter() - start)
     with tempfile.TemporaryFile() as target:  # one more run, only to measure memory
         tracemalloc.start()
-        services.business_export_write(actor=viewer, filters={}, target=target)
+        exports.business_export_write(actor=viewer, filters={}, target=target)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     ours.note = (

@@ -36,7 +36,7 @@ HEADER = [
 
 def write_xlsx(path: Path, rows: list[dict]) -> None:
     """Every template column (the importer requires them all); the ones the rows lack are blank."""
-    from liangze.imports.columns import KEYS
+    from liangze.businesses.imports import KEYS
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet()
@@ -102,21 +102,24 @@ PARTS = ("end to end", "check job", "write job")
 def import_once(viewer, data: bytes, *, total: Sample, check: Sample, write: Sample) -> dict:
     """Upload, check and write all-or-nothing; each phase's time added to its sample."""
     from liangze.imports import services, tasks
+    from liangze.imports.specs import import_spec
     from liangze.jobs.models import Job
 
     start = time.perf_counter()
-    check_job = services.business_import_start(
-        actor=viewer, upload=SimpleUploadedFile("businesses.xlsx", data)
+    check_job = services.table_import_start(
+        actor=viewer,
+        spec=import_spec("businesses"),
+        upload=SimpleUploadedFile("businesses.xlsx", data),
     )
-    tasks.business_import_check_run.call(check_job.pk)
+    tasks.table_import_check_run.call(check_job.pk)
     check_job.refresh_from_db()
     checked = time.perf_counter()
     if check_job.status != Job.Status.SUCCEEDED:
         raise RuntimeError(f"check failed: {check_job.error_code} {check_job.error_message}")
-    write_job = services.business_import_commit(
+    write_job = services.table_import_commit(
         actor=viewer, check_job=check_job, mode="all_or_nothing"
     )
-    tasks.business_import_write_run.call(write_job.pk)
+    tasks.table_import_write_run.call(write_job.pk)
     write_job.refresh_from_db()
     end = time.perf_counter()
     if write_job.status != Job.Status.SUCCEEDED:

@@ -16,7 +16,7 @@ urlpatterns = [
     path("regions/", include("liangze.regions.urls")),
     path("audit/", include("liangze.audit.urls")),
     # Before the registry's pages: /businesses/import/… and /businesses/export.xlsx.
-    path("businesses/", include("liangze.imports.urls")),
+    path("businesses/", include("liangze.businesses.import_urls")),
     path("businesses/", include("liangze.businesses.urls")),
     path("officials/", include("liangze.officials.urls")),
     path("p/", include("liangze.businesses.public_urls")),

@@ -8,6 +8,7 @@ class BusinessesConfig(AppConfig):
 
     def ready(self) -> None:
         from liangze.accounts.access import is_office_or_admin
+        from liangze.businesses import imports
         from liangze.businesses.stickers import QR_STICKERS_KIND
         from liangze.core.navigation import NavItem, nav_item_register
         from liangze.jobs.kinds import JobKind, job_kind_register
@@ -21,6 +22,39 @@ class BusinessesConfig(AppConfig):
                 page_context="liangze.businesses.stickers.job_page_context",
             )
         )
+
+        # The registry's table import and export run on the import engine (liangze.imports):
+        # its tasks and job page serve every registered import spec.
+        imports.register()
+        for code, label, task, may_start in (
+            (
+                imports.BUSINESS_IMPORT_CHECK,
+                _("Business import: check"),
+                "table_import_check_run",
+                is_office_or_admin,
+            ),
+            (
+                imports.BUSINESS_IMPORT_WRITE,
+                _("Business import: write"),
+                "table_import_write_run",
+                is_office_or_admin,
+            ),
+            (
+                imports.BUSINESS_EXPORT,
+                _("Business export"),
+                "table_export_run",
+                is_office_or_admin,
+            ),
+        ):
+            job_kind_register(
+                JobKind(
+                    code=code,
+                    label=label,
+                    task=f"liangze.imports.tasks.{task}",
+                    may_start=may_start,
+                    page_context="liangze.imports.views.job_page_context",
+                )
+            )
 
         nav_item_register(
             NavItem(

@@ -90,6 +90,21 @@ def nul_message() -> str:
     return _("Remove the invisible NUL character from this cell.")
 
 
+# A reason (for a grade, a status move, a move): what the audit keeps, at most this long.
+REASON_LIMIT = 200
+
+
+def reason_problem(text: str) -> str:
+    """Why a reason's text (already stripped) cannot be kept, or "": the one rule of every
+    entry point (form, API, import), which refuse a reason that is too long instead of cutting
+    it."""
+    if "\x00" in text:
+        return nul_message()
+    if len(text) > REASON_LIMIT:
+        return _("At most %(limit)d characters.") % {"limit": REASON_LIMIT}
+    return ""
+
+
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value

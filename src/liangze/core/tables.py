@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from liangze.core.errors import Invalid
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xls", ".xlsm", ".ods"}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ def _raw_rows(name: str, data: bytes, max_rows: int) -> list[list[str]]:
             sheet = workbook.get_sheet_by_index(0)
             rows = sheet.to_python(skip_empty_area=False, nrows=max_rows + 2)
         except Exception as exc:  # calamine raises several error types for damaged files
+            # The library's own words ("Cannot detect file format") are English and technical:
+            # they go to the log, the user gets a message in their language.
+            logger.info("spreadsheet %r unreadable: %s", name, exc)
             raise Invalid(
                 code="table_unreadable",
-                message=_("The spreadsheet could not be read: %(error)s") % {"error": exc},
+                message=_("The file is damaged or not a spreadsheet, and cannot be read."),
             ) from None
         return [[_cell_text(cell) for cell in row] for row in rows]
     raise Invalid(

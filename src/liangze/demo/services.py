@@ -14,7 +14,8 @@ from liangze.accounts.models import Role, RoleGrant, User
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
-from liangze.businesses.search import name_search_fields
+from liangze.businesses.services import Registration, business_register_many
+from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
@@ -27,8 +28,9 @@ from liangze.officials.services import (
     assignments_write,
     official_import_rows,
 )
+from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
-from liangze.regions.services import DIVISION_COLUMNS, division_table_import
+from liangze.regions.services import division_table_import
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "haixi_2023.csv"
 DIVISION_VINTAGE = 2023
@@ -88,54 +90,62 @@ def _village_for_demo() -> Division:
     )
 
 
-def _business_from(row: DemoBusiness, division: Division) -> Business:
-    return Business(
-        name=row.name,
-        **name_search_fields(row.name),
-        uscc=row.uscc,
-        registration_number=row.registration_number,
-        license_number=row.license_number,
-        business_type=row.business_type,
-        chain_hq=row.chain_hq,
-        key=row.key,
-        scale=row.scale,
-        staff_count=row.staff_count,
-        annual_revenue_fen=row.annual_revenue_fen,
-        grade=row.grade,
-        risk_level=row.risk_level,
-        status=row.status,
-        status_since=row.status_since,
-        division=division,
-        address=row.address,
-        lat_e6=row.lat_e6,
-        lng_e6=row.lng_e6,
-        contact_name=row.contact_name,
-        contact_phone=row.contact_phone,
-        open_kitchen=row.open_kitchen,
+# Why the demo's businesses have their grade (data, like the demo's names and addresses).
+DEMO_GRADE_REASON = "演示数据：按业态和规模定级"
+
+
+def registration_of(row: DemoBusiness, division: Division) -> Registration:
+    """A demo business as services.business_register_many registers it."""
+    fields = {
+        "name": row.name,
+        "uscc": row.uscc,
+        "uscc_pilot_override": False,
+        "registration_number": row.registration_number,
+        "license_number": row.license_number,
+        "business_type": row.business_type,
+        "chain_hq": row.chain_hq,
+        "key": row.key,
+        "scale": row.scale,
+        "staff_count": row.staff_count,
+        "annual_revenue_fen": row.annual_revenue_fen,
+        "grade": row.grade,
+        "risk_level": row.risk_level,
+        "address": row.address,
+        "lat_e6": row.lat_e6,
+        "lng_e6": row.lng_e6,
+        "contact_name": row.contact_name,
+        "contact_phone": row.contact_phone,
+        "open_kitchen": row.open_kitchen,
+    }
+    return Registration(
+        values=tuple(fields[name] for name in CLEANED_FIELDS),
+        division_id=division.pk,
+        division_path=division.path,
+        grade_reason=DEMO_GRADE_REASON,
+        status_since=row.registered_on,
     )
 
 
-def _status_changes(business: Business, row: DemoBusiness) -> list[StatusChange]:
-    changes = [
-        StatusChange(
-            business=business,
-            from_status="",
-            to_status=BusinessStatus.OPERATING,
-            effective_on=row.registered_on,
-            reason=_("Registered"),
-        )
-    ]
-    if row.status != BusinessStatus.OPERATING:
-        changes.append(
+def _status_moves(ids: list[int], rows: list[DemoBusiness]) -> None:
+    """The demo businesses that no longer operate: their later status and its change (the demo's
+    history, as it happened; no audit event, as none was kept then)."""
+    moved = [(pk, row) for pk, row in zip(ids, rows, strict=True)]
+    moved = [(pk, row) for pk, row in moved if row.status != BusinessStatus.OPERATING]
+    for pk, row in moved:
+        Business.objects.filter(pk=pk).update(status=row.status, status_since=row.status_since)
+    StatusChange.objects.bulk_create(
+        [
             StatusChange(
-                business=business,
+                business_id=pk,
                 from_status=BusinessStatus.OPERATING,
                 to_status=row.status,
                 effective_on=row.status_since,
                 reason=row.status_reason,
             )
-        )
-    return changes
+            for pk, row in moved
+        ],
+        batch_size=500,
+    )
 
 
 def _golmud_units(table: list[TableRow]) -> list[tuple[str, str]]:
@@ -166,14 +176,13 @@ def _businesses_load(
         for row in rows
         if not (row.uscc in usccs if row.uscc else row.registration_number in registrations)
     ]
-    # bulk_create, not business_create per row: one DEMO_LOADED event stands for the lot.
-    businesses = Business.objects.bulk_create(
-        [_business_from(row, divisions[row.division_code]) for row in new], batch_size=500
+    # Registered as every business is (services.business_register_many), then moved.
+    ids = business_register_many(
+        actor=None,
+        rows=[registration_of(row, divisions[row.division_code]) for row in new],
+        set_based=True,
     )
-    StatusChange.objects.bulk_create(
-        [c for b, row in zip(businesses, new, strict=True) for c in _status_changes(b, row)],
-        batch_size=500,
-    )
+    _status_moves(ids, new)
     return rows, len(new)
 
 

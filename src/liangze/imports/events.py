@@ -1,6 +1,6 @@
-"""The audit events of an import's write, as rows for bulk.Inserter.
+"""Audit events of a set-based write, as rows for bulk.Inserter.
 
-An import writes one event per registered or changed business: 100,000 of them for a large file.
+An import writes one event per registered or changed row: 100,000 of them for a large file.
 Building each event's JSON from a dict took a tenth of such an import, so the JSON of the
 registration events is put together column by column instead (json_object_texts): each distinct
 value of a column is encoded once and each row joins its members. Tests hold its text equal, to
@@ -12,7 +12,6 @@ from json.encoder import encode_basestring
 
 from liangze.audit.models import AuditEvent
 from liangze.audit.services import build_audit_event
-from liangze.businesses.models import Business
 from liangze.imports.bulk import db_value, json_text
 
 EVENT_FIELDS = (
@@ -29,7 +28,6 @@ EVENT_FIELDS = (
     "changes",
     "data",
 )
-BUSINESS_TARGET = Business._meta.label_lower  # as audit_event_record names a target
 
 
 def event_common(*, actor, action) -> tuple:
@@ -46,12 +44,13 @@ def event_common(*, actor, action) -> tuple:
     )
 
 
-def business_event_row(
-    common: tuple, *, target_id: int, name: str, path: str, changes, data
+def event_row(
+    common: tuple, *, target_type: str, target_id: int, name: str, path: str, changes, data
 ) -> tuple:
-    """One audit event on a business, as a row of EVENT_FIELDS; `changes` and `data` in the
+    """One audit event on a row of `target_type` (the model's label_lower, as
+    audit_event_record names a target), as a row of EVENT_FIELDS; `changes` and `data` in the
     database's form (bulk.json_adapter() or bulk.json_text_adapter())."""
-    return (*common, BUSINESS_TARGET, str(target_id), name[:200], path, changes, data)
+    return (*common, target_type, str(target_id), name[:200], path, changes, data)
 
 
 def _members(key: str, column: Sequence, *, registration: bool) -> list[str]:
@@ -87,8 +86,8 @@ def json_object_texts(
     keys: Sequence[str], rows: Sequence[Sequence], *, registration: bool = False
 ) -> list[str]:
     """For each row (scalar values in the order of `keys`), the prepared encoder's JSON of
-    dict(zip(keys, row)), or with `registration` of businesses.services.registration_changes(
-    zip(keys, row)): its blank values left out, the others as [null, value]."""
+    dict(zip(keys, row)), or with `registration` of a registration's changes (the
+    entity's services): its blank values left out, the others as [null, value]."""
     if not rows:
         return []
     columns = list(zip(*rows, strict=True))

@@ -1,15 +1,17 @@
-# Mounted at /businesses/ before the registry's own pages (liangze/urls.py), so that "import/"
-# and "export.xlsx" are ours; the registry's routes all start with a number or a fixed word.
+"""The engine's pages for one spec, mounted by its entity (see import_urlpatterns)."""
+
 from django.urls import path
 
 from liangze.imports import views
 
-app_name = "imports"
-urlpatterns = [
-    path("import/", views.import_start, name="start"),
-    path("import/template.xlsx", views.import_template, name="template"),
-    path("import/<int:job_id>/commit/", views.import_commit, name="commit"),
-    path("import/<int:job_id>/bad-rows.xlsx", views.import_bad_rows, name="bad_rows"),
-    path("export.xlsx", views.export, name="export"),
-    path("export/<int:job_id>.xlsx", views.export_file, name="export_file"),
-]
+
+def import_urlpatterns(spec: str) -> list:
+    """The upload, template, commit and bad-rows pages of the spec named `spec`, to include
+    under the entity's prefix in a namespace of the entity's choosing."""
+    kwargs = {"spec": spec}
+    return [
+        path("import/", views.import_start, kwargs, name="start"),
+        path("import/template.xlsx", views.import_template, kwargs, name="template"),
+        path("import/<int:job_id>/commit/", views.import_commit, kwargs, name="commit"),
+        path("import/<int:job_id>/bad-rows.xlsx", views.import_bad_rows, kwargs, name="bad_rows"),
+    ]

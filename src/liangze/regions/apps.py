@@ -9,14 +9,18 @@ class RegionsConfig(AppConfig):
     def ready(self) -> None:
         from liangze.core.navigation import NavItem, nav_item_register
         from liangze.jobs.kinds import JobKind, job_kind_register
+        from liangze.regions import imports
         from liangze.regions.access import can_import_divisions
         from liangze.regions.services import DIVISION_IMPORT
 
+        # The division table is imported by the import engine (liangze.imports): one job checks
+        # and writes it all or nothing.
+        imports.register()
         job_kind_register(
             JobKind(
                 code=DIVISION_IMPORT,
                 label=_("Division table import"),
-                task="liangze.regions.tasks.division_import_run",
+                task="liangze.imports.tasks.table_import_run",
                 may_start=can_import_divisions,
                 page_context="liangze.regions.views.division_import_job_context",
             )

@@ -21,13 +21,6 @@ from liangze.jobs.services import TABLE_SUFFIXES, job_create
 from liangze.regions.codes import is_parent_code, level_of_code, normalise_division_code
 from liangze.regions.models import Division, Level
 
-DIVISION_COLUMNS = {
-    "code": ("区划代码", "代码", "division_code"),
-    "name": ("名称", "区划名称"),
-    "parent_code": ("上级代码", "上级区划代码", "parent"),
-}
-
-
 DIVISION_IMPORT = "division_import"  # the job kind, registered in apps.py
 FIRST_VINTAGE = 1980  # the statistical division codes began in the 1980s
 
@@ -68,6 +61,11 @@ class DivisionImportRejected(Invalid):
             % {"count": len(errors)},
         )
         self.errors = errors
+
+
+def division_table_problems(rows: list[TableRow], vintage: int) -> list[RowError]:
+    """Every problem of a division table of one vintage, by line and column; reads only."""
+    return _validate(rows, vintage)[1]
 
 
 def _validate(rows: list[TableRow], vintage: int) -> tuple[list[_Parsed], list[RowError]]:

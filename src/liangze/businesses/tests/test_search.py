@@ -202,7 +202,7 @@ class TestEveryWritePathStoresTheKeys:
         self._assert_keys_match()
 
     def test_the_import_stores_them_for_new_and_renamed_businesses(self, shops, county_staff):
-        from liangze.imports.tests.helpers import check, commit, row, xlsx
+        from liangze.businesses.tests.imports.helpers import check, commit, row, xlsx
 
         renamed = shops["河西农贸市场"]
         rows = [row(1, name="昆仑路重庆小面"), row(2, uscc=renamed.uscc, name="河东农贸市场")]

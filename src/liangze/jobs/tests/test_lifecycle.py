@@ -24,9 +24,9 @@ class TestJobCreate:
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             job = start_import(admin_user, b"code,name,parent_code\n630000000000,QH,\n")
-            assert enqueued("division_import_run") == []  # nothing before the commit
+            assert enqueued("table_import_run") == []  # nothing before the commit
         assert len(callbacks) == 1
-        [task] = enqueued("division_import_run")
+        [task] = enqueued("table_import_run")
         assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
         job.refresh_from_db()
         assert job.status == Job.Status.QUEUED

@@ -38,11 +38,14 @@ START_CHECK = f"""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from liangze.accounts.models import User
 from liangze.imports import services
-from liangze.imports.tests.helpers import csv_bytes, row
+from liangze.businesses.tests.imports.helpers import csv_bytes, row
+from liangze.imports.specs import import_spec
 
 data = csv_bytes([row(i, contact_phone=f"138{{i:08d}}") for i in range({ROWS})])
 staff = User.objects.get(username="county_staff")
-job = services.business_import_start(actor=staff, upload=SimpleUploadedFile("b.csv", data))
+job = services.table_import_start(
+    actor=staff, spec=import_spec("businesses"), upload=SimpleUploadedFile("b.csv", data)
+)
 print(job.pk)
 """
 
@@ -52,7 +55,7 @@ from liangze.imports import services
 from liangze.jobs.models import Job
 
 staff = User.objects.get(username="county_staff")
-job = services.business_import_commit(
+job = services.table_import_commit(
     actor=staff, check_job=Job.objects.get(pk={check}), mode="valid_rows"
 )
 print(job.pk)

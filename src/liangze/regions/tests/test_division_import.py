@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.imports import tasks as import_tasks
 from liangze.jobs import selectors, services, views
 from liangze.jobs.models import Job
 from liangze.jobs.tests.helpers import (
@@ -18,14 +19,14 @@ from liangze.jobs.tests.helpers import (
     start_import,
 )
 from liangze.regions import services as region_services
-from liangze.regions import tasks
+from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division
 
 POLLING = 'hx-trigger="every 1s"'
 
 
 def _run(job: Job) -> Job:
-    tasks.division_import_run.call(job.pk)
+    import_tasks.table_import_run.call(job.pk)
     job.refresh_from_db()
     return job
 
@@ -110,9 +111,7 @@ def test_division_table_import_reports_progress_chunk_by_chunk(regions, monkeypa
     monkeypatch.setattr(region_services, "WRITE_CHUNK", 10)
     from liangze.core.tables import read_table
 
-    rows = read_table(
-        name="t.csv", data=HAIXI_CSV.read_bytes(), columns=region_services.DIVISION_COLUMNS
-    )
+    rows = read_table(name="t.csv", data=HAIXI_CSV.read_bytes(), columns=DIVISION_COLUMNS)
     calls = []
     region_services.division_table_import(
         actor=None, rows=rows, vintage=VINTAGE, progress=lambda d, t: calls.append((d, t))
@@ -126,13 +125,13 @@ def test_division_table_import_reports_progress_chunk_by_chunk(regions, monkeypa
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_import_end_to_end(admin_user, restore_signals):
     job = start_import(admin_user)  # autocommit: the task is enqueued at once
-    assert len(enqueued("division_import_run")) == 1
+    assert len(enqueued("table_import_run")) == 1
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert (job.progress_done, job.progress_total) == (HAIXI_ROWS, HAIXI_ROWS)
     assert Division.objects.filter(vintage=VINTAGE).count() == HAIXI_ROWS
-    [task] = enqueued("division_import_run")
+    [task] = enqueued("table_import_run")
     assert task.status == "SUCCESSFUL"
 
 
@@ -180,7 +179,7 @@ class TestImportPage:
             Job.Status.QUEUED,
             {"vintage": VINTAGE},
         )
-        assert len(enqueued("division_import_run")) == 1
+        assert len(enqueued("table_import_run")) == 1
 
     def test_a_wrong_file_type_is_shown_on_the_form(self, admin_user, client_for):
         response = client_for(admin_user).post(

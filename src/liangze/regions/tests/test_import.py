@@ -12,12 +12,9 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.core.errors import Invalid
 from liangze.core.tables import read_table
 from liangze.core.tree import depth, subtree_bounds
+from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
-from liangze.regions.services import (
-    DIVISION_COLUMNS,
-    DivisionImportRejected,
-    division_table_import,
-)
+from liangze.regions.services import DivisionImportRejected, division_table_import
 
 VINTAGE = 2023
 HEADER = ("code", "name", "parent_code")
@@ -288,6 +285,17 @@ class TestReadTable:
         with pytest.raises(Invalid) as info:
             read(name, data)
         assert info.value.code == code
+
+    def test_the_reader_library_s_words_do_not_reach_the_user(self):
+        def message(language):
+            with translation.override(language), pytest.raises(Invalid) as info:
+                read("t.xlsx", b"not a spreadsheet")
+            return info.value.message
+
+        english, chinese = message("en"), message("zh-hans")
+        assert "detect" not in english.lower() and "format" not in english.lower()
+        assert chinese != english
+        assert not any(character.isascii() and character.isalpha() for character in chinese)
 
     def test_gb18030_csv_is_read(self):
         rows = read("t.csv", csv_bytes(TABLE[:1]).decode().encode("gb18030"))

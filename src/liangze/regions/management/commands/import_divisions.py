@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liangze.core.errors import Invalid
 from liangze.core.tables import read_table
-from liangze.regions.services import DIVISION_COLUMNS, DivisionImportRejected, division_table_import
+from liangze.regions.imports import DIVISION_COLUMNS
+from liangze.regions.services import DivisionImportRejected, division_table_import
 
 
 class Command(BaseCommand):

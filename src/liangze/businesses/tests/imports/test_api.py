@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.imports import kinds, tasks
-from liangze.imports.tests.helpers import check, row, xlsx
+from liangze.businesses import imports
+from liangze.businesses.tests.imports.helpers import check, row, xlsx
+from liangze.imports import tasks
 from liangze.jobs.models import Job
 
 IMPORT = "/api/v1/businesses/import"
@@ -42,7 +43,7 @@ class TestImportApi:
         started = client.post(IMPORT, {"file": SimpleUploadedFile("b.csv", b"x")})
         assert started.status_code == 202
         check_id = started.json()["job_id"]
-        tasks.business_import_check_run.call(check_id)
+        tasks.table_import_check_run.call(check_id)
         status = client.get(f"/api/v1/jobs/{check_id}").json()
         assert status["status"] == "failed"  # "x" names no column
 
@@ -50,7 +51,7 @@ class TestImportApi:
             IMPORT, {"file": SimpleUploadedFile("b.xlsx", xlsx([row(1), row(2, name="")]))}
         )
         check_id = started.json()["job_id"]
-        tasks.business_import_check_run.call(check_id)
+        tasks.table_import_check_run.call(check_id)
         result = client.get(f"/api/v1/jobs/{check_id}").json()["result"]
         assert (result["valid"], result["invalid"], result["new"]) == (1, 1, 1)
         assert result["errors"] == [
@@ -69,7 +70,7 @@ class TestImportApi:
         )
         assert committed.status_code == 202
         write_id = committed.json()["job_id"]
-        tasks.business_import_write_run.call(write_id)
+        tasks.table_import_write_run.call(write_id)
         written = client.get(f"/api/v1/jobs/{write_id}").json()
         assert (written["status"], written["result"]["created"]) == ("succeeded", 1)
 
@@ -96,7 +97,7 @@ class TestImportApi:
             f"{IMPORT}/{job.pk}/commit", {"mode": "valid_rows"}, content_type="application/json"
         )
         assert response.status_code == 404
-        assert not Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
 
 class TestExportApi:
@@ -109,7 +110,7 @@ class TestExportApi:
         response = client.get(EXPORT, {"grade": "D", "within": regions.township.pk})
         assert response.status_code == 202
         job_id = response.json()["job_id"]
-        tasks.business_export_run.call(job_id)
+        tasks.table_export_run.call(job_id)
         result = client.get(f"/api/v1/jobs/{job_id}").json()["result"]
         assert result["rows"] == 1
         assert client.get(f"/api/v1/files/{result['file']}/content").status_code == 200

@@ -1,10 +1,8 @@
-"""Which rows an import may touch, decided row by row (checking.py) from `registry_paths`. Who
-may import and export at all is accounts.access.is_office_or_admin: office staff keep the
-registry, and an export carries contact names and phones."""
+"""Which rows a business import may touch, decided row by row (import_check.py) from
+`registry_paths`. Who may import and export at all is accounts.access.is_office_or_admin: office
+staff keep the registry, and an export carries contact names and phones."""
 
-from liangze.accounts.access import is_office_or_admin, office_subtrees
-
-__all__ = ["is_office_or_admin", "path_writable", "registry_paths"]
+from liangze.accounts.access import office_subtrees
 from liangze.core.tree import is_within
 
 

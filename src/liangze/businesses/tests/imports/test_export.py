@@ -7,12 +7,14 @@ import pytest
 from django.utils import translation
 
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.businesses import exports, imports
+from liangze.businesses.imports import COLUMNS, KEYS
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.testing import make_business
+from liangze.businesses.tests.imports.helpers import check, sheet_rows, sheet_xml, stored_bytes
 from liangze.businesses.types import BusinessType, Scale
-from liangze.imports import kinds, services, tasks
-from liangze.imports.columns import BOOL_WORDS, COLUMNS, KEYS, unguard
-from liangze.imports.tests.helpers import check, sheet_rows, sheet_xml, stored_bytes
+from liangze.imports import tasks
+from liangze.imports.columns import BOOL_WORDS, unguard
 from liangze.imports.workbooks import safe_text
 from liangze.jobs.models import Job
 
@@ -129,14 +131,14 @@ class TestExportJob:
     def test_a_large_list_is_exported_by_a_job(
         self, client_for, county_staff, businesses, monkeypatch
     ):
-        monkeypatch.setattr(services, "EXPORT_DIRECT_LIMIT", 2)
+        monkeypatch.setattr(exports, "EXPORT_DIRECT_LIMIT", 2)
         client = client_for(county_staff)
         response = client.get("/businesses/export.xlsx", {"sort": "name"})
-        job = Job.objects.get(kind=kinds.BUSINESS_EXPORT)
+        job = Job.objects.get(kind=imports.BUSINESS_EXPORT)
         assert response.status_code == 302
         assert response["Location"] == f"/jobs/{job.pk}/"
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_EXPORTED).exists()
-        tasks.business_export_run.call(job.pk)
+        tasks.table_export_run.call(job.pk)
         job.refresh_from_db()
         assert (job.status, job.result["rows"]) == (Job.Status.SUCCEEDED, 3)
         event = AuditEvent.objects.get(action=AuditAction.BUSINESS_EXPORTED)
@@ -152,7 +154,7 @@ class TestExportJob:
     def test_the_file_is_the_starters_alone(
         self, client_for, county_staff, province_staff, businesses
     ):
-        job = services.business_export_start(
+        job = exports.business_export_start(
             actor=county_staff,
             filters={
                 "search": "",
@@ -163,13 +165,13 @@ class TestExportJob:
                 "sort": "",
             },
         )
-        tasks.business_export_run.call(job.pk)
+        tasks.table_export_run.call(job.pk)
         assert (
             client_for(province_staff).get(f"/businesses/export/{job.pk}.xlsx").status_code == 404
         )
 
     def test_a_starter_who_lost_the_office_role_exports_nothing(self, county_staff, businesses):
-        job = services.business_export_start(
+        job = exports.business_export_start(
             actor=county_staff,
             filters={
                 "search": "",
@@ -181,7 +183,7 @@ class TestExportJob:
             },
         )
         county_staff.grants.update(revoked_at="2026-01-01T00:00:00Z")
-        tasks.business_export_run.call(job.pk)
+        tasks.table_export_run.call(job.pk)
         job.refresh_from_db()
         assert (job.status, job.error_code) == (Job.Status.FAILED, "export_forbidden")
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_EXPORTED).exists()
@@ -197,7 +199,7 @@ def test_the_formula_guard_is_undone_by_the_importer(text):
 
 
 def test_the_export_keeps_every_template_column(client_for, county_staff, businesses):
-    from liangze.imports.columns import header
+    from liangze.imports.specs import header
 
     rows = sheet_rows(client_for(county_staff).get("/businesses/export.xlsx").content)
     assert rows[0][: len(COLUMNS)] == [header(c, "zh-hans") for c in COLUMNS]
@@ -210,7 +212,7 @@ def test_the_export_writes_labels_in_its_language_and_reimports_unchanged(
 ):
     target = io.BytesIO()
     with translation.override(language):
-        rows = services.business_export_write(actor=county_staff, filters={}, target=target)
+        rows = exports.business_export_write(actor=county_staff, filters={}, target=target)
         labels = (
             str(BusinessType.RESTAURANT.label),
             str(Scale.SMALL.label),

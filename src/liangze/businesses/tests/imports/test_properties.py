@@ -6,12 +6,13 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from liangze.businesses.import_check import NUMBER_COLUMNS, VALIDATED, check_business_rows
+from liangze.businesses.imports import COLUMNS, KEYS
 from liangze.businesses.testing import make_uscc
 from liangze.businesses.types import BusinessType
 from liangze.businesses.validation import ColumnCleaner, clean_business_fields
 from liangze.core.tables import Table
-from liangze.imports.checking import NUMBER_COLUMNS, VALIDATED, Action, check_business_rows
-from liangze.imports.columns import KEYS
+from liangze.imports.checking import Action
 from liangze.imports.workbooks import BadRow, write_bad_rows
 
 INTERESTING = [
@@ -70,7 +71,7 @@ def test_any_rows_yield_a_report(county_staff, rows):
     counts = outcome.counts()
     assert counts["valid"] + counts["invalid"] == len(rows)
     bad = [BadRow(line=r.line, cells=r.cells, errors=r.errors) for r in outcome.rows if r.errors]
-    write_bad_rows(io.BytesIO(), rows=bad, language="zh-hans")
+    write_bad_rows(io.BytesIO(), columns=COLUMNS, rows=bad, language="zh-hans")
 
 
 # The importer screens counts holding a letter out before the validator sees them (the validator

@@ -6,10 +6,11 @@ import zipfile
 
 import pytest
 
+from liangze.businesses import imports as business_imports
+from liangze.businesses.imports import COLUMNS
+from liangze.businesses.tests.imports.helpers import sheet_rows, sheet_xml
 from liangze.businesses.types import BusinessType
-from liangze.imports import views
-from liangze.imports.columns import COLUMNS, header
-from liangze.imports.tests.helpers import sheet_rows, sheet_xml
+from liangze.imports.specs import header
 
 URL = "/businesses/import/template.xlsx"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -86,7 +87,7 @@ class TestTemplate:
         ]
 
     def test_a_long_division_list_is_capped(self, client_for, county_staff, monkeypatch):
-        monkeypatch.setattr(views, "DIVISION_LIST_CAP", 2)
+        monkeypatch.setattr(business_imports, "DIVISION_LIST_CAP", 2)
         lists = sheet_rows(client_for(county_staff).get(URL).content, index=2)
         assert len([r[2] for r in lists if len(r) > 2 and r[2]]) == 2
 

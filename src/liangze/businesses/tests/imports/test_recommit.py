@@ -7,16 +7,16 @@ import pytest
 from django.utils import timezone
 
 from liangze.businesses.models import Business
+from liangze.businesses.tests.imports.helpers import check, row, xlsx
 from liangze.core.errors import Conflict
 from liangze.imports import services, tasks
-from liangze.imports.tests.helpers import check, row, xlsx
 from liangze.jobs import services as job_services
 from liangze.jobs.models import Job
 
 
 def _lost_write(county_staff, job) -> Job:
     """Commit, let the worker take the write, then lose the worker (no heartbeat since)."""
-    write = services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+    write = services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
     job_services.job_start(job_id=write.pk)
     long_ago = timezone.now() - timedelta(days=1)
     Job.objects.filter(pk=write.pk).update(started_at=long_ago, heartbeat_at=long_ago)
@@ -29,12 +29,12 @@ def _lost_write(county_staff, job) -> Job:
 def test_a_lost_write_can_be_committed_again_and_only_once(county_staff):
     job = check(county_staff, xlsx([row(1), row(2)]))
     lost = _lost_write(county_staff, job)
-    again = services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+    again = services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
     assert again.pk != lost.pk
     with pytest.raises(Conflict) as refused:
-        services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+        services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
     assert refused.value.code == "import_already_committed"
-    tasks.business_import_write_run.call(again.pk)
+    tasks.table_import_write_run.call(again.pk)
     again.refresh_from_db()
     assert again.status == Job.Status.SUCCEEDED
     assert Business.objects.count() == 2
@@ -42,10 +42,10 @@ def test_a_lost_write_can_be_committed_again_and_only_once(county_staff):
 
 def test_a_write_still_running_is_not_committed_again(county_staff):
     job = check(county_staff, xlsx([row(1)]))
-    write = services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+    write = services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
     job_services.job_start(job_id=write.pk)
     with pytest.raises(Conflict):
-        services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+        services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
 
 
 def test_the_page_offers_the_commit_again_and_the_api_accepts_it(client_for, county_staff):

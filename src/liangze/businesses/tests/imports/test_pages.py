@@ -3,10 +3,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from liangze.businesses import imports
 from liangze.businesses.models import Business
-from liangze.imports import kinds, tasks
-from liangze.imports.models import BusinessImport
-from liangze.imports.tests.helpers import check, row, xlsx
+from liangze.businesses.tests.imports.helpers import check, row, xlsx
+from liangze.imports import tasks
+from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
 
@@ -31,7 +32,7 @@ def test_import_page_by_persona(persona, status, request, client_for, regions):
     upload = SimpleUploadedFile("b.xlsx", xlsx([row(1)]))
     posted = client.post("/businesses/import/", {"file": upload})
     assert posted.status_code == (302 if status == 200 else status)
-    assert Job.objects.filter(kind=kinds.BUSINESS_IMPORT_CHECK).exists() == (status == 200)
+    assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_CHECK).exists() == (status == 200)
 
 
 class TestUpload:
@@ -40,9 +41,9 @@ class TestUpload:
         response = client.post(
             "/businesses/import/", {"file": SimpleUploadedFile("b.xlsx", xlsx([row(1)]))}
         )
-        job = Job.objects.get(kind=kinds.BUSINESS_IMPORT_CHECK)
+        job = Job.objects.get(kind=imports.BUSINESS_IMPORT_CHECK)
         assert response["Location"] == f"/jobs/{job.pk}/"
-        assert BusinessImport.objects.filter(check_job=job).exists()
+        assert TableImport.objects.filter(check_job=job).exists()
 
     def test_a_file_of_the_wrong_type_stays_on_the_form(self, client_for, county_staff):
         response = client_for(county_staff).post(
@@ -68,9 +69,9 @@ class TestJobPage:
         job = check(county_staff, xlsx([row(1)]))
         client = client_for(county_staff)
         response = client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "all_or_nothing"})
-        write_job = Job.objects.get(kind=kinds.BUSINESS_IMPORT_WRITE)
+        write_job = Job.objects.get(kind=imports.BUSINESS_IMPORT_WRITE)
         assert response["Location"] == f"/jobs/{write_job.pk}/"
-        tasks.business_import_write_run.call(write_job.pk)
+        tasks.table_import_write_run.call(write_job.pk)
         page = client.get(f"/jobs/{write_job.pk}/").content.decode()
         assert 'data-count="created">1<' in page
         again = client.get(f"/jobs/{job.pk}/").content.decode()
@@ -84,7 +85,7 @@ class TestJobPage:
         client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "valid_rows"})
         response = client.post(f"/businesses/import/{job.pk}/commit/", {"mode": "valid_rows"})
         assert response["Location"] == f"/jobs/{job.pk}/"
-        assert Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).count() == 1
+        assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).count() == 1
 
     def test_nobody_else_sees_or_commits_the_check(self, client_for, county_staff, outsider):
         job = check(county_staff, xlsx([row(1)]))
@@ -95,7 +96,7 @@ class TestJobPage:
             == 404
         )
         assert client.get(f"/businesses/import/{job.pk}/bad-rows.xlsx").status_code == 404
-        assert not Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
 
 @pytest.mark.parametrize(("persona", "shown"), [("county_staff", True), ("county_official", False)])

@@ -9,10 +9,11 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
+from liangze.businesses.imports import COLUMNS
 from liangze.businesses.testing import make_uscc
 from liangze.files.models import StoredFile
 from liangze.imports import services, tasks
-from liangze.imports.columns import COLUMNS, header
+from liangze.imports.specs import header, import_spec
 from liangze.jobs.models import Job
 
 VILLAGE = "632801100200"
@@ -75,15 +76,17 @@ def csv_bytes(rows: list[dict]) -> bytes:
 
 
 def check(actor, data: bytes, *, name: str = "businesses.xlsx") -> Job:
-    job = services.business_import_start(actor=actor, upload=SimpleUploadedFile(name, data))
-    tasks.business_import_check_run.call(job.pk)
+    job = services.table_import_start(
+        actor=actor, spec=import_spec("businesses"), upload=SimpleUploadedFile(name, data)
+    )
+    tasks.table_import_check_run.call(job.pk)
     job.refresh_from_db()
     return job
 
 
 def commit(actor, check_job: Job, mode: str = "valid_rows") -> Job:
-    write_job = services.business_import_commit(actor=actor, check_job=check_job, mode=mode)
-    tasks.business_import_write_run.call(write_job.pk)
+    write_job = services.table_import_commit(actor=actor, check_job=check_job, mode=mode)
+    tasks.table_import_write_run.call(write_job.pk)
     write_job.refresh_from_db()
     return write_job
 
@@ -110,8 +113,8 @@ def sheet_xml(data: bytes, number: int = 1) -> str:
 
 def exported_row(business) -> dict:
     """The row an export writes for `business`, as the text a spreadsheet gives back."""
+    from liangze.businesses.exports import EXPORT_FIELDS, export_cells, export_words
     from liangze.businesses.models import Business
-    from liangze.imports.workbooks import EXPORT_FIELDS, export_cells, export_words
 
     values = Business.objects.filter(pk=business.pk).values_list(*EXPORT_FIELDS).get()
     cells = export_cells(values, words=export_words("zh-hans"))[: len(COLUMNS)]

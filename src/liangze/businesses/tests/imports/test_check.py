@@ -6,9 +6,7 @@ from django.utils import translation
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.models import Business
 from liangze.businesses.testing import make_business, make_uscc
-from liangze.businesses.types import BusinessType
-from liangze.imports.models import BusinessImport
-from liangze.imports.tests.helpers import (
+from liangze.businesses.tests.imports.helpers import (
     COUNTY,
     NEIGHBOUR_VILLAGE,
     TOWNSHIP,
@@ -20,6 +18,8 @@ from liangze.imports.tests.helpers import (
     stored_bytes,
     xlsx,
 )
+from liangze.businesses.types import BusinessType
+from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
 BAD_USCC = "11500236MB1822153X"  # docs/domain.md §3.1: the check digit should be Y
@@ -46,7 +46,7 @@ class TestGoodFile:
         assert job.result["bad_rows_file"] is None
         assert not Business.objects.exists()
         assert not AuditEvent.objects.filter(action=AuditAction.BUSINESS_CREATED).exists()
-        assert BusinessImport.objects.get(check_job=job).plan_name.endswith("plan.bin")
+        assert TableImport.objects.get(check_job=job).plan_name.endswith("plan.bin")
 
     def test_it_reaches_the_total_in_its_progress(self, county_staff):
         job = check(county_staff, xlsx([row(i) for i in range(1, 6)]))
@@ -265,15 +265,45 @@ def test_the_check_runs_with_the_cyclic_collector_paused(county_staff, monkeypat
     """A 100,000-row check spent a quarter of its time in the collector (core.memory)."""
     import gc
 
-    from liangze.imports import tasks
+    from liangze.businesses import import_check
 
     seen = []
-    original = tasks.check_business_rows
+    original = import_check.check_business_rows
 
     def spy(**kwargs):
         seen.append(gc.isenabled())
         return original(**kwargs)
 
-    monkeypatch.setattr(tasks, "check_business_rows", spy)
+    monkeypatch.setattr(import_check, "check_business_rows", spy)
     job = check(county_staff, xlsx([row(1)]))
     assert (job.status, seen, gc.isenabled()) == (Job.Status.SUCCEEDED, [False], True)
+
+
+class TestDivisionCodeMessages:
+    """A code outside the importer's area says so, whether or not the platform holds it; only a
+    code of their own area that the platform lacks is "not on the platform"."""
+
+    def messages(self, actor, codes, language="en"):
+        with translation.override(language):
+            job = check(actor, xlsx([row(i, division_code=c) for i, c in enumerate(codes, 1)]))
+        return [error["message"] for error in job.result["errors"]]
+
+    def test_outside_the_area_is_outside_the_jurisdiction(self, county_staff, regions):
+        outside = ["632802100200", "110101001001"]  # the neighbour's village; Beijing's
+        assert self.messages(county_staff, outside) == [
+            f"Division {code} is outside your jurisdiction." for code in outside
+        ]
+
+    def test_an_unknown_code_of_the_area_is_not_on_the_platform(self, county_staff, regions):
+        assert self.messages(county_staff, ["632801199200"]) == [
+            "Division code 632801199200 is not on the platform."
+        ]
+
+    def test_for_an_administrator_an_unknown_code_is_not_on_the_platform(self, admin_user, regions):
+        assert self.messages(admin_user, ["110101001001"]) == [
+            "Division code 110101001001 is not on the platform."
+        ]
+
+    def test_in_chinese_it_says_outside_your_jurisdiction(self, county_staff, regions):
+        [message] = self.messages(county_staff, ["110101001001"], language="zh-hans")
+        assert "不在您的管辖范围内" in message

@@ -8,13 +8,12 @@ from django.core.files.storage import default_storage
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import snapshot
+from liangze.businesses import imports
+from liangze.businesses import services as business_services
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.businesses.services import TRACKED, registration_changes
 from liangze.businesses.testing import make_business
-from liangze.core.errors import Conflict, Forbidden, Invalid
-from liangze.imports import kinds, plans, services
-from liangze.imports.models import BusinessImport
-from liangze.imports.tests.helpers import (
+from liangze.businesses.tests.imports.helpers import (
     NEIGHBOUR_VILLAGE,
     OTHER_VILLAGE,
     check,
@@ -23,6 +22,9 @@ from liangze.imports.tests.helpers import (
     row,
     xlsx,
 )
+from liangze.core.errors import Conflict, Forbidden, Invalid
+from liangze.imports import plans, services
+from liangze.imports.models import TableImport
 from liangze.jobs.models import Job
 
 
@@ -133,12 +135,10 @@ class TestCommit:
         job = check(county_staff, xlsx([row(1), row(2, name="")]))
         before = _state()
         with pytest.raises(Conflict) as refused:
-            services.business_import_commit(
-                actor=county_staff, check_job=job, mode="all_or_nothing"
-            )
+            services.table_import_commit(actor=county_staff, check_job=job, mode="all_or_nothing")
         assert refused.value.code == "import_has_invalid_rows"
         assert _state() == before
-        assert not Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).exists()
+        assert not Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).exists()
 
     def test_reimporting_the_same_file_changes_nothing(self, county_staff):
         data = xlsx([row(1), row(2, uscc="", registration_number="R-2")])
@@ -162,30 +162,32 @@ class TestCommit:
         rows = [row(i) for i in range(1, 8)]
         rows[0] = row(1, uscc=Business.objects.get().uscc, name="改名")  # an update too
         job = check(county_staff, xlsx(rows))
-        monkeypatch.setattr(services, "WRITE_CHUNK", 2)  # several batches written before it
+        monkeypatch.setattr(
+            business_services, "REGISTER_CHUNK", 2
+        )  # several batches written before it
         before = _state()
 
         def fail(index):
             if index == 5:
                 raise RuntimeError("injected")
 
-        monkeypatch.setattr(services, "_after_row", fail)
-        write_job = services.business_import_commit(
+        monkeypatch.setattr(business_services, "_after_row", fail)
+        write_job = services.table_import_commit(
             actor=county_staff, check_job=job, mode="valid_rows"
         )
         from liangze.imports import tasks
 
         with pytest.raises(RuntimeError):
-            tasks.business_import_write_run.call(write_job.pk)
+            tasks.table_import_write_run.call(write_job.pk)
         assert _state() == before
         write_job.refresh_from_db()
         assert (write_job.status, write_job.error_code) == (Job.Status.FAILED, "job_crashed")
 
     def test_the_write_reports_progress_to_the_total(self, county_staff, monkeypatch):
         job = check(county_staff, xlsx([row(i) for i in range(1, 6)]))
-        monkeypatch.setattr(services, "WRITE_CHUNK", 2)
+        monkeypatch.setattr(business_services, "REGISTER_CHUNK", 2)
         seen = []
-        real = services.business_import_write
+        real = services.table_import_write
 
         def spy(**kwargs):
             progress = kwargs["progress"]
@@ -195,7 +197,7 @@ class TestCommit:
             )
             return real(**kwargs)
 
-        monkeypatch.setattr(services, "business_import_write", spy)
+        monkeypatch.setattr(services, "table_import_write", spy)
         written = commit(county_staff, job)
         assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
         assert (written.progress_done, written.progress_total) == (5, 5)
@@ -204,28 +206,28 @@ class TestCommit:
 class TestCommitRefusals:
     def test_it_commits_once(self, county_staff):
         job = check(county_staff, xlsx([row(1)]))
-        services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+        services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
         with pytest.raises(Conflict) as refused:
-            services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+            services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
         assert refused.value.code == "import_already_committed"
-        assert Job.objects.filter(kind=kinds.BUSINESS_IMPORT_WRITE).count() == 1
+        assert Job.objects.filter(kind=imports.BUSINESS_IMPORT_WRITE).count() == 1
 
     def test_only_the_uploader_commits(self, county_staff, admin_user):
         job = check(county_staff, xlsx([row(1)]))
         with pytest.raises(Forbidden):
-            services.business_import_commit(actor=admin_user, check_job=job, mode="valid_rows")
-        assert BusinessImport.objects.get(check_job=job).write_job is None
+            services.table_import_commit(actor=admin_user, check_job=job, mode="valid_rows")
+        assert TableImport.objects.get(check_job=job).write_job is None
 
     def test_a_failed_check_cannot_be_committed(self, county_staff):
         job = check(county_staff, b"kode,naam\n1,2\n", name="x.csv")
         with pytest.raises(Conflict) as refused:
-            services.business_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
+            services.table_import_commit(actor=county_staff, check_job=job, mode="valid_rows")
         assert refused.value.code == "import_not_checked"
 
     def test_an_unknown_mode_is_refused(self, county_staff):
         job = check(county_staff, xlsx([row(1)]))
         with pytest.raises(Invalid):
-            services.business_import_commit(actor=county_staff, check_job=job, mode="some")
+            services.table_import_commit(actor=county_staff, check_job=job, mode="some")
 
     def test_a_business_changed_after_the_check_fails_the_whole_write(self, county_staff, regions):
         business = make_business(actor=county_staff, division=regions.village, serial=1)
@@ -276,7 +278,7 @@ class TestPlanOnDisk:
     """The plan between check and write: signed, so the write reads only what a check wrote."""
 
     def _plan(self, job) -> str:
-        return BusinessImport.objects.get(check_job=job).plan_name
+        return TableImport.objects.get(check_job=job).plan_name
 
     def _replace(self, name: str, data: bytes) -> None:
         default_storage.delete(name)

@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from liangze.businesses.imports import KEYS
 from liangze.businesses.models import Business
 from liangze.businesses.testing import make_uscc
 from liangze.core.testing.fixtures import TEST_PASSWORD
-from liangze.imports.columns import KEYS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
