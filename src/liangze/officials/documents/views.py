@@ -223,9 +223,13 @@ def document_reject(request, document_id: int):
 def template_list(request):
     """A province's own templates; its food safety office uploads a replacement."""
     if not is_office_or_admin(request.user):
-        raise Forbidden(
-            code="duty_documents_read_only",
-            message=_("Only food safety office staff manage document templates."),
+        raise access_refuse(
+            Forbidden(
+                code="duty_documents_read_only",
+                message=_("Only food safety office staff manage document templates."),
+            ),
+            viewer=request.user,
+            target_type="officials.dutydocumenttemplate",
         )
     province = division_roots(viewer=request.user).first()
     if province is not None and province.parent_id is not None:
