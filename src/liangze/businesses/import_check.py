@@ -218,7 +218,7 @@ def check_business_rows(
         skip=lambda index: any(errors.has(index, column) for column in identity),
     )
 
-    # An early pilot code the office accepted once (DOMAIN.md 3.1) stays accepted for its
+    # An early pilot code the office accepted once (docs/domain.md §3.1) stays accepted for its
     # business; a new one needs the office override of the registration form.
     pilots = {
         index

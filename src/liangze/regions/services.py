@@ -241,7 +241,7 @@ def division_import_start(*, actor, upload: File, vintage: int) -> Job:
 
     The caller has checked access.can_import_divisions. Raises Invalid, naming the field, for a
     file of the wrong type or size or an impossible vintage; the rows are checked by the job
-    (tasks.division_import_run).
+    (the import engine's imports.tasks.table_import_run, by the spec in imports.py).
     """
     errors = {}
     if Path(upload.name or "").suffix.lower() not in TABLE_SUFFIXES:
