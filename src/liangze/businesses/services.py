@@ -418,6 +418,17 @@ def business_change_many(
             done += 1
         if progress is not None:
             progress(done)
+    # What a table changes is a regrade or a move like any other: the apps above the registry
+    # (assignments) follow it in this transaction, as they do for the single-row services.
+    for change, name in ((BusinessChange.REGRADED, "grade"), (BusinessChange.MOVED, "division")):
+        ids = [row.business_id for row in rows if name in row.after]
+        if ids:
+            run_business_changed(
+                actor=actor,
+                change=change,
+                businesses=list(Business.objects.filter(pk__in=ids).select_related("division")),
+                effective_on=timezone.localdate(),
+            )
     return done
 
 

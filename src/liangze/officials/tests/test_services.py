@@ -360,6 +360,26 @@ class TestBusinessChanges:
         )
         assert open_official(shop).official == officials.county
 
+    def test_a_table_regrade_ends_a_misfit_as_the_form_does(self, county_staff, officials, shop):
+        """The import's set-based change path runs the registry's hooks too."""
+        from liangze.businesses.services import Change, business_change_many
+
+        services.assignment_create(actor=county_staff, official=officials.village, business=shop)
+        business_change_many(
+            actor=county_staff,
+            rows=[
+                Change(
+                    business_id=shop.pk,
+                    name=shop.name,
+                    division_path=shop.division.path,
+                    after={"grade": "C"},
+                    before={"grade": "D"},
+                )
+            ],
+        )
+        assert open_official(shop) is None
+        assert Assignment.objects.get().end_reason == Assignment.EndReason.REGRADED
+
     def test_a_move_outside_the_post_ends_it_and_the_wrapper_reassigns(
         self, county_staff, officials, regions, shop
     ):
