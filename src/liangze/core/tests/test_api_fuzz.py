@@ -95,13 +95,15 @@ def generated_cases():
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
     """Requests go through the WSGI app, not Django's test client, so nothing stops
-    request_finished from closing the test's database connection (PostgreSQL then loses the
+    request_started/finished from closing the test's database connection (PostgreSQL then loses the
     test's transaction); the test client disconnects the same receiver."""
-    from django.core.signals import request_finished
+    from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
