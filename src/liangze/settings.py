@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "liangze.jobs",
     "liangze.businesses",
     "liangze.officials",
+    "liangze.rectification",
     "liangze.imports",
     "liangze.demo",
 ]

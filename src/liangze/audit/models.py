@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     )
     DUTY_DOCUMENTS_DOWNLOADED = "duty_documents_downloaded", _("Downloaded documents archive")
     DUTY_DOCUMENT_REMINDERS_SENT = "duty_document_reminders_sent", _("Sent document reminders")
+    PROBLEM_RECORDED = "problem_recorded", _("Recorded problem")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
