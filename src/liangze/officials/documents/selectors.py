@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.audit.services import access_refuse
@@ -92,6 +92,36 @@ def my_reminders(*, viewer, limit: int = 10) -> list[Reminder]:
         .select_related("document__official__user", "document__division")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def reminder_list(*, viewer) -> QuerySet[Reminder]:
+    """The viewer's own reminders (an official's, an office clerk's), unread first."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Reminder.objects.none()
+    return (
+        Reminder.objects.filter(user=viewer)
+        .select_related("document__official__user", "document__division")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def unread_reminder_count(*, viewer) -> int:
+    if not getattr(viewer, "is_authenticated", False):
+        return 0
+    return Reminder.objects.filter(user=viewer, read_at__isnull=True).count()
+
+
+def access_reminder_by_id(viewer, reminder_id: int) -> Reminder:
+    """One of the viewer's own reminders; anyone else's answers as missing."""
+    reminder = reminder_list(viewer=viewer).filter(pk=reminder_id).first()
+    if reminder is None:
+        raise access_refuse(
+            NotFound(code="reminder_not_found", message=_("Reminder not found.")),
+            viewer=viewer,
+            target_type="officials.reminder",
+            target_id=reminder_id,
+        )
+    return reminder
 
 
 def template_for(*, kind: str, division: Division) -> DutyDocumentTemplate | None:
