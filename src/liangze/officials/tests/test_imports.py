@@ -2,10 +2,7 @@
 rows, the write of the valid rows, re-import by mobile number, the office's reach, and the
 one-time password sheet shown once."""
 
-import io
-
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from liangze.accounts.models import User
@@ -14,26 +11,12 @@ from liangze.businesses.testing import make_business
 from liangze.core.errors import Conflict
 from liangze.imports import services as engine
 from liangze.imports import tasks
-from liangze.imports.specs import header, import_spec
+from liangze.imports.specs import import_spec
 from liangze.jobs.models import Job
 from liangze.officials import imports
 from liangze.officials.models import Assignment, Official
+from liangze.officials.testing import import_workbook as xlsx
 from liangze.officials.testing import make_official
-
-
-def xlsx(spec_name: str, rows: list[dict]) -> bytes:
-    columns = import_spec(spec_name).columns
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet()
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, header(column, "zh-hans"))
-    for line, values in enumerate(rows, start=1):
-        for col, column in enumerate(columns):
-            if values.get(column.key):
-                sheet.write_string(line, col, str(values[column.key]))
-    workbook.close()
-    return buffer.getvalue()
 
 
 def check(actor, spec_name: str, rows: list[dict]) -> Job:

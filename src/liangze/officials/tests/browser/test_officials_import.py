@@ -5,38 +5,21 @@ rest of the path (a whole village in one action, the hand-over, the documents an
 official signing at 360 px) is in test_officials_pages.py and test_documents_signing.py.
 Screenshots land in var/screenshots/."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from django.conf import settings
 from django.core.management import call_command
 
 from liangze.businesses.testing import make_business
 from liangze.core.testing.browser import log_in
-from liangze.imports.specs import header, import_spec
 from liangze.officials.models import Assignment, Official
+from liangze.officials.testing import import_workbook as workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots"
-
-
-def workbook(spec_name: str, rows: list[dict]) -> bytes:
-    columns = import_spec(spec_name).columns
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, header(column, "zh-hans"))
-    for line, values in enumerate(rows, start=1):
-        for col, column in enumerate(columns):
-            if values.get(column.key):
-                sheet.write_string(line, col, values[column.key])
-    book.close()
-    return buffer.getvalue()
 
 
 def work_off_the_queue():
