@@ -34,6 +34,7 @@ from liangze.audit.access import can_read_audit
 from liangze.audit.services import access_refuse
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
+from liangze.core.views import render_list
 from liangze.regions.selectors import division_list, division_roots
 
 
@@ -130,10 +131,7 @@ def account_list(request):
     for account in page.object_list:
         account.locked_out = account.username.lower() in locked
     context = {"page": page, "search": search, "status": status}
-    template = "accounts/account_list.html#rows" if request.htmx else "accounts/account_list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "accounts/account_list.html", context)
 
 
 @login_required

@@ -18,6 +18,7 @@ from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.models import Grade
 from liangze.core.errors import DomainError, Forbidden, NotFound
+from liangze.core.views import render_list
 from liangze.imports.views import job_of_kind
 from liangze.jobs.models import Job
 from liangze.officials import selectors, services
@@ -88,12 +89,7 @@ def official_list(request):
         "view": view,
         "can_manage": is_office_or_admin(viewer),
     }
-    template = (
-        "officials/official_list.html#rows" if request.htmx else "officials/official_list.html"
-    )
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "officials/official_list.html", context)
 
 
 @login_required
@@ -332,12 +328,7 @@ def uncovered_list(request):
     for business in page.object_list:
         business.days_uncovered = selectors.days_since(business.uncovered_since)
     context = {"page": page, "grades": Grade.choices, "grade": grade, "q": request.GET.get("q", "")}
-    template = (
-        "officials/uncovered_list.html#rows" if request.htmx else "officials/uncovered_list.html"
-    )
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "officials/uncovered_list.html", context)
 
 
 @login_required
