@@ -23,6 +23,7 @@ from liangze.officials.documents.models import (
     earliest_signing_valid_on,
 )
 from liangze.officials.models import Assignment, Official
+from liangze.officials.selectors import official_list
 from liangze.regions.models import Division
 
 
@@ -153,9 +154,9 @@ def _active_on(day: date) -> Q:
 
 def officials_with_tasks(*, viewer, within: Division, on: date) -> QuerySet[Official]:
     """已分配任务: officials active on `on` whose post lies under `within` and who cover at least
-    one business that day (the denominators of both official-side rates)."""
-    officials = in_jurisdiction(Official.objects.all(), viewer, via="grant__division")
-    officials = within_subtrees(officials, [within.path], via="grant__division")
+    one business that day (the denominators of both official-side rates). Scoped as the
+    officials list is (officials.selectors.official_list)."""
+    officials = official_list(viewer=viewer, within=within, active=None)
     covering = Assignment.objects.filter(_active_on(on)).values("official_id")
     return (
         officials.filter(Q(active_to__isnull=True) | Q(active_to__gt=on), active_from__lte=on)
