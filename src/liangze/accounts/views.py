@@ -70,6 +70,17 @@ def _require_account_manager(viewer) -> None:
         )
 
 
+def _act(request, write, success: str) -> None:
+    """Run a write of a button; its success, or why it was refused (a DomainError), becomes the
+    next page's message."""
+    try:
+        write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
 def _grantable_roles(viewer) -> list[str]:
     roles = [r for r in Role.values if r != Role.ADMIN]
     if is_admin(viewer):
@@ -174,11 +185,11 @@ def account_detail(request, user_id: int):
 @require_POST
 def account_deactivate(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_deactivate(actor=request.user, user=account)
-        messages.success(request, _("Account deactivated."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_deactivate(actor=request.user, user=account),
+        _("Account deactivated."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -186,11 +197,11 @@ def account_deactivate(request, user_id: int):
 @require_POST
 def account_reactivate(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_reactivate(actor=request.user, user=account)
-        messages.success(request, _("Account reactivated."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_reactivate(actor=request.user, user=account),
+        _("Account reactivated."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -198,11 +209,11 @@ def account_reactivate(request, user_id: int):
 @require_POST
 def account_unlock(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_unlock(actor=request.user, user=account)
-        messages.success(request, _("The account may log in again."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_unlock(actor=request.user, user=account),
+        _("The account may log in again."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -237,11 +248,7 @@ def account_grant(request, user_id: int):
 @require_POST
 def grant_revoke(request, grant_id: int):
     grant = access_grant_by_id(request.user, grant_id)
-    try:
-        services.role_revoke(actor=request.user, grant=grant)
-        messages.success(request, _("Role revoked."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(request, lambda: services.role_revoke(actor=request.user, grant=grant), _("Role revoked."))
     return redirect("accounts:detail", user_id=grant.user_id)
 
 
@@ -281,9 +288,9 @@ def profile(request):
 @require_POST
 def api_token_revoke(request, token_id: int):
     token = access_api_token_by_id(request.user, token_id)
-    try:
-        services.api_token_revoke(actor=request.user, token=token)
-        messages.success(request, _("Token revoked."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token=token),
+        _("Token revoked."),
+    )
     return redirect("accounts:profile")
