@@ -34,6 +34,7 @@ from liangze.audit.access import can_read_audit
 from liangze.audit.services import access_refuse
 from liangze.core.errors import DomainError, Forbidden, Invalid
 from liangze.core.scoping import within_subtrees
+from liangze.core.views import render_list
 from liangze.regions.selectors import division_list, division_roots
 
 
@@ -67,6 +68,17 @@ def _require_account_manager(viewer) -> None:
             viewer=viewer,
             target_type="accounts.user",
         )
+
+
+def _act(request, write, success: str) -> None:
+    """Run a write of a button; its success, or why it was refused (a DomainError), becomes the
+    next page's message."""
+    try:
+        write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
 
 
 def _grantable_roles(viewer) -> list[str]:
@@ -130,10 +142,7 @@ def account_list(request):
     for account in page.object_list:
         account.locked_out = account.username.lower() in locked
     context = {"page": page, "search": search, "status": status}
-    template = "accounts/account_list.html#rows" if request.htmx else "accounts/account_list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "accounts/account_list.html", context)
 
 
 @login_required
@@ -176,11 +185,11 @@ def account_detail(request, user_id: int):
 @require_POST
 def account_deactivate(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_deactivate(actor=request.user, user=account)
-        messages.success(request, _("Account deactivated."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_deactivate(actor=request.user, user=account),
+        _("Account deactivated."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -188,11 +197,11 @@ def account_deactivate(request, user_id: int):
 @require_POST
 def account_reactivate(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_reactivate(actor=request.user, user=account)
-        messages.success(request, _("Account reactivated."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_reactivate(actor=request.user, user=account),
+        _("Account reactivated."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -200,11 +209,11 @@ def account_reactivate(request, user_id: int):
 @require_POST
 def account_unlock(request, user_id: int):
     account = access_user_by_id(request.user, user_id)
-    try:
-        services.user_unlock(actor=request.user, user=account)
-        messages.success(request, _("The account may log in again."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.user_unlock(actor=request.user, user=account),
+        _("The account may log in again."),
+    )
     return redirect("accounts:detail", user_id=account.pk)
 
 
@@ -239,11 +248,7 @@ def account_grant(request, user_id: int):
 @require_POST
 def grant_revoke(request, grant_id: int):
     grant = access_grant_by_id(request.user, grant_id)
-    try:
-        services.role_revoke(actor=request.user, grant=grant)
-        messages.success(request, _("Role revoked."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(request, lambda: services.role_revoke(actor=request.user, grant=grant), _("Role revoked."))
     return redirect("accounts:detail", user_id=grant.user_id)
 
 
@@ -283,9 +288,9 @@ def profile(request):
 @require_POST
 def api_token_revoke(request, token_id: int):
     token = access_api_token_by_id(request.user, token_id)
-    try:
-        services.api_token_revoke(actor=request.user, token=token)
-        messages.success(request, _("Token revoked."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _act(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token=token),
+        _("Token revoked."),
+    )
     return redirect("accounts:profile")

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     OFFICIAL_DEACTIVATED = "official_deactivated", _("Deactivated official")
     OFFICIAL_HANDED_OVER = "official_handed_over", _("Handed over an official's businesses")
     OFFICIALS_IMPORTED = "officials_imported", _("Imported officials")
+    OFFICIAL_PASSWORD_ISSUED = "official_password_issued", _("Issued an official's first password")
     ASSIGNMENT_CREATED = "assignment_created", _("Assigned official")
     ASSIGNMENT_ENDED = "assignment_ended", _("Ended assignment")
     ASSIGNMENTS_IMPORTED = "assignments_imported", _("Imported assignments")

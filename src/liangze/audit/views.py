@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -11,6 +10,7 @@ from liangze.audit.models import AuditAction
 from liangze.audit.selectors import audit_event_list
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
+from liangze.core.views import render_list
 
 
 class AuditFilterForm(forms.Form):
@@ -44,7 +44,4 @@ def event_list(request):
     filters = getattr(form, "cleaned_data", {})
     events = audit_event_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    template = "audit/event_list.html#rows" if request.htmx else "audit/event_list.html"
-    response = render(request, template, {"form": form, "page": page})
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "audit/event_list.html", {"form": form, "page": page})

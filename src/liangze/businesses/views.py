@@ -32,6 +32,7 @@ from liangze.businesses.models import Business
 from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden, NotFound
 from liangze.core.pagination import LargeListPaginator
+from liangze.core.views import render_list
 from liangze.regions.selectors import division_ancestors, division_list
 
 PAGE_SIZE = 25
@@ -77,12 +78,7 @@ def business_list(request):
         "bulk_form": BulkActionForm() if can_bulk else None,
         "filtered": form.is_filtered(),
     }
-    template = (
-        "businesses/business_list.html#rows" if request.htmx else "businesses/business_list.html"
-    )
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "businesses/business_list.html", context)
 
 
 @login_required

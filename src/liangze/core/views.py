@@ -34,3 +34,11 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without the request: context processors may need the database that just failed.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def render_list(request, template: str, context: dict):
+    """A filtered list page, or only its `#rows` partial for an htmx request (the filters'
+    live search). The response varies on HX-Request, so a cache keeps the two apart."""
+    response = render(request, f"{template}#rows" if request.htmx else template, context)
+    response["Vary"] = "HX-Request"
+    return response

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liangze.accounts.access import office_subtrees
 from liangze.accounts.models import Role
 from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
@@ -22,6 +23,7 @@ from liangze.officials.access import can_assign, can_edit_official, reads_own_on
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import rule_book
 from liangze.regions.models import Division
+from liangze.regions.selectors import division_list
 
 
 def official_list(
@@ -54,6 +56,22 @@ def official_list(
     return (
         officials.select_related("user", "grant__division")
         .annotate(load=Count("assignments", filter=Q(assignments__ends_on__isnull=True)))
+        .order_by("grant__division__path", "user__display_name", "pk")
+    )
+
+
+def office_post_divisions(*, viewer, levels) -> QuerySet[Division]:
+    """Divisions of the given levels in the viewer's office subtrees: the posts they may give."""
+    divisions = division_list(viewer=viewer).filter(level__in=levels)
+    return within_subtrees(divisions, office_subtrees(viewer), via=".")
+
+
+def imported_officials(*, viewer, ids) -> QuerySet[Official]:
+    """The officials of an import's result (their ids) the viewer reads, as the password sheet
+    lists them."""
+    return (
+        official_list(viewer=viewer, active=None)
+        .filter(pk__in=list(ids))
         .order_by("grant__division__path", "user__display_name", "pk")
     )
 

@@ -32,7 +32,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.core.tree import is_within
 from liangze.imports.bulk import Inserter, db_value, json_adapter
-from liangze.officials.access import can_assign
+from liangze.officials.access import can_assign, can_edit_official
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import RuleBook, is_municipality, rule_book
 from liangze.regions.codes import normalise_division_code
@@ -240,43 +240,64 @@ def _change_post(*, actor, official: Official, division: Division) -> None:
     official.user.forget_cached_grants()
 
 
-def _apply_official_changes(*, actor, official: Official, row: _OfficialRow) -> bool:
-    """Update one official from a cleaned row; False when nothing differs."""
+def _official_changes(official: Official, row: _OfficialRow) -> dict[str, list]:
+    """What a cleaned row would change of an official, as an audit event's `changes`."""
     changes = {}
-    user = official.user
-    if user.display_name != row.display_name:
-        changes["display_name"] = [user.display_name, row.display_name]
-        user.display_name = row.display_name
-        user.save(update_fields=["display_name"])
+    if official.user.display_name != row.display_name:
+        changes["display_name"] = [official.user.display_name, row.display_name]
     if official.grant.division_id != row.division.pk:
         changes["division"] = [official.grant.division.code, row.division.code]
-        _change_post(actor=actor, official=official, division=row.division)
     if official.position != row.position:
         changes["position"] = [official.position, row.position]
-        official.position = row.position
     if official.phone != row.phone:
         changes["phone"] = [official.phone, row.phone]
-        official.phone = row.phone
+    return changes
+
+
+def _apply_official_changes(*, actor, official: Official, row: _OfficialRow, data=None) -> bool:
+    """Update one official from a cleaned row; False when nothing differs."""
+    changes = _official_changes(official, row)
     if not changes:
         return False
+    user = official.user
+    if "display_name" in changes:
+        user.display_name = row.display_name
+        user.save(update_fields=["display_name"])
+    if "division" in changes:
+        _change_post(actor=actor, official=official, division=row.division)
+    official.position = row.position
+    official.phone = row.phone
     official.save(update_fields=["grant", "position", "phone", "updated_at"])
     audit_event_record(
-        actor=actor, action=AuditAction.OFFICIAL_UPDATED, target=official, changes=changes
+        actor=actor,
+        action=AuditAction.OFFICIAL_UPDATED,
+        target=official,
+        changes=changes,
+        data=data or None,
     )
     return True
 
 
-@transaction.atomic
-def official_import_rows(
-    *, actor, rows: Sequence, password_hash: str | None = None
-) -> OfficialImportResult:
-    """Add or update officials from rows (`.line`, `.values` keyed as OFFICIAL_COLUMNS).
+@dataclass
+class RowsChecked:
+    """A sheet checked and nothing written: the errors, and for each row without one what
+    writing it would do ("new", "changed" or "unchanged", the import engine's actions)."""
 
-    A row whose mobile number is an existing official's updates that official; any other row adds
-    an official with an account (login: the mobile number) and a one-time password returned once.
-    Every row is checked first; one error rejects the lot (ImportRejected lists them all).
-    `password_hash`, for the demo only, gives every new account that hash and no one-time password.
-    """
+    errors: list[RowError]
+    actions: dict[int, str]
+
+
+@dataclass
+class _OfficialsChecked:
+    cleaned: list[_OfficialRow]
+    existing: dict[str, Official]
+    accounts: dict[str, tuple[User, RoleGrant]]
+    errors: list[RowError]
+
+
+def _official_rows_check(actor, rows: Sequence) -> _OfficialsChecked:
+    """Every rule of the officials sheet, nothing written: formats, the actor's reach over the
+    post (and over an existing official of that mobile number), logins taken."""
     cleaned, errors = _clean_official_rows(actor, rows)
     existing = {
         o.phone: o
@@ -303,19 +324,64 @@ def official_import_rows(
                     row.line, "phone", _("An account with this mobile number as login exists.")
                 )
             )
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    return _OfficialsChecked(cleaned, existing, accounts, errors)
+
+
+def official_import_check(*, actor, rows: Sequence) -> RowsChecked:
+    """What official_import_rows would say of these rows, writing nothing: the import's check."""
+    checked = _official_rows_check(actor, rows)
+    bad = {e.line for e in checked.errors}
+    actions = {}
+    for row in checked.cleaned:
+        if row.line in bad:
+            continue
+        official = checked.existing.get(row.phone)
+        if official is None:
+            actions[row.line] = "new"
+        else:
+            actions[row.line] = "changed" if _official_changes(official, row) else "unchanged"
+    return RowsChecked(errors=sorted(checked.errors, key=lambda e: e.line), actions=actions)
+
+
+@transaction.atomic
+def official_import_rows(
+    *,
+    actor,
+    rows: Sequence,
+    password_hash: str | None = None,
+    issue_passwords: bool = True,
+    link: Mapping | None = None,
+) -> OfficialImportResult:
+    """Add or update officials from rows (`.line`, `.values` keyed as OFFICIAL_COLUMNS).
+
+    A row whose mobile number is an existing official's updates that official; any other row adds
+    an official with an account (login: the mobile number) and a one-time password returned once.
+    Every row is checked first; one error rejects the lot (ImportRejected lists them all).
+    `issue_passwords` False (the spreadsheet import, whose write runs as a job) leaves the new
+    accounts without a usable password until `official_passwords_issue` shows them to the clerk.
+    `link` (the import's jobs) goes into each row's audit event with its line.
+    `password_hash`, for the demo only, gives every new account that hash and no one-time password.
+    """
+    checked = _official_rows_check(actor, rows)
+    if checked.errors:
+        raise ImportRejected(sorted(checked.errors, key=lambda e: e.line))
     result = OfficialImportResult()
-    for row in cleaned:
-        official = existing.get(row.phone)
+    for row in checked.cleaned:
+        official = checked.existing.get(row.phone)
         if official is None:
             continue
-        if _apply_official_changes(actor=actor, official=official, row=row):
+        data = {**link, "line": row.line} if link else None
+        if _apply_official_changes(actor=actor, official=official, row=row, data=data):
             result.updated += 1
         else:
             result.unchanged += 1
     result.created = _officials_create(
-        actor=actor, rows=new_rows, accounts=accounts, password_hash=password_hash
+        actor=actor,
+        rows=[r for r in checked.cleaned if r.phone not in checked.existing],
+        accounts=checked.accounts,
+        password_hash=password_hash,
+        issue_passwords=issue_passwords,
+        link=link,
     )
     return result
 
@@ -366,12 +432,16 @@ def _officials_create(
     rows: list[_OfficialRow],
     accounts: Mapping[str, tuple[User, RoleGrant]],
     password_hash: str | None,
+    issue_passwords: bool = True,
+    link: Mapping | None = None,
 ) -> list[IssuedOfficial]:
-    """New accounts (with one-time passwords) for the rows without one, then the officials."""
+    """New accounts (with one-time passwords, or none yet: see official_import_rows) for the
+    rows without one, then the officials."""
     if not rows:
         return []
     fresh = [row for row in rows if not row.username]
-    passwords = {row.line: "" if password_hash else one_time_password() for row in fresh}
+    issue = issue_passwords and not password_hash
+    passwords = {row.line: one_time_password() if issue else "" for row in fresh}
     granted_by = actor if getattr(actor, "pk", None) else None
     made_users = User.objects.bulk_create(
         [
@@ -380,7 +450,7 @@ def _officials_create(
                 display_name=row.display_name,
                 phone=row.phone,
                 division=row.division,
-                password=password_hash or make_password(passwords[row.line]),
+                password=password_hash or make_password(passwords[row.line] or None),
                 must_change_password=not password_hash,
             )
             for row in fresh
@@ -431,6 +501,7 @@ def _officials_create(
                     "division": [None, row.division.code],
                     "position": [None, row.position],
                 },
+                data={**link, "line": row.line} if link else None,
             )
             for official, row in zip(officials, rows, strict=True)
         ]
@@ -439,6 +510,35 @@ def _officials_create(
         IssuedOfficial(official=o, one_time_password=passwords.get(row.line, ""))
         for o, row in zip(officials, rows, strict=True)
     ]
+
+
+@transaction.atomic
+def official_passwords_issue(
+    *, actor, officials: Iterable[Official], data: Mapping | None = None
+) -> list[IssuedOfficial]:
+    """One-time passwords for the imported officials whose account has none yet (an import's
+    write leaves them without: its result is no place for a secret). Shown once: each account is
+    claimed by compare-and-set on its stored password, so a second call, or two at once, issues
+    nothing for it again. Only officials the actor's office keeps; each issue is audited."""
+    issued = []
+    for official in officials:
+        user = official.user
+        if user.has_usable_password() or not can_edit_official(actor, official):
+            continue
+        password = one_time_password()
+        claimed = User.objects.filter(pk=user.pk, password=user.password).update(
+            password=make_password(password), must_change_password=True
+        )
+        if not claimed:
+            continue
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.OFFICIAL_PASSWORD_ISSUED,
+            target=user,
+            data={"official": official.pk, **(data or {})},
+        )
+        issued.append(IssuedOfficial(official=official, one_time_password=password))
+    return issued
 
 
 def _row(values: Mapping) -> Sequence:
@@ -657,6 +757,7 @@ class PlannedAssignment:
     official: Official
     business: Business
     starts_on: date
+    data: Mapping | None = None  # more for its audit event (an import's line)
 
 
 @transaction.atomic
@@ -816,6 +917,7 @@ def _insert_assignments(*, actor, plan: Sequence[PlannedAssignment]) -> list[int
                     {
                         "assignment": pk,
                         "official_name": names.setdefault(row.official.pk, str(row.official)),
+                        **(row.data or {}),
                     }
                 ),
             )
@@ -1060,12 +1162,17 @@ def _business_by_code(codes: set[str]) -> dict[str, Business]:
     return found
 
 
-@transaction.atomic
-def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
-    """Assignments from rows (`.line`, `.values` keyed as ASSIGNMENT_COLUMNS): the official by
-    mobile number, the business by credit code (or registration number without one). A row
-    naming a business's current official changes nothing; another official replaces them. Every
-    row is checked against the rules first; one error rejects the lot."""
+@dataclass
+class _AssignmentsChecked:
+    plan: list[PlannedAssignment]
+    unchanged: int
+    errors: list[RowError]
+    actions: dict[int, str]
+
+
+def _assignment_rows_check(actor, rows: Sequence) -> _AssignmentsChecked:
+    """Every rule of the assignments sheet, nothing written: formats, the official and the
+    business found, the actor's reach over both, the grade and post rules, the dates."""
     errors: list[RowError] = []
     parsed = []
     phones, codes = set(), set()
@@ -1096,8 +1203,7 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
     current = {a.business_id: a for a in _open_assignments(b.pk for b in businesses.values())}
     rules = rule_book()
     seen: dict[int, int] = {}
-    plan: list[PlannedAssignment] = []
-    result = AssignmentImportResult()
+    checked = _AssignmentsChecked(plan=[], unchanged=0, errors=errors, actions={})
     for line, phone, code, starts_on in parsed:
         if phone is None or starts_on is None or not code:
             continue
@@ -1136,23 +1242,53 @@ def assignment_import_rows(*, actor, rows: Sequence) -> AssignmentImportResult:
             continue
         now_covering = current.get(business.pk)
         if now_covering is not None and now_covering.official_id == official.pk:
-            result.unchanged += 1
+            checked.unchanged += 1
+            checked.actions[line] = "unchanged"
             continue
         if now_covering is not None and starts_on < now_covering.starts_on:
             errors.append(
                 RowError(line, "starts_on", _("The current assignment began later than this date."))
             )
             continue
-        plan.append(PlannedAssignment(official, business, starts_on))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+        checked.actions[line] = "new" if now_covering is None else "changed"
+        checked.plan.append(PlannedAssignment(official, business, starts_on, {"line": line}))
+    checked.errors.sort(key=lambda e: e.line)
+    return checked
+
+
+def assignment_import_check(*, actor, rows: Sequence) -> RowsChecked:
+    """What assignment_import_rows would say of these rows, writing nothing: the import's check.
+    A row replacing another official is "changed"."""
+    checked = _assignment_rows_check(actor, rows)
+    return RowsChecked(errors=checked.errors, actions=checked.actions)
+
+
+@transaction.atomic
+def assignment_import_rows(
+    *, actor, rows: Sequence, link: Mapping | None = None
+) -> AssignmentImportResult:
+    """Assignments from rows (`.line`, `.values` keyed as ASSIGNMENT_COLUMNS): the official by
+    mobile number, the business by credit code (or registration number without one). A row
+    naming a business's current official changes nothing; another official replaces them. Every
+    row is checked against the rules first; one error rejects the lot. With `link` (the import
+    engine's jobs, which records the whole import) each new assignment's event names it and its
+    line; without, one more event records the import."""
+    checked = _assignment_rows_check(actor, rows)
+    if checked.errors:
+        raise ImportRejected(checked.errors)
+    plan = checked.plan
+    if link:
+        plan = [
+            PlannedAssignment(p.official, p.business, p.starts_on, {**link, **p.data}) for p in plan
+        ]
+    result = AssignmentImportResult(unchanged=checked.unchanged)
     result.created = assignments_write(
         actor=actor,
         plan=plan,
         replace=True,
         check_reach=False,  # checked row by row above
     )
-    if result.created:
+    if result.created and not link:
         audit_event_record(
             actor=actor,
             action=AuditAction.ASSIGNMENTS_IMPORTED,

@@ -1,11 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
+from liangze.imports.urls import import_urlpatterns
 from liangze.officials import views
 
 app_name = "officials"
 urlpatterns = [
     path("", views.official_list, name="list"),
     path("new/", views.official_create, name="create"),
+    # The import engine's pages: officials:official_imports:start, …:assignment_imports:start.
+    path("", include((import_urlpatterns("officials"), "official_imports"))),
+    path("assignments/", include((import_urlpatterns("assignments"), "assignment_imports"))),
+    path("import/<int:job_id>/passwords/", views.import_passwords, name="import_passwords"),
     path("uncovered/", views.uncovered_list, name="uncovered"),
     path("mine/", views.my_businesses, name="mine"),
     path("<int:official_id>/", views.official_detail, name="detail"),

@@ -17,14 +17,16 @@ from liangze.accounts.access import is_office_or_admin
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.models import Grade
-from liangze.core.errors import DomainError, Forbidden
-from liangze.core.scoping import within_subtrees
+from liangze.core.errors import DomainError, Forbidden, NotFound
+from liangze.core.views import render_list
+from liangze.imports.views import job_of_kind
+from liangze.jobs.models import Job
 from liangze.officials import selectors, services
 from liangze.officials.access import can_edit_official
 from liangze.officials.forms import BulkAssignForm, HandOverForm, OfficialFilterForm, OfficialForm
+from liangze.officials.imports import OFFICIAL_IMPORT_WRITE
 from liangze.officials.maps import amap_url, geo_uri
 from liangze.officials.services import OFFICIAL_LEVELS, grouped_password
-from liangze.regions.selectors import division_list
 
 PAGE_SIZE = 25
 
@@ -43,10 +45,7 @@ def _require_office(viewer) -> None:
 
 def _office_divisions(viewer, levels):
     """Divisions of the viewer's office subtrees, of the given levels."""
-    from liangze.accounts.access import office_subtrees
-
-    divisions = division_list(viewer=viewer).filter(level__in=levels)
-    return within_subtrees(divisions, office_subtrees(viewer), via=".")
+    return selectors.office_post_divisions(viewer=viewer, levels=levels)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -90,12 +89,7 @@ def official_list(request):
         "view": view,
         "can_manage": is_office_or_admin(viewer),
     }
-    template = (
-        "officials/official_list.html#rows" if request.htmx else "officials/official_list.html"
-    )
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "officials/official_list.html", context)
 
 
 @login_required
@@ -123,6 +117,37 @@ def official_create(request):
                 {"issued": [(issued.official, grouped_password(issued.one_time_password))]},
             )
     return render(request, "officials/official_form.html", {"form": form, "official": None})
+
+
+@login_required
+@require_POST
+@never_cache
+def import_passwords(request, job_id: int):
+    """The one-time password sheet of an officials import, for the clerk who imported them:
+    the passwords are made now and shown only in this response; a second visit issues none."""
+    viewer = request.user
+    _require_office(viewer)
+    job = job_of_kind(viewer, job_id, (OFFICIAL_IMPORT_WRITE,))
+    if job.created_by_id != viewer.pk or job.status != Job.Status.SUCCEEDED:
+        raise NotFound(code="job_not_found", message=_("Job not found."))
+    officials = selectors.imported_officials(viewer=viewer, ids=job.result.get("officials", []))
+    issued = services.official_passwords_issue(
+        actor=viewer, officials=officials, data={"import_job": job.pk}
+    )
+    if not issued:
+        messages.info(
+            request,
+            _(
+                "The one-time passwords of this import were shown already. If one is lost, "
+                "reset that official's password on their account page."
+            ),
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(
+        request,
+        "officials/password_sheet.html",
+        {"issued": [(i.official, grouped_password(i.one_time_password)) for i in issued]},
+    )
 
 
 def _assign_divisions(viewer, official):
@@ -303,12 +328,7 @@ def uncovered_list(request):
     for business in page.object_list:
         business.days_uncovered = selectors.days_since(business.uncovered_since)
     context = {"page": page, "grades": Grade.choices, "grade": grade, "q": request.GET.get("q", "")}
-    template = (
-        "officials/uncovered_list.html#rows" if request.htmx else "officials/uncovered_list.html"
-    )
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_list(request, "officials/uncovered_list.html", context)
 
 
 @login_required

@@ -169,6 +169,22 @@ def _foreign_document(world: ForeignWorld) -> int:
     return DutyDocument.objects.get(official_id=world.value("official_id")).pk
 
 
+def _foreign_reminder(world: ForeignWorld) -> int:
+    """A reminder of the foreign office clerk about the foreign letter."""
+    from datetime import date
+
+    from liangze.officials.documents.models import Reminder
+
+    document_id = world.value("document_id")
+    return Reminder.objects.create(
+        user=world.staff,
+        topic=Reminder.Topic.EXPIRES_SOON,
+        document_id=document_id,
+        due_on=date(2030, 1, 1),
+        key=f"{document_id}:{LEAK_MARK}",
+    ).pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -182,6 +198,7 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "successor_id": _foreign_successor,
     "assignment_id": _foreign_assignment,
     "document_id": _foreign_document,
+    "reminder_id": _foreign_reminder,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

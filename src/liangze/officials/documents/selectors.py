@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.audit.services import access_refuse
@@ -23,6 +23,7 @@ from liangze.officials.documents.models import (
     earliest_signing_valid_on,
 )
 from liangze.officials.models import Assignment, Official
+from liangze.officials.selectors import official_list
 from liangze.regions.models import Division
 
 
@@ -94,6 +95,36 @@ def my_reminders(*, viewer, limit: int = 10) -> list[Reminder]:
     )
 
 
+def reminder_list(*, viewer) -> QuerySet[Reminder]:
+    """The viewer's own reminders (an official's, an office clerk's), unread first."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Reminder.objects.none()
+    return (
+        Reminder.objects.filter(user=viewer)
+        .select_related("document__official__user", "document__division")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def unread_reminder_count(*, viewer) -> int:
+    if not getattr(viewer, "is_authenticated", False):
+        return 0
+    return Reminder.objects.filter(user=viewer, read_at__isnull=True).count()
+
+
+def access_reminder_by_id(viewer, reminder_id: int) -> Reminder:
+    """One of the viewer's own reminders; anyone else's answers as missing."""
+    reminder = reminder_list(viewer=viewer).filter(pk=reminder_id).first()
+    if reminder is None:
+        raise access_refuse(
+            NotFound(code="reminder_not_found", message=_("Reminder not found.")),
+            viewer=viewer,
+            target_type="officials.reminder",
+            target_id=reminder_id,
+        )
+    return reminder
+
+
 def template_for(*, kind: str, division: Division) -> DutyDocumentTemplate | None:
     """The newest template the province of `division` uploaded for `kind` (None: the default)."""
     province_path = division.path[:SEGMENT_WIDTH]  # the root of the tree is the province
@@ -123,9 +154,9 @@ def _active_on(day: date) -> Q:
 
 def officials_with_tasks(*, viewer, within: Division, on: date) -> QuerySet[Official]:
     """已分配任务: officials active on `on` whose post lies under `within` and who cover at least
-    one business that day (the denominators of both official-side rates)."""
-    officials = in_jurisdiction(Official.objects.all(), viewer, via="grant__division")
-    officials = within_subtrees(officials, [within.path], via="grant__division")
+    one business that day (the denominators of both official-side rates). Scoped as the
+    officials list is (officials.selectors.official_list)."""
+    officials = official_list(viewer=viewer, within=within, active=None)
     covering = Assignment.objects.filter(_active_on(on)).values("official_id")
     return (
         officials.filter(Q(active_to__isnull=True) | Q(active_to__gt=on), active_from__lte=on)

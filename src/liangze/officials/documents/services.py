@@ -660,8 +660,18 @@ def duty_document_reminders_send(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def reminder_mark_read(*, actor, reminder: Reminder) -> None:
+    """Mark one of the actor's own reminders read (a personal notice: no audit event)."""
     Reminder.objects.filter(pk=reminder.pk, user=actor, read_at__isnull=True).update(
         read_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def reminders_mark_all_read(*, actor) -> int:
+    """Mark every unread reminder of the actor read; returns how many."""
+    now = timezone.now()
+    return Reminder.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=now, updated_at=now
     )
 
 

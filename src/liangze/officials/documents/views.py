@@ -4,6 +4,7 @@ its signing form, and the province's templates."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,6 +131,35 @@ def documents_archive(request):
     response["Content-Disposition"] = f'attachment; filename="documents-{region.code}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def reminder_list(request):
+    """The viewer's reminders, unread first, each to mark read (an official's, a clerk's)."""
+    page = Paginator(selectors.reminder_list(viewer=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "officials/documents/reminders.html",
+        {"page": page, "unread": selectors.unread_reminder_count(viewer=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def reminder_read(request, reminder_id: int):
+    reminder = selectors.access_reminder_by_id(request.user, reminder_id)
+    services.reminder_mark_read(actor=request.user, reminder=reminder)
+    return redirect("documents:reminders")
+
+
+@login_required
+@require_POST
+def reminders_read_all(request):
+    services.reminders_mark_all_read(actor=request.user)
+    return redirect("documents:reminders")
 
 
 @login_required

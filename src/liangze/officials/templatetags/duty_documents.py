@@ -4,7 +4,11 @@ to the board for those who read a region's documents."""
 from django import template
 
 from liangze.officials.access import reads_own_only
-from liangze.officials.documents.selectors import documents_to_sign, my_reminders
+from liangze.officials.documents.selectors import (
+    documents_to_sign,
+    my_reminders,
+    unread_reminder_count,
+)
 
 register = template.Library()
 
@@ -17,6 +21,7 @@ def documents_panel(context, always=False):
         "always": always,
         "to_sign": list(documents_to_sign(viewer=user)[:10]),
         "reminders": my_reminders(viewer=user),
+        "unread": unread_reminder_count(viewer=user),
     }
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.core.testing.browser import log_in as shared_log_in
 from liangze.core.testing.fixtures import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,10 +30,7 @@ def new_phone(browser):
 
 
 def log_in(page, live_server, username, password=TEST_PASSWORD):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("#login-form button[type=submit]")
+    shared_log_in(page, live_server, username, password, wait=False)
 
 
 def test_a_lockout_reads_in_minutes_and_the_office_lifts_it(

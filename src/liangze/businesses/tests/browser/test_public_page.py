@@ -10,7 +10,7 @@ from django.conf import settings
 
 from liangze.businesses.models import PublicReport
 from liangze.businesses.testing import make_business
-from liangze.core.testing.fixtures import TEST_PASSWORD
+from liangze.core.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +51,6 @@ def watch(page, problems: list) -> None:
             and problems.append(f"{r.status} {r.url}")
         ),
     )
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_print_sheet_then_public_page_on_a_phone(live_server, browser, county_staff, regions):

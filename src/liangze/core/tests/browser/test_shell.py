@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from liangze.core.testing.browser import log_in as shared_log_in
 from liangze.demo.people import DEMO_PEOPLE
 from liangze.demo.services import demo_load
 
@@ -32,10 +33,10 @@ def phone(browser):
 
 
 def log_in(page, live_server, username, password=None):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password or settings.LIANGZE_DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
+    """The shared login with the demo password, not waiting (the caller checks where it led)."""
+    shared_log_in(
+        page, live_server, username, password or settings.LIANGZE_DEMO_PASSWORD, wait=False
+    )
 
 
 def log_out(page):

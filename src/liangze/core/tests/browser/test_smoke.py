@@ -6,21 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from liangze.core.testing.fixtures import TEST_PASSWORD
+from liangze.core.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize("persona", ["county_staff", "village_official"])

@@ -82,6 +82,23 @@ def _table(document: Document, headers: list[str], cells: list[str], loop: str):
     return table
 
 
+def _businesses_table(document: Document):
+    """The official's businesses, one row each (the letter and the task list)."""
+    return _table(
+        document,
+        ["序号", "主体名称", "包保等级", "地址"],
+        ["{{ loop.index }}", "{{ b.name }}", "{{ b.grade }}", "{{ b.address }}"],
+        "b in businesses",
+    )
+
+
+def _signatures(document: Document, *lines: str) -> None:
+    """A blank line, then the signature and date lines, right-aligned."""
+    document.add_paragraph()
+    for text in lines:
+        _paragraph(document, text, indent=False, right=True)
+
+
 def commitment() -> Document:
     document = _document()
     _title(document, "食品安全责任与任务承诺书")
@@ -100,17 +117,14 @@ def commitment() -> Document:
     ):
         _paragraph(document, text)
     _paragraph(document, "本人包保主体共 {{ businesses|length }} 家：", indent=True)
-    _table(
-        document,
-        ["序号", "主体名称", "包保等级", "地址"],
-        ["{{ loop.index }}", "{{ b.name }}", "{{ b.grade }}", "{{ b.address }}"],
-        "b in businesses",
-    )
+    _businesses_table(document)
     _paragraph(document, "本承诺书自签订之日起一年内有效。", indent=True)
-    document.add_paragraph()
-    _paragraph(document, "包保干部（签字）：________________", indent=False, right=True)
-    _paragraph(document, "{{ countersigner_title }}（签字）：________________", right=True)
-    _paragraph(document, "签订日期：______年____月____日", indent=False, right=True)
+    _signatures(
+        document,
+        "包保干部（签字）：________________",
+        "{{ countersigner_title }}（签字）：________________",
+        "签订日期：______年____月____日",
+    )
     return document
 
 
@@ -139,15 +153,8 @@ def task_list() -> Document:
         "item in checklist",
     )
     _paragraph(document, "三、包保主体（共 {{ businesses|length }} 家）", indent=False)
-    _table(
-        document,
-        ["序号", "主体名称", "包保等级", "地址"],
-        ["{{ loop.index }}", "{{ b.name }}", "{{ b.grade }}", "{{ b.address }}"],
-        "b in businesses",
-    )
-    document.add_paragraph()
-    _paragraph(document, "包保干部（签字）：________________", indent=False, right=True)
-    _paragraph(document, "日期：______年____月____日", indent=False, right=True)
+    _businesses_table(document)
+    _signatures(document, "包保干部（签字）：________________", "日期：______年____月____日")
     return document
 
 
@@ -174,9 +181,7 @@ def responsibility_list() -> Document:
         ],
         "r in rows",
     )
-    document.add_paragraph()
-    _paragraph(document, "填报单位（盖章）：________________", indent=False, right=True)
-    _paragraph(document, "填报日期：______年____月____日", indent=False, right=True)
+    _signatures(document, "填报单位（盖章）：________________", "填报日期：______年____月____日")
     return document
 
 
@@ -195,9 +200,7 @@ def inspection_list() -> Document:
         ["{{ loop.index }}", "{{ item }}", "", ""],
         "item in items",
     )
-    document.add_paragraph()
-    _paragraph(document, "督查人（签字）：________________", indent=False, right=True)
-    _paragraph(document, "督查日期：______年____月____日", indent=False, right=True)
+    _signatures(document, "督查人（签字）：________________", "督查日期：______年____月____日")
     return document
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from liangze.businesses.testing import make_business
+from liangze.core.testing.browser import log_in
 from liangze.core.testing.fixtures import TEST_PASSWORD
 from liangze.files.tests import samples
 from liangze.jobs.models import Job
@@ -33,14 +34,6 @@ def watch(page, problems: list) -> None:
             and problems.append(f"{r.status} {r.url}")
         ),
     )
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def draw(page, selector: str) -> None:
