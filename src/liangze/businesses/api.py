@@ -6,8 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from django.utils.translation import gettext as _
 from django.db.models import F
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.schema import DjangoGetter
