@@ -6,6 +6,7 @@ measurement's requests alternate with the bare view's (same pages), and its rati
 """
 
 import functools
+import os
 import random
 import time
 
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import registry
 from benchmarks.harness import Sample
 
-REQUESTS = 60
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))  # per measurement
 WARMUP = 5
 
 
