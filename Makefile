@@ -49,9 +49,21 @@ test-browser: $(VENV)/.dev
 	$(MANAGE) compiletranslations -v0
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
+# make bench BENCH_DATABASE_URL=postgres://…/liangze_bench adds the PostgreSQL leg: the list and
+# search benchmarks at BENCH_PG_BUSINESSES businesses, in that database (its registry is built once
+# and kept there; never name a database whose data you need).
+BENCH_DATABASE_URL ?=
+BENCH_PG_BUSINESSES ?= 1000000
 bench: $(VENV)/.dev
 	$(MANAGE) compiletranslations -v0
-	$(PY) -m benchmarks
+	env -u BENCH_DATABASE_URL $(PY) -m benchmarks
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+	  echo "PostgreSQL leg: lists at $(BENCH_PG_BUSINESSES) businesses"; \
+	  env BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_BUSINESSES=$(BENCH_PG_BUSINESSES) \
+	    BENCH_ONLY=lists $(PY) -m benchmarks; \
+	else \
+	  echo "PostgreSQL leg skipped: make bench BENCH_DATABASE_URL=postgres://…/liangze_bench"; \
+	fi
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -43,9 +43,8 @@ def run(workdir: Path) -> None:
     else:
         os.environ.pop("DATABASE_URL", None)
         print(
-            "PostgreSQL benchmarks skipped: BENCH_DATABASE_URL names no PostgreSQL database "
-            "(e.g. BENCH_BUSINESSES=1000000 BENCH_ONLY=lists "
-            "BENCH_DATABASE_URL=postgres://…/liangze_bench make bench); running on SQLite.",
+            "Running on SQLite (`make bench BENCH_DATABASE_URL=postgres://…/liangze_bench` adds "
+            "the PostgreSQL leg after it).",
             flush=True,
         )
 

@@ -15,6 +15,9 @@ class Sample:
     seconds: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     note: str = ""
+    # The baseline timed alternately with this sample, request for request, when there is one:
+    # its ratio is taken to that (the load of a shared machine changes within a run).
+    baseline: "Sample | None" = None
 
     @property
     def median(self) -> float:
@@ -60,6 +63,13 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "SQLite": sqlite3.sqlite_version,
     }
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def ms(seconds: float) -> str:

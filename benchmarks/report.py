@@ -2,13 +2,15 @@
 
 from datetime import UTC, datetime
 
-from benchmarks.harness import Sample, machine, ms
+from benchmarks.harness import Sample, load_average, machine, ms
 
 INTRO = """# Benchmarks
 
 Written by `make bench` (`python -m benchmarks`). Each figure stands beside a baseline measured in
 the same run on the same machine: these machines are noisy, so compare ratios, not absolute times.
-Medians and 95th percentiles over repeated runs; "queries" is SQL statements per request.
+Medians and 95th percentiles over repeated runs; "queries" is SQL statements per request. In the
+list and search tables each row's requests alternate with the baseline's, request for request,
+and its ratio is to the baseline timed beside it (the baseline row pools them all).
 """
 
 
@@ -19,7 +21,8 @@ def _table(samples: list[Sample]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for sample in samples:
-        ratio = sample.median / baseline.median if baseline.median else 0
+        reference = sample.baseline or baseline
+        ratio = sample.median / reference.median if reference.median else 0
         queries = f"{max(sample.queries)}" if sample.queries else "—"
         lines.append(
             f"| {sample.name} | {ms(sample.median)} | {ms(sample.p95)} | {ratio:.2f} | {queries} | "
@@ -60,7 +63,12 @@ def render(
     sections = _sections(previous)
     for key, samples in results.items():
         title = TITLES.get(key, key).format(n=businesses, vendor=vendor)
-        body = [f"## {title}", "", f"Run at {now} on {vendor}.", ""]
+        body = [
+            f"## {title}",
+            "",
+            f"Run at {now} on {vendor}; load average (1, 5, 15 min) {load_average()} at the end.",
+            "",
+        ]
         body += _table(samples)
         sections[title] = "\n".join(body) + "\n"
     lines += list(sections.values())

@@ -53,6 +53,11 @@ def new_public_tokens(count: int) -> list[str]:
     ]
 
 
+# The columns the business list filters on (selectors.business_list), carried by the indexes the
+# list is read through (Business.Meta.indexes).
+LIST_FILTER_FIELDS = ("division", "status", "grade", "business_type")
+
+
 class Business(BaseModel):
     """包保主体: a food business covered by a named official (docs/domain.md §1.2, §1.2a, §1.7).
 
@@ -140,14 +145,19 @@ class Business(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["division", "status"], name="business_division_status_idx"),
+            # The list's filters (selectors.business_list) are the jurisdiction (a set of
+            # division ids), grade, status and type: every index a list is read through carries
+            # all four, so counting a list or stepping over the rows before a deep page reads
+            # index entries only, never table rows (docs/architecture.md, "Large lists").
+            models.Index(fields=list(LIST_FILTER_FIELDS), name="business_division_filter_idx"),
             models.Index(fields=["grade", "status"], name="business_grade_status_idx"),
             # The list's orderings (selectors.SORTS), walked a page at a time (core.pagination):
-            # by name, and by division then name.
-            models.Index(fields=["name", "id"], name="business_name_idx"),
+            # by name, by pinyin, and by division then name.
+            models.Index(fields=["name", "id", *LIST_FILTER_FIELDS], name="business_name_walk_idx"),
             models.Index(fields=["division", "name", "id"], name="business_division_name_idx"),
-            # Sorting by pinyin (selectors.SORTS "pinyin").
-            models.Index(fields=["name_pinyin", "id"], name="business_pinyin_idx"),
+            models.Index(
+                fields=["name_pinyin", "id", *LIST_FILTER_FIELDS], name="business_pinyin_walk_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,8 @@ from liangze.regions.models import Division
 from liangze.regions.selectors import division_list
 
 # Each ordering ends in the primary key: a total order, so pages neither repeat nor skip a row and
-# core.pagination may read a page from either end. Name and division have indexes (models.py).
+# core.pagination may read a page from either end. Name, pinyin and division have indexes
+# (models.py); those of name and pinyin carry the division id, which the jurisdiction tests.
 SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
@@ -39,9 +40,13 @@ def business_list(
 ) -> QuerySet[Business]:
     """Businesses the viewer may read, filtered; `within` narrows to a division subtree;
     `search` finds words as search.business_search says."""
-    businesses = in_jurisdiction(Business.objects.all(), viewer, via="division", business="pk")
+    # By division id, not a join: the ordering indexes carry the division id, so a page deep in a
+    # large list is read from the index alone (docs/architecture.md, "Large lists").
+    businesses = in_jurisdiction(
+        Business.objects.all(), viewer, via="division", business="pk", by_id=True
+    )
     if within is not None:
-        businesses = within_subtrees(businesses, [within.path], via="division")
+        businesses = within_subtrees(businesses, [within.path], via="division", by_id=True)
     if search:
         businesses = business_search(businesses, search)
     if grade:

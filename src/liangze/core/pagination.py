@@ -1,21 +1,28 @@
 """Page-number pagination for pages and the API.
 
-Large, filtered lists (the business registry: 100,000 rows on SQLite) page through
-`page_slice`. Asked for "the rows in the viewer's jurisdiction, ordered by name, rows
-50,000-50,025", SQLite's planner drives the query from the jurisdiction's path range on the
-joined division table and sorts the whole jurisdiction in a temporary B-tree, on every page.
-`page_slice` asks instead for "rows of the table in index order, each one that is also in the
-list": the outer query then has no condition an index could serve, only the ORDER BY, so the
-planner walks the index matching the ordering and stops at the page. Membership is a correlated
-EXISTS on the caller's own queryset, so every filter and the scoping stay exactly as the caller
-built them; the page's rows are then read by primary key through that queryset, with its
-select_related. A page costs one EXISTS probe per row stepped over, so pages past the middle
-walk from the other end. PostgreSQL turns the EXISTS into a semi-join and plans it with its
-statistics as it would the plain query.
+Large, filtered lists (the business registry: 100,000 rows on SQLite, 1,000,000 on PostgreSQL)
+page through `page_slice` (docs/architecture.md, "Large lists"). A page is fetched in two steps
+of one statement: the page's primary keys, by the list's own query sliced (`LIMIT … OFFSET …`),
+then the page's rows by those keys alone, with the queryset's select_related and ordering but
+not its filters again (the keys passed them; a search's filter would read every row it finds a
+second time). The first step is what costs, and its cost is the database stepping over the rows
+before the page; two things keep each step cheap and the steps few:
+
+- A list whose ordering index carries every column its filters test (the business list: the
+  name and pinyin indexes end in the division id, status, grade and type, and the jurisdiction
+  is a subquery of division ids) is stepped over in that index alone, never reading table rows.
+  Pages past the middle step from the other end (the ordering reversed), so no page steps over
+  more than half. This matters most when the ordering and the table's own order disagree (names
+  imported in no particular order): each table row read is then a random read.
+- A short list (up to SHORT_LIST rows) in a large table is the opposite case: walking the
+  ordering index would step over every row outside the list. Its keys are taken first by the
+  list's filters alone, then sorted, which the planner does from the few keys.
+
+Both return exactly `list(queryset[start:stop])`; a test holds every page equal to it.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -24,9 +31,8 @@ MAX_PAGE = 1_000_000
 # The largest page the API serves; a larger page_size is refused with 422, never cut down.
 MAX_PAGE_SIZE = 500
 
-# Up to this many rows, sorting them all is cheap and the planner's own plan is best: a short
-# list inside a large table would make the walk step over many rows outside it.
-WALK_FROM = 1000
+# Up to this many rows, a page's keys are narrowed to the list's rows before they are sorted.
+SHORT_LIST = 1000
 
 _PK_ORDER = {"pk", "-pk", "id", "-id"}
 
@@ -59,30 +65,41 @@ def _walkable(queryset) -> bool:
     )
 
 
-def page_slice(queryset, start: int, stop: int, *, count: int) -> list:
+def page_slice(queryset, start: int, stop: int, *, count: int, rows=None) -> list:
     """Rows `start:stop` of `queryset` in its order, as `list(queryset[start:stop])` returns them.
 
-    `count` is `queryset.count()`, which the caller has anyway. Lists longer than WALK_FROM
-    whose ordering ends in the primary key (so that it is total and reverses exactly) are
-    fetched by walking the ordering; others by the plain slice. One query either way. Rows
-    added or removed between the count and this query shift the page by as many rows, as they
-    would between any two page requests.
+    `count` is `queryset.count()`, which the caller has anyway. `rows`, if given, is how the
+    page's rows are read: a function of a queryset returning the same rows in another form (e.g.
+    `lambda q: q.values(...)` for dicts instead of model objects). A queryset whose ordering ends in
+    the primary key (total, so it reverses exactly) is fetched as the module's docstring says;
+    others by the plain slice. One query either way. Rows added or removed between the count
+    and this query shift the page by as many rows, as they would between any two page requests.
     """
     stop = min(stop, count)
     if start >= stop:
         return []
-    if count <= WALK_FROM or not _walkable(queryset):
-        return list(queryset[start:stop])
-    model = queryset.model
-    walk = (
-        model._base_manager.db_manager(queryset.db)
-        .filter(Exists(queryset.filter(pk=OuterRef("pk"))))
-        .order_by(*queryset.query.order_by)
-        .values("pk")
-    )
-    nearer_the_end = start > count - stop
-    page = walk.reverse()[count - stop : count - start] if nearer_the_end else walk[start:stop]
-    return list(queryset.filter(pk__in=page))
+    read = rows or (lambda q: q)
+    if not _walkable(queryset):
+        return list(read(queryset)[start:stop])
+    keys = queryset.values("pk")
+    if count <= SHORT_LIST:
+        page = keys.filter(pk__in=queryset.order_by().values("pk"))[start:stop]
+    elif start > count - stop:  # nearer the end: step from there
+        page = keys.reverse()[count - stop : count - start]
+    else:
+        page = keys[start:stop]
+    return list(read(_by_keys(queryset, page)))
+
+
+def _by_keys(queryset, keys):
+    """`queryset`'s rows whose keys are `keys`, with its select_related, prefetch and ordering
+    but not its filters, which the keys already passed in the same statement."""
+    rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=keys)
+    rows.query.select_related = queryset.query.select_related
+    rows = rows.order_by(*queryset.query.order_by)
+    if queryset._prefetch_related_lookups:
+        rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    return rows
 
 
 class LargeListPaginator(Paginator):
@@ -100,13 +117,20 @@ class LargeListPaginator(Paginator):
 
 
 class LargeListPagination(Pagination):
-    """Pagination whose pages come from page_slice (the count is taken first)."""
+    """Pagination whose pages come from page_slice (the count is taken first); `rows` as for
+    page_slice."""
+
+    def __init__(self, page_size: int = 50, *, rows=None, **kwargs):
+        super().__init__(page_size=page_size, **kwargs)
+        self.rows = rows
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
         count = self._items_count(queryset)
         return {
-            self.items_attribute: page_slice(queryset, offset, offset + page_size, count=count),
+            self.items_attribute: page_slice(
+                queryset, offset, offset + page_size, count=count, rows=self.rows
+            ),
             "count": count,
         }

@@ -31,11 +31,25 @@ def subtrees_q(paths, *, path_field: str) -> Q:
     return condition
 
 
-def within_subtrees(queryset: QuerySet, paths, *, via: str = "division") -> QuerySet:
+def _by_id_q(queryset: QuerySet, paths, *, via: str) -> Q:
+    """Rows whose `via` foreign key is one of the divisions in the subtrees rooted at `paths`,
+    tested by a subquery of those divisions' ids instead of a join."""
+    if not paths:
+        return Q(pk__in=[])
+    divisions = queryset.model._meta.get_field(via).related_model._base_manager.using(queryset.db)
+    return Q(**{f"{via}__in": divisions.filter(subtrees_q(paths, path_field="path")).values("pk")})
+
+
+def within_subtrees(
+    queryset: QuerySet, paths, *, via: str = "division", by_id: bool = False
+) -> QuerySet:
     """Narrow further to some subtrees (e.g. those where the viewer is office staff). `paths`
-    None means no narrowing. Never widens: call it on what in_jurisdiction returned."""
+    None means no narrowing. Never widens: call it on what in_jurisdiction returned. `by_id` as
+    for in_jurisdiction."""
     if paths is None:
         return queryset
+    if by_id:
+        return queryset.filter(_by_id_q(queryset, paths, via=via))
     return queryset.filter(subtrees_q(paths, path_field=_path_field(via)))
 
 
@@ -62,7 +76,12 @@ def jurisdiction_q(viewer, *, path_field: str, business_field: str | None = None
 
 
 def in_jurisdiction(
-    queryset: QuerySet, viewer, *, via: str = "division", business: str | None = None
+    queryset: QuerySet,
+    viewer,
+    *,
+    via: str = "division",
+    business: str | None = None,
+    by_id: bool = False,
 ) -> QuerySet:
     """Narrow `queryset` to the viewer's jurisdiction.
 
@@ -70,8 +89,22 @@ def in_jurisdiction(
     the queryset is of divisions. A model that stores a path snapshot instead (the audit trail)
     passes `via="path:<field>"`. `business` names the business id field ("pk" for businesses,
     "business_id" for their records), so that business staff see their own business.
+
+    `by_id=True` (a single foreign key `via`, e.g. "division") tests the row's own division id
+    against a subquery of the jurisdiction's division ids instead of joining the division table:
+    the same rows, but the database needs no column of the row beyond its division id, so an
+    index that carries the id can be read in its order without the table (docs/architecture.md,
+    "Large lists").
     """
-    condition = jurisdiction_q(viewer, path_field=_path_field(via), business_field=business)
-    if condition is None:
+    if not by_id:
+        condition = jurisdiction_q(viewer, path_field=_path_field(via), business_field=business)
+        return queryset if condition is None else queryset.filter(condition)
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return queryset.none()
+    jurisdiction = viewer.jurisdiction()
+    if jurisdiction.everything:
         return queryset
+    condition = _by_id_q(queryset, jurisdiction.paths, via=via)
+    if business and jurisdiction.business_ids:
+        condition |= Q(**{f"{business}__in": jurisdiction.business_ids})
     return queryset.filter(condition)

@@ -318,19 +318,19 @@ class TestList:
 
         queries = [{"sort": sort} for sort in SORTS] + [{"grade": "D"}, {"q": "餐馆1"}]
         plain = [pages(query) for query in queries]
-        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        monkeypatch.setattr(pagination, "SHORT_LIST", 0)
         assert [pages(query) for query in queries] == plain
         assert [len(page["items"]) for page in plain[0]] == [3, 3, 1, 0]
 
     def test_the_neighbour_sees_none_of_ours(self, three, outsider, client_for):
         assert client_for(outsider).get(URL).json() == {"items": [], "count": 0}
 
-    @pytest.mark.parametrize("walk_from", [pagination.WALK_FROM, 0])
+    @pytest.mark.parametrize("short_list", [pagination.SHORT_LIST, 0])
     @pytest.mark.parametrize("count", [2, 20])
     def test_the_query_count_does_not_grow_with_rows(
         self,
         count,
-        walk_from,
+        short_list,
         county_staff,
         regions,
         client_for,
@@ -340,7 +340,7 @@ class TestList:
         for serial in range(count):
             make_business(actor=county_staff, division=regions.village, serial=serial + 1)
         client = client_for(county_staff)
-        monkeypatch.setattr(pagination, "WALK_FROM", walk_from)
+        monkeypatch.setattr(pagination, "SHORT_LIST", short_list)
         # session, user, grants; count, page
         with django_assert_num_queries(5):
             response = client.get(URL)

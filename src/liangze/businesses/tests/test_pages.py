@@ -281,7 +281,7 @@ class TestList:
             return [listed(client.get(LIST, {**query, "sort": sort, "page": n})) for n in numbers]
 
         plain = {sort: pages(sort) for sort in SORTS}
-        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        monkeypatch.setattr(pagination, "SHORT_LIST", 0)
         for sort in SORTS:
             assert pages(sort) == plain[sort], sort
             selected = selectors.business_list(viewer=county_staff, sort=sort, **filters)
@@ -290,7 +290,7 @@ class TestList:
     def test_a_walked_list_keeps_to_the_jurisdiction(
         self, many, director_business, business_director, client_for, monkeypatch
     ):
-        monkeypatch.setattr(pagination, "WALK_FROM", 0)
+        monkeypatch.setattr(pagination, "SHORT_LIST", 0)
         assert listed(client_for(business_director).get(LIST)) == [director_business.pk]
 
     def test_htmx_gets_the_rows_fragment(self, three, client_for, county_staff):
@@ -327,12 +327,12 @@ class TestList:
         assert response.context["bulk_form"] is None
         assert 'name="bulk-ids"' not in response.content.decode()
 
-    @pytest.mark.parametrize("walk_from", [pagination.WALK_FROM, 0])
+    @pytest.mark.parametrize("short_list", [pagination.SHORT_LIST, 0])
     @pytest.mark.parametrize("count", [2, 20])
     def test_the_query_count_does_not_grow_with_rows(
         self,
         count,
-        walk_from,
+        short_list,
         county_staff,
         regions,
         client_for,
@@ -342,7 +342,7 @@ class TestList:
         for serial in range(count):
             make_business(actor=county_staff, division=regions.village, serial=serial + 1)
         client = client_for(county_staff)
-        monkeypatch.setattr(pagination, "WALK_FROM", walk_from)
+        monkeypatch.setattr(pagination, "SHORT_LIST", short_list)
         # session, user, grants; count, page; division picker options
         with django_assert_num_queries(6):
             response = client.get(LIST)

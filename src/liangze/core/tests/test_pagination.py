@@ -1,4 +1,5 @@
-"""page_slice and the large-list paginators: a walked page is exactly the plain slice."""
+"""page_slice and the large-list paginators: every page, short list or long, from the front or
+from the end, is exactly the plain slice."""
 
 import pytest
 from django.core.paginator import Paginator
@@ -21,8 +22,8 @@ ORDERINGS = [
 
 @pytest.fixture
 def walk_always(monkeypatch):
-    """Walk however short the list, so the small test tree takes the path of a large one."""
-    monkeypatch.setattr(pagination, "WALK_FROM", 0)
+    """Take the long list's path however short the list, as a large one would."""
+    monkeypatch.setattr(pagination, "SHORT_LIST", 0)
 
 
 def sql_of(queryset, start, stop, *, count) -> tuple[list, list[str]]:
@@ -31,9 +32,11 @@ def sql_of(queryset, start, stop, *, count) -> tuple[list, list[str]]:
     return rows, [q["sql"] for q in queries.captured_queries]
 
 
+@pytest.mark.parametrize("short_list", [0, 1000])
 @pytest.mark.parametrize("ordering", ORDERINGS)
 @pytest.mark.parametrize("persona", ["admin_user", "county_staff"])
-def test_every_walked_slice_is_the_plain_slice(ordering, persona, request, walk_always):
+def test_every_page_is_the_plain_slice(ordering, persona, short_list, request, monkeypatch):
+    monkeypatch.setattr(pagination, "SHORT_LIST", short_list)
     viewer = request.getfixturevalue(persona)
     divisions = in_jurisdiction(Division.objects.all(), viewer, via=".").order_by(*ordering)
     everything = list(divisions)
@@ -44,8 +47,6 @@ def test_every_walked_slice_is_the_plain_slice(ordering, persona, request, walk_
             rows, sql = sql_of(divisions, start, stop, count=count)
             assert rows == everything[start:stop], (start, stop)
             assert len(sql) == (1 if start < min(stop, count) else 0)
-            if sql:
-                assert "EXISTS" in sql[0]
 
 
 def test_pages_past_the_middle_walk_backwards(admin_user, walk_always):
@@ -57,13 +58,21 @@ def test_pages_past_the_middle_walk_backwards(admin_user, walk_always):
     assert '"name" DESC' in back[0]
 
 
-def test_a_short_list_is_the_plain_slice(regions):
-    divisions = Division.objects.order_by("name", "pk")
+def test_a_short_lists_keys_are_narrowed_before_they_are_sorted(regions):
+    divisions = Division.objects.filter(level="village").order_by("name", "pk")
     count = divisions.count()
-    assert count <= pagination.WALK_FROM
+    assert count <= pagination.SHORT_LIST
     rows, sql = sql_of(divisions, 1, 3, count=count)
     assert rows == list(divisions)[1:3]
-    assert "EXISTS" not in sql[0]
+    # the rows, by the keys of the page, among the keys of the list (taken unordered)
+    assert sql[0].count("SELECT") == 3
+    assert sql[0].count("ORDER BY") == 2
+
+
+def test_a_long_lists_page_is_its_own_query_sliced(regions, walk_always):
+    divisions = Division.objects.filter(level="village").order_by("name", "pk")
+    _rows, sql = sql_of(divisions, 0, 1, count=divisions.count())
+    assert sql[0].count("SELECT") == 2
 
 
 @pytest.mark.parametrize(
@@ -79,7 +88,7 @@ def test_what_cannot_be_walked_is_sliced(make, regions, walk_always):
     count = len(divisions)
     rows, sql = sql_of(divisions, 1, 4, count=count)
     assert rows == list(divisions)[1:4]
-    assert not any("EXISTS" in s for s in sql)
+    assert all(s.count("SELECT") == 1 for s in sql)
 
 
 @pytest.mark.parametrize("orphans", [0, 2])
