@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "liangze.audit",
     "liangze.files",
     "liangze.jobs",
+    "liangze.figures",
     "liangze.businesses",
     "liangze.officials",
     "liangze.imports",
+    "liangze.dashboards",
     "liangze.demo",
 ]
 
