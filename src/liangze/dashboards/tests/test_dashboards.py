@@ -9,7 +9,7 @@ from liangze.businesses.testing import make_business
 from liangze.figures.periods import Period
 from liangze.figures.services import figures_rebuild
 from liangze.officials import services
-from liangze.officials.models import Assignment, Official
+from liangze.officials.models import Assignment
 from liangze.officials.testing import make_official
 
 pytestmark = pytest.mark.django_db
