@@ -13,10 +13,14 @@ from django.utils import timezone
 PATTERN = re.compile(r"(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Period:
     year: int
     quarter: int | None = None  # None: the whole year
+
+    def __lt__(self, other: "Period") -> bool:
+        """By year, a year's quarters before the year itself."""
+        return (self.year, self.quarter or 5) < (other.year, other.quarter or 5)
 
     @classmethod
     def parse(cls, text: str) -> "Period":

@@ -88,6 +88,10 @@ class TestPeriods:
         assert Period(2026, 2).as_of(day) == day
         assert Period(2026, 1).as_of(day) == date(2026, 3, 31)
 
+    def test_order(self):
+        periods = [Period(2026), Period(2026, 2), Period(2025, 4), Period(2025)]
+        assert [p.code for p in sorted(periods)] == ["2025Q4", "2025", "2026Q2", "2026"]
+
     def test_recent_quarters_cross_the_year(self):
         codes = [p.code for p in recent_quarters(3, date(2026, 2, 1))]
         assert codes == ["2025Q3", "2025Q4", "2026Q1"]
