@@ -165,7 +165,7 @@ def register_measures() -> None:
     measure_register(
         Measure(
             code=COMMITMENT,
-            label=_("Commitment letters"),
+            label=_("Commitment letters signed"),
             side=Side.OFFICIAL,
             compute=_per_official(DutyDocumentKind.COMMITMENT),
             order=40,
