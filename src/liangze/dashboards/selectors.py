@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from liangze.core.errors import Forbidden, Invalid
+from liangze.accounts.access import can_manage_division
+from liangze.audit.services import access_refuse
+from liangze.core.errors import Forbidden, Invalid, NotFound
 from liangze.core.scoping import in_jurisdiction
+from liangze.core.tree import SEGMENT_WIDTH, is_within
+from liangze.dashboards.access import can_read_figures
+from liangze.dashboards.models import Notice
 from liangze.figures import selectors as figures
 from liangze.figures.measures import Measure, measures
 from liangze.figures.periods import Period, recent_quarters, today
@@ -124,3 +129,53 @@ def dashboard(*, viewer, region: Division, period: Period, code: str | None = No
         for place in ranked[c]:
             place.item.ranks[c] = place.rank
     return Dashboard(region, period, chosen, totals, rows, own, trend, ranked)
+
+
+# --- Notices ---------------------------------------------------------------------------------
+
+
+def _reads_notice(viewer, notice) -> bool:
+    """Offices and leaders of the region and of its sub-regions (and administrators); a draft
+    only its office."""
+
+    if notice.status == Notice.Status.DRAFT:
+        return can_manage_division(viewer, notice.region)
+    if not can_read_figures(viewer):
+        return False
+    jurisdiction = viewer.jurisdiction()
+    if jurisdiction.everything:
+        return True
+    path = notice.region.path
+    return any(is_within(path, p) or is_within(p, path) for p in jurisdiction.paths)
+
+
+def access_notice_by_id(viewer, notice_id: int):
+
+    notice = (
+        Notice.objects.select_related("region", "generated_by", "published_by")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None or not _reads_notice(viewer, notice):
+        raise access_refuse(
+            NotFound(code="notice_not_found", message=_("Notice not found.")),
+            viewer=viewer,
+            target_type="dashboards.notice",
+            target_id=notice_id,
+        )
+    return notice
+
+
+def notice_list(*, viewer, region: Division) -> list:
+    """The notices of `region` and of the regions above it that the viewer reads, newest first."""
+
+    prefixes = [
+        region.path[:end] for end in range(SEGMENT_WIDTH, len(region.path) + 1, SEGMENT_WIDTH)
+    ]
+    notices = Notice.objects.filter(region__path__in=prefixes).select_related("region")
+    return [n for n in notices if _reads_notice(viewer, n)]
+
+
+def ended_periods() -> list[Period]:
+    """The periods a notice may be generated for: ended quarters and years of the choices."""
+    return [p for p in period_choices() if p.end < today()]
