@@ -82,7 +82,8 @@ def notice_generate(
         % {"region": region.name, "period": period.code},
         summary=_default_summary(region, period, board),
         closing=_(
-            "Units below 100% are to complete their work within the next quarter and report."
+            "Units below the full rate are to complete their work within the next quarter "
+            "and report."
         ),
         totals={
             m.code: [str(m.label), board.totals[m.code].numerator, board.totals[m.code].denominator]

@@ -90,9 +90,13 @@ def figures_refresh(*, day: date | None = None) -> RefreshResult:
                 m = measure(code)
             except ValueError:
                 continue
+            # The open quarter and year are both as of today: computed once.
+            computed_on: dict[date, Computed] = {}
             for period in open_periods(day):
-                computed = m.compute(period.as_of(day), ids)
-                rows += _write(m=m, period=period, computed=computed, division_ids=ids)
+                on = period.as_of(day)
+                if on not in computed_on:
+                    computed_on[on] = m.compute(on, ids)
+                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=ids)
         FigureDirty.objects.filter(pk__lte=last).delete()
     return RefreshResult(len({d for _p, d, _c in queued}), rows)
 
@@ -110,9 +114,12 @@ def figures_rebuild(
     rows = 0
     with transaction.atomic():
         for m in chosen:
+            computed_on: dict[date, Computed] = {}
             for period in periods:
-                computed = m.compute(period.as_of(day), None)
-                rows += _write(m=m, period=period, computed=computed, division_ids=None)
+                on = period.as_of(day)
+                if on not in computed_on:
+                    computed_on[on] = m.compute(on, None)
+                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=None)
         if periods and codes is None:
             FigureDirty.objects.all().delete()
     return rows
