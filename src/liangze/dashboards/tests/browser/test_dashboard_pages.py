@@ -101,3 +101,40 @@ def test_a_leader_reads_the_summary_at_360px(browser, live_server, leader, figur
     page.screenshot(path=str(SHOTS / "dashboard-summary-360.png"), full_page=True)
     assert problems == []
     phone.close()
+
+
+def test_a_clerk_generates_publishes_and_downloads_a_notice(
+    browser, live_server, county_staff, figures
+):
+    from liangze.dashboards import tasks
+    from liangze.jobs.models import Job
+
+    regions = figures
+    problems: list[str] = []
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    watch(page, problems)
+    log_in(page, live_server, county_staff.username)
+    page.goto(f"{live_server.url}/dashboards/?within={regions.township.pk}")
+    page.click("[data-testid=notice-generate] button[type=submit]")
+    page.wait_for_url("**/jobs/*/")
+    tasks.notice_generate_run.call(Job.objects.get(kind="dashboards_notice_generate").pk)
+    page.wait_for_selector("[data-testid=job-status][data-status=succeeded]")
+    page.click("[data-testid=notice-link]")
+    page.fill("textarea[name=summary]", "本季度各村包保工作总体平稳。")
+    page.click("[data-testid=notice-edit] button[type=submit]")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=notice-publish] button[type=submit]")
+    page.wait_for_selector("[data-testid=download-docx]")
+    assert page.locator("[data-testid=notice-edit]").count() == 0
+    with page.expect_download() as download:
+        page.click("[data-testid=download-docx]")
+    path = download.value.path()
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "本季度各村包保工作总体平稳。" in text
+    assert problems == []
+    context.close()
