@@ -89,7 +89,10 @@ def leader_summary(request):
         "is_open": board.period.end >= today(),
         # The quarter before the last one of the trend (the chosen quarter).
         "previous": {
-            m.code: rates[m.code] for m in board.measures for _p, rates in board.trend[-2:-1]
+            m.code: rates[m.code]
+            for m in board.measures
+            for _p, rates in board.trend[-2:-1]
+            if not board.period.is_year
         },
     }
     return render(request, "dashboards/summary.html", context)
