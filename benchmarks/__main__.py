@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 BUSINESSES = int(os.environ.get("BENCH_BUSINESSES", "100000"))
-# BENCH_ONLY=lists,public runs only those groups (import, export, lists, public); the other
+# BENCH_ONLY=lists,public runs only those groups (import, export, lists, public, figures,
+# documents, assign); the other
 # sections of BENCHMARKS.md are kept as they were.
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
@@ -121,6 +122,14 @@ def run(workdir: Path) -> None:
 
             print("running bench_public…", flush=True)
             results["bench_public"] = bench_public.run(workdir=workdir)
+
+    if wanted("figures"):
+        from benchmarks import bench_figures
+
+        if not (wanted("lists") or wanted("public")):
+            viewer = use_registry(workdir)
+        print("running bench_figures…", flush=True)
+        results["bench_figures"] = bench_figures.run(viewer=viewer)
 
     if wanted("documents"):
         from benchmarks import bench_documents

@@ -38,6 +38,7 @@ TITLES = {
     "bench_assign": "Bulk assignment of 10,000 businesses to one official",
     "bench_lists": "Business list API, search and list page at {n:,} businesses ({vendor})",
     "bench_public": "The public page under a bounded loopback load",
+    "bench_figures": "Figures from the summary tables at {n:,} businesses ({vendor})",
 }
 
 

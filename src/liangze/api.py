@@ -152,3 +152,4 @@ api.add_router("/assignments/import", "liangze.officials.import_api.assignment_i
 api.add_router("/officials", "liangze.officials.api.router")
 api.add_router("/assignments", "liangze.officials.api.assignment_router")
 api.add_router("/documents", "liangze.officials.documents.api.router")
+api.add_router("/figures", "liangze.dashboards.api.router")

@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "liangze.audit",
     "liangze.files",
     "liangze.jobs",
+    "liangze.figures",
     "liangze.businesses",
     "liangze.officials",
     "liangze.rectification",
     "liangze.imports",
+    "liangze.dashboards",
     "liangze.demo",
 ]
 

@@ -58,6 +58,9 @@ class AuditAction(models.TextChoices):
     DUTY_DOCUMENTS_DOWNLOADED = "duty_documents_downloaded", _("Downloaded documents archive")
     DUTY_DOCUMENT_REMINDERS_SENT = "duty_document_reminders_sent", _("Sent document reminders")
     PROBLEM_RECORDED = "problem_recorded", _("Recorded problem")
+    NOTICE_GENERATED = "notice_generated", _("Generated quarterly notice")
+    NOTICE_EDITED = "notice_edited", _("Edited quarterly notice")
+    NOTICE_PUBLISHED = "notice_published", _("Published quarterly notice")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -25,6 +25,8 @@ from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
 from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
+from liangze.figures.measures import Side
+from liangze.figures.services import figures_mark
 from liangze.imports.bulk import (
     Inserter,
     db_value,
@@ -183,6 +185,8 @@ def business_register_many(
     if set_based is None:
         set_based = len(rows) > 1
     shared = dict(data or {})
+    # The figures of the divisions gained businesses (docs/architecture.md#figures).
+    figures_mark(side=Side.BUSINESS, division_ids={row.division_id for row in rows})
     if set_based:
         return _register_set_based(actor=actor, rows=rows, data=shared, progress=progress)
     ids = []
@@ -418,6 +422,11 @@ def business_change_many(
             done += 1
         if progress is not None:
             progress(done)
+    # Figures of both divisions of a moved business; the hook marks the rest.
+    figures_mark(
+        side=Side.BUSINESS,
+        division_ids={row.before["division"] for row in rows if "division" in row.before},
+    )
     # What a table changes is a regrade or a move like any other: the apps above the registry
     # (assignments) follow it in this transaction, as they do for the single-row services.
     for change, name in ((BusinessChange.REGRADED, "grade"), (BusinessChange.MOVED, "division")):
@@ -636,6 +645,7 @@ def business_move(*, actor, business: Business, division: Division, reason: str)
             message=_("The business was changed meanwhile; reload and try again."),
         )
     business.division = division
+    figures_mark(side=Side.BUSINESS, division_ids=[previous.pk])
     audit_event_record(
         actor=actor,
         action=AuditAction.BUSINESS_MOVED,

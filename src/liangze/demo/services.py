@@ -21,6 +21,8 @@ from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
+from liangze.figures.periods import Period, recent_quarters
+from liangze.figures.services import figures_rebuild
 from liangze.officials.documents.demo import demo_documents_load
 from liangze.officials.models import Assignment, Official
 from liangze.officials.services import (
@@ -34,6 +36,9 @@ from liangze.regions.services import division_table_import
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "haixi_2023.csv"
 DIVISION_VINTAGE = 2023
+
+
+DEMO_FIGURE_QUARTERS = 4
 
 
 @dataclass(frozen=True)
@@ -314,6 +319,9 @@ def demo_load() -> DemoSummary:
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
+    # The dashboards' summary tables, from scratch: the last quarters and their years.
+    quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
+    figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())

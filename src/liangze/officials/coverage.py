@@ -26,10 +26,13 @@ def register_business_hooks() -> None:
     from liangze.businesses.hooks import register_business_hook, register_covering_provider
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.officials.access import reads_own_only
+    from liangze.officials.figures import follow_business_change, register_measures
     from liangze.officials.selectors import official_of
     from liangze.officials.services import assignments_follow_business_change
 
     register_business_hook(assignments_follow_business_change)
+    register_business_hook(follow_business_change)
+    register_measures()
     register_covering_provider(covering_for_registry)
     # An official's menu starts with their businesses; readers of officials get the list.
     nav_item_register(

@@ -32,6 +32,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.phones import normalise_phone
 from liangze.core.tree import is_within
 from liangze.imports.bulk import Inserter, db_value, json_adapter
+from liangze.officials import figures
 from liangze.officials.access import can_assign, can_edit_official
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import RuleBook, is_municipality, rule_book
@@ -728,6 +729,7 @@ def _end_open(
                 code="assignment_changed",
                 message=_("An assignment was changed meanwhile; reload and try again."),
             )
+    figures.mark_assignments((a.business_id, a.official_id) for a in assignments)
     AuditEvent.objects.bulk_create(
         [
             build_audit_event(
@@ -877,6 +879,7 @@ def _insert_assignments(*, actor, plan: Sequence[PlannedAssignment]) -> list[int
     assignment_created_event gives (a test holds them equal)."""
     if not plan:
         return []
+    figures.mark_assignments((row.business.pk, row.official.pk) for row in plan)
     now = db_value(Assignment, "created_at", timezone.now())
     created_by = actor.pk if getattr(actor, "pk", None) else None
     days = {}
@@ -1060,6 +1063,7 @@ def official_hand_over(
         ],
         batch_size=2000,
     )
+    figures.mark_assignments((a.business_id, successor.pk) for a in made)
     AuditEvent.objects.bulk_create(
         _assignment_events(
             actor=actor,

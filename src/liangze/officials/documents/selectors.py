@@ -4,7 +4,6 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.core.tree import SEGMENT_WIDTH, is_within
+from liangze.figures.rates import Rate
 from liangze.officials.access import reads_own_only
 from liangze.officials.documents.access import can_sign_document
 from liangze.officials.documents.models import (
@@ -157,12 +157,18 @@ def officials_with_tasks(*, viewer, within: Division, on: date) -> QuerySet[Offi
     one business that day (the denominators of both official-side rates). Scoped as the
     officials list is (officials.selectors.official_list)."""
     officials = official_list(viewer=viewer, within=within, active=None)
-    covering = Assignment.objects.filter(_active_on(on)).values("official_id")
-    return (
-        officials.filter(Q(active_to__isnull=True) | Q(active_to__gt=on), active_from__lte=on)
-        .filter(pk__in=covering)
-        .select_related("user", "grant__division")
+    return officials.filter(pk__in=officials_with_tasks_on(on).values("pk")).select_related(
+        "user", "grant__division"
     )
+
+
+def officials_with_tasks_on(on: date) -> QuerySet[Official]:
+    """已分配任务, unscoped: officials active on `on` who cover at least one business that day
+    (also the figures' definition, officials/figures.py)."""
+    covering = Assignment.objects.filter(_active_on(on)).values("official_id")
+    return Official.objects.filter(
+        Q(active_to__isnull=True) | Q(active_to__gt=on), active_from__lte=on
+    ).filter(pk__in=covering)
 
 
 def _valid_on(day: date) -> Q:
@@ -182,30 +188,6 @@ def holders_of_valid(*, kind: str, on: date) -> QuerySet:
 
 
 # --- Rates -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rate:
-    """Integer numerator and denominator; shown as a percentage with 2 decimals, rounded half
-    up once, or "—" when nothing is due (docs/domain.md §2)."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> Decimal | None:
-        if not self.denominator:
-            return None
-        exact = Decimal(self.numerator * 100) / Decimal(self.denominator)
-        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-    @property
-    def display(self) -> str:
-        percent = self.percent
-        return "—" if percent is None else f"{percent}%"
-
-    def __add__(self, other: "Rate") -> "Rate":
-        return Rate(self.numerator + other.numerator, self.denominator + other.denominator)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from liangze.core.tree import SEGMENT_WIDTH
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.jobs.services import job_create
+from liangze.officials import figures
 from liangze.officials.documents import rendering
 from liangze.officials.documents.models import (
     PER_OFFICIAL,
@@ -463,6 +464,7 @@ def _duty_document_signed(
             "files": [str(f.public_id) for f in files.values()],
         },
     )
+    figures.mark_posts([document.division_id])
     document.refresh_from_db()
     return document
 
@@ -497,6 +499,7 @@ def duty_document_reject(*, actor, document: DutyDocument, reason: str) -> DutyD
         changes={"status": [DutyDocument.Status.SIGNED, DutyDocument.Status.REJECTED]},
         data={"kind": document.kind, "reason": reason[:500]},
     )
+    figures.mark_posts([document.division_id])
     document.refresh_from_db()
     return document
 

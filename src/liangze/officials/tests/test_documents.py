@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.testing import make_business
 from liangze.core.errors import Conflict, Invalid
+from liangze.figures.rates import Rate
 from liangze.files.tests import samples
 from liangze.jobs.models import Job
 from liangze.jobs.schedule import PERIODIC_JOBS
@@ -27,7 +28,6 @@ from liangze.officials.documents.models import (
     valid_until,
 )
 from liangze.officials.documents.registration import DUTY_DOCUMENTS_GENERATE
-from liangze.officials.documents.selectors import Rate
 from liangze.officials.tests.document_helpers import PNG, assigned, generate
 
 Kind = DutyDocument.Kind

@@ -1,0 +1,58 @@
+"""Summary tables of the figures (docs/architecture.md#figures).
+
+A `Figure` is one measure's numerator and denominator for one period at one of the smallest
+regions where its facts sit, keyed by the division's id; the division's path is kept beside it so
+that a region's figure is the sum over its path range, and its province (the path's first segment)
+so that the table can be distributed by province. No foreign key: this machinery names no
+domain app, and a row is rebuilt from the facts at any time.
+"""
+
+from django.db import models
+
+
+class Figure(models.Model):
+    province_id = models.BigIntegerField()
+    division_id = models.BigIntegerField()
+    path = models.CharField(max_length=80)
+    period = models.CharField(max_length=6)  # "2026Q2" or "2026"
+    measure = models.CharField(max_length=40)
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_id", "division_id", "period", "measure"],
+                name="figure_one_per_division_period_measure",
+            ),
+        ]
+        indexes = [
+            # A region's roll-up: one period and measure over a path range of one province.
+            models.Index(
+                fields=["province_id", "period", "measure", "path"], name="figure_rollup_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.measure} {self.period} {self.division_id}: {self.numerator}/{self.denominator}"
+        )
+
+
+class FigureDirty(models.Model):
+    """A division whose figures of a measure must be recomputed for the open periods; written by
+    the services in the transaction of the change, cleared by the periodic refresh."""
+
+    division_id = models.BigIntegerField()
+    measure = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division_id", "measure"], name="figure_dirty_one_per_division_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.division_id}"

@@ -1,0 +1,142 @@
+"""Writes of the summary tables (docs/architecture.md#figures).
+
+- `figures_mark`: called by the workflow apps' services inside the transaction of a change, with
+  the divisions whose facts changed; it queues (division, measure) for the open periods.
+- `figures_refresh`: the periodic job; recomputes the queued divisions for the open periods.
+- `figures_rebuild`: recomputes periods from scratch (the `rebuild_figures` command, the daily
+  roll that keeps open periods "as of today", and the final figures of a period that has ended).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from liangze.core.tree import SEGMENT_WIDTH
+from liangze.figures.measures import Computed, Measure, Side, measure, measures, measures_of
+from liangze.figures.models import Figure, FigureDirty
+from liangze.figures.periods import Period, open_periods, today
+
+CHUNK = 2000
+
+
+def province_of(path: str) -> int:
+    return int(path[:SEGMENT_WIDTH])
+
+
+def figures_mark(*, side: Side | str, division_ids: Iterable[int | None]) -> None:
+    """Queue the divisions for every measure of `side`. Cheap: one insert, conflicts ignored."""
+    ids = {int(pk) for pk in division_ids if pk is not None}
+    if not ids:
+        return
+    rows = [
+        FigureDirty(division_id=pk, measure=m.code) for m in measures_of(Side(side)) for pk in ids
+    ]
+    FigureDirty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
+
+
+def _write(*, m: Measure, period: Period, computed: Computed, division_ids: set[int] | None) -> int:
+    """Replace the rows of `m` and `period` for `division_ids` (None: all) by `computed`."""
+    stale = Figure.objects.filter(measure=m.code, period=period.code)
+    if division_ids is not None:
+        stale = stale.filter(division_id__in=division_ids)
+    stale.delete()
+    now = timezone.now()
+    Figure.objects.bulk_create(
+        [
+            Figure(
+                province_id=province_of(path),
+                division_id=pk,
+                path=path,
+                period=period.code,
+                measure=m.code,
+                numerator=numerator,
+                denominator=denominator,
+                computed_at=now,
+            )
+            for pk, (path, numerator, denominator) in computed.items()
+            if denominator or numerator
+        ],
+        batch_size=CHUNK,
+    )
+    return len(computed)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    divisions: int
+    rows: int
+
+
+def figures_refresh(*, day: date | None = None) -> RefreshResult:
+    """Recompute the queued (division, measure) pairs for the open periods. Marks written while
+    this runs have a higher id and stay for the next run."""
+    day = day or today()
+    with transaction.atomic():
+        queued = list(
+            FigureDirty.objects.order_by("pk").values_list("pk", "division_id", "measure")
+        )
+        if not queued:
+            return RefreshResult(0, 0)
+        last = queued[-1][0]
+        by_measure: dict[str, set[int]] = {}
+        for _pk, division_id, code in queued:
+            by_measure.setdefault(code, set()).add(division_id)
+        rows = 0
+        for code, ids in by_measure.items():
+            try:
+                m = measure(code)
+            except ValueError:
+                continue
+            # The open quarter and year are both as of today: computed once.
+            computed_on: dict[date, Computed] = {}
+            for period in open_periods(day):
+                on = period.as_of(day)
+                if on not in computed_on:
+                    computed_on[on] = m.compute(on, ids)
+                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=ids)
+        FigureDirty.objects.filter(pk__lte=last).delete()
+    return RefreshResult(len({d for _p, d, _c in queued}), rows)
+
+
+def figures_rebuild(
+    *,
+    periods: Iterable[Period] | None = None,
+    codes: Iterable[str] | None = None,
+    day: date | None = None,
+) -> int:
+    """Recompute every row of `periods` (default: the open ones) from the facts."""
+    day = day or today()
+    periods = list(periods) if periods is not None else open_periods(day)
+    chosen = [m for m in measures() if codes is None or m.code in set(codes)]
+    rows = 0
+    with transaction.atomic():
+        for m in chosen:
+            computed_on: dict[date, Computed] = {}
+            for period in periods:
+                on = period.as_of(day)
+                if on not in computed_on:
+                    computed_on[on] = m.compute(on, None)
+                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=None)
+        if periods and codes is None:
+            FigureDirty.objects.all().delete()
+    return rows
+
+
+def figures_roll(*, day: date | None = None) -> int:
+    """Daily: the open periods again as of today (a letter expires without any write), and, in
+    the first FINAL_DAYS of a quarter, the quarter (and year) just ended at its last day, so its
+    rows hold its final figures once the entry window's grace is over."""
+    day = day or today()
+    periods = open_periods(day)
+    ended = Period.quarter_of(day).previous()
+    if (day - ended.end).days <= FINAL_DAYS:
+        periods.append(ended)
+        if ended.quarter == 4:
+            periods.append(Period(ended.year))
+    return figures_rebuild(periods=periods, day=day)
+
+
+FINAL_DAYS = 7
