@@ -57,6 +57,11 @@ class AuditAction(models.TextChoices):
     DUTY_DOCUMENTS_DOWNLOADED = "duty_documents_downloaded", _("Downloaded documents archive")
     DUTY_DOCUMENT_REMINDERS_SENT = "duty_document_reminders_sent", _("Sent document reminders")
     PROBLEM_RECORDED = "problem_recorded", _("Recorded problem")
+    VISIT_RECORDED = "visit_recorded", _("Recorded visit")
+    VISIT_CORRECTED = "visit_corrected", _("Corrected visit")
+    ENTRY_WINDOW_CLOSED = "entry_window_closed", _("Closed entry window early")
+    ENTRY_WINDOW_REOPENED = "entry_window_reopened", _("Reopened entry window")
+    VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
