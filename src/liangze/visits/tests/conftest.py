@@ -44,10 +44,14 @@ def photo(actor, division, name="p.jpg"):
 
 @pytest.fixture
 def village_officials(county_staff, regions):
-    return (
+    made = (
         make_official(actor=county_staff, division=regions.village, serial=1),
         make_official(actor=county_staff, division=regions.village, serial=2),
     )
+    for official in made:  # as after their first login
+        official.user.must_change_password = False
+        official.user.save(update_fields=["must_change_password"])
+    return made
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""The official's tasks and form, the office's progress and a visit's page."""
+
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from liangze.core.testing.fixtures import make_user
+from liangze.files.tests import samples
+from liangze.rectification.models import Problem
+from liangze.visits.checklist import checklist_for
+from liangze.visits.models import TaskStatus, Visit, VisitPhoto, VisitTask
+
+
+def form_data(business, **extra):
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "mode": "remote",
+        "location": "denied",
+        **{f"item-{i.key}": "pass" for i in checklist_for(business)},
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_official_sees_the_task_and_records_a_clean_visit_once(client_for, covered):
+    shop, official = covered
+    client = client_for(official.user)
+    page = client.get(reverse("visits:mine"))
+    assert page.status_code == 200 and shop.name in page.content.decode()
+    form = client.get(reverse("visits:new", args=[shop.pk]))
+    assert (
+        b'data-testid="all-pass"' in form.content and b'data-testid="window-closes"' in form.content
+    )
+    data = form_data(shop)
+    answer = client.post(reverse("visits:new", args=[shop.pk]), data)
+    assert answer.status_code == 302
+    again = client.post(reverse("visits:new", args=[shop.pk]), data)
+    assert again.status_code == 302 and again["Location"] == answer["Location"]
+    visit = Visit.objects.get()
+    assert visit.location == "denied"
+    assert VisitTask.objects.get(business=shop).status == TaskStatus.DONE
+
+
+def test_a_problem_with_its_photo_and_a_clean_photo(client_for, covered):
+    shop, official = covered
+    client = client_for(official.user)
+    data = form_data(
+        shop,
+        **{
+            "item-storage": "problem",
+            "problem-storage": "冷柜温度过高",
+            "severity-storage": "serious",
+            "photo-storage": SimpleUploadedFile("a.jpg", samples.jpeg(), "image/jpeg"),
+            "photos": SimpleUploadedFile("b.jpg", samples.jpeg(size=(30, 30)), "image/jpeg"),
+        },
+    )
+    answer = client.post(reverse("visits:new", args=[shop.pk]), data)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    problem = Problem.objects.get()
+    assert problem.severity == "serious" and problem.photos.count() == 1
+    assert VisitPhoto.objects.count() == 1
+    detail = client.get(answer["Location"])
+    assert "冷柜温度过高" in detail.content.decode()
+
+
+def test_a_problem_without_a_photo_is_refused_and_nothing_is_kept(client_for, covered):
+    shop, official = covered
+    client = client_for(official.user)
+    data = form_data(shop, **{"item-storage": "problem", "problem-storage": "积水"})
+    page = client.post(reverse("visits:new", args=[shop.pk]), data)
+    assert page.status_code == 200 and b'data-testid="form-error"' in page.content
+    assert not Visit.objects.exists()
+
+
+def test_the_office_sees_progress_and_the_visit_others_do_not(
+    client_for, covered, county_staff, regions
+):
+    shop, official = covered
+    client_for(official.user).post(reverse("visits:new", args=[shop.pk]), form_data(shop))
+    visit = Visit.objects.get()
+    office = client_for(county_staff)
+    page = office.get(reverse("visits:progress"))
+    assert page.status_code == 200 and str(official) in page.content.decode()
+    assert office.get(reverse("visits:official", args=[official.pk])).status_code == 200
+    assert office.get(reverse("visits:detail", args=[visit.pk])).status_code == 200
+    stranger = make_user("neighbour_staff", "office_staff", regions.neighbour_county)
+    assert client_for(stranger).get(reverse("visits:detail", args=[visit.pk])).status_code == 404

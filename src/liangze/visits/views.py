@@ -1,0 +1,210 @@
+"""Pages of the visits app: the official's tasks and the phone form, the office's progress
+and a visit's detail. Thin: reads through selectors, writes through services."""
+
+import uuid
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liangze.businesses.selectors import access_business_by_id
+from liangze.core.errors import DomainError, Forbidden
+from liangze.files.models import FileKind
+from liangze.files.services import stored_file_save
+from liangze.officials.documents.services import signature_from_data_url
+from liangze.officials.selectors import official_of
+from liangze.rectification.models import Problem, Severity
+from liangze.rectification.services import ProblemDraft
+from liangze.visits import selectors
+from liangze.visits.checklist import checklist_for
+from liangze.visits.models import ItemResult, LocationState, VisitMode
+from liangze.visits.periods import Quarter
+from liangze.visits.rules import entry_state
+from liangze.visits.services import ItemAnswer, VisitInput, visit_submit
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    """The official's tasks this quarter: due, done, missed, exempt."""
+    quarter = Quarter.current()
+    lat, lng = _int_or_none(request.GET.get("lat_e6")), _int_or_none(request.GET.get("lng_e6"))
+    if lat is None or lng is None:
+        lat = lng = None
+    tasks = selectors.my_tasks(viewer=request.user, quarter=quarter, lat_e6=lat, lng_e6=lng)
+    official = official_of(request.user)
+    state = entry_state(official, quarter, timezone.now()) if official else None
+    return render(
+        request,
+        "visits/my_tasks.html",
+        {"tasks": tasks, "quarter": quarter, "state": state, "sorted_by_distance": lat is not None},
+    )
+
+
+def _photos(request, name: str, actor, division) -> list:
+    return [
+        stored_file_save(actor=actor, division=division, kind=FileKind.PHOTO, upload=upload)
+        for upload in request.FILES.getlist(name)
+    ]
+
+
+def _visit_input(request, business, items) -> VisitInput:
+    post = request.POST
+    actor = request.user
+    division = business.division
+    answers = {}
+    for item in items:
+        result = post.get(f"item-{item.key}", "")
+        note = post.get(f"note-{item.key}", "")
+        problem = None
+        if result == ItemResult.PROBLEM:
+            fixed = post.get(f"fixed-{item.key}") == "on"
+            problem = ProblemDraft(
+                description=post.get(f"problem-{item.key}", "") or note,
+                severity=post.get(f"severity-{item.key}", Severity.GENERAL),
+                category=item.key,
+                fixed_on_spot=fixed,
+                photos=_photos(request, f"photo-{item.key}", actor, division),
+                after_photos=_photos(request, f"after-{item.key}", actor, division)
+                if fixed
+                else (),
+            )
+        if result:
+            answers[item.key] = ItemAnswer(result=result, note=note, problem=problem)
+    try:
+        visited_at = datetime.fromisoformat(post.get("visited_at", ""))
+    except ValueError:
+        visited_at = timezone.now()
+    if timezone.is_naive(visited_at):
+        visited_at = timezone.make_aware(visited_at)
+    signature = signature_from_data_url(post.get("signature", ""))
+    refused = post.get("signature_refused") == "on"
+    try:
+        key = uuid.UUID(post.get("idempotency_key", ""))
+    except ValueError:
+        key = uuid.uuid4()
+    lat, lng = _int_or_none(post.get("lat_e6")), _int_or_none(post.get("lng_e6"))
+    location = post.get("location", LocationState.UNAVAILABLE)
+    return VisitInput(
+        business=business,
+        visited_at=visited_at,
+        mode=post.get("mode", ""),
+        answers=answers,
+        idempotency_key=key,
+        representative=post.get("representative", ""),
+        signature=stored_file_save(
+            actor=actor,
+            division=division,
+            kind=FileKind.SIGNATURE,
+            upload=ContentFile(signature, "signature.png"),
+        )
+        if signature and not refused
+        else None,
+        signature_refused=refused,
+        refusal_note=post.get("refusal_note", ""),
+        lat_e6=lat if lng is not None else None,
+        lng_e6=lng if lat is not None else None,
+        location=location if location in LocationState.values else LocationState.UNAVAILABLE,
+        photos=_photos(request, "photos", actor, division),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request, business_id: int):
+    """The phone form (docs/architecture.md#visit-form)."""
+    official = official_of(request.user)
+    if official is None:
+        raise Forbidden(code="visit_not_official", message=_("Only officials record visits."))
+    business = access_business_by_id(request.user, business_id)
+    items = checklist_for(business)
+    now = timezone.now()
+    quarter = Quarter.current()
+    errors: dict[str, str] = {}
+    error = ""
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                visit = visit_submit(
+                    actor=request.user, data=_visit_input(request, business, items)
+                )
+        except DomainError as exc:
+            errors = dict(exc.fields)
+            error = exc.message
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("visits:detail", visit_id=visit.pk)
+    return render(
+        request,
+        "visits/visit_form.html",
+        {
+            "business": business,
+            "items": items,
+            "errors": errors,
+            "error": error,
+            "post": request.POST,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4(),
+            "now": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+            "state": entry_state(official, quarter, now),
+            "modes": VisitMode.choices,
+            "results": ItemResult.choices,
+            "severities": Severity.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def visit_detail(request, visit_id: int):
+    visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
+    problems = Problem.objects.filter(source="visit", source_id=visit.pk).prefetch_related(
+        "photos__file"
+    )
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "items": visit.items.all(),
+            "photos": visit.photos.select_related("file"),
+            "problems": problems,
+        },
+    )
+
+
+@login_required
+@require_GET
+def progress(request):
+    """Office staff: this quarter's tasks per official and per post division."""
+    quarter = Quarter.current()
+    rows, divisions = selectors.progress(viewer=request.user, quarter=quarter)
+    return render(
+        request,
+        "visits/progress.html",
+        {"quarter": quarter, "rows": rows, "divisions": divisions},
+    )
+
+
+@login_required
+@require_GET
+def official_visits(request, official_id: int):
+    quarter = Quarter.current()
+    visits = selectors.visits_of_official(
+        viewer=request.user, official_id=official_id, quarter=quarter
+    )
+    return render(
+        request, "visits/official_visits.html", {"quarter": quarter, "visits": visits[:500]}
+    )
