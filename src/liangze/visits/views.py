@@ -125,7 +125,7 @@ def _visit_input(request, business, items) -> VisitInput:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request, business_id: int):
-    """The phone form (docs/architecture.md#visit-form)."""
+    """The phone form (docs/architecture.md#the-visit-form)."""
     official = official_of(request.user)
     if official is None:
         raise Forbidden(code="visit_not_official", message=_("Only officials record visits."))

@@ -1,4 +1,4 @@
-// The visit form (docs/architecture.md#visit-form): "all items pass" in one tap, a problem's
+// The visit form (docs/architecture.md#the-visit-form): "all items pass" in one tap, a problem's
 // fields shown when an item is marked a problem, the after photo when fixed on the spot, and the
 // phone's location asked once at submission (denied or missing never blocks). The task list's
 // "nearest first" link asks for the position the same way. A file: CSP forbids inline script.

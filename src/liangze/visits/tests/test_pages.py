@@ -88,3 +88,25 @@ def test_the_office_sees_progress_and_the_visit_others_do_not(
     assert office.get(reverse("visits:detail", args=[visit.pk])).status_code == 200
     stranger = make_user("neighbour_staff", "office_staff", regions.neighbour_county)
     assert client_for(stranger).get(reverse("visits:detail", args=[visit.pk])).status_code == 404
+
+
+def test_the_api_gives_tasks_visits_and_problems_within_reach(client_for, covered, regions):
+    shop, official = covered
+    client = client_for(official.user)
+    data = form_data(
+        shop,
+        **{
+            "item-storage": "problem",
+            "problem-storage": "冷柜温度过高",
+            "photo-storage": SimpleUploadedFile("a.jpg", samples.jpeg(), "image/jpeg"),
+        },
+    )
+    client.post(reverse("visits:new", args=[shop.pk]), data)
+    visit = Visit.objects.get()
+    tasks = client.get("/api/v1/visits/tasks").json()
+    assert [(t["business_id"], t["status"]) for t in tasks["items"]] == [(shop.pk, "done")]
+    assert client.get(f"/api/v1/visits/{visit.pk}").json()["problem_count"] == 1
+    problems = client.get(f"/api/v1/visits/{visit.pk}/problems").json()
+    assert [p["description"] for p in problems] == ["冷柜温度过高"]
+    stranger = make_user("neighbour_staff", "office_staff", regions.neighbour_county)
+    assert client_for(stranger).get(f"/api/v1/visits/{visit.pk}").status_code == 404
