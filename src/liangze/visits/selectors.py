@@ -3,10 +3,11 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction
 from liangze.officials.models import Official
-from liangze.officials.selectors import official_of
+from liangze.officials.selectors import access_official_by_id, official_of
 from liangze.visits.models import TaskStatus, Visit, VisitTask
 from liangze.visits.periods import Quarter
 from liangze.visits.rules import haversine_m
@@ -82,6 +83,8 @@ def progress(*, viewer, quarter: Quarter):
 
 
 def visits_of_official(*, viewer, official_id: int, quarter: Quarter):
+    """The official's visits of the quarter; an official out of reach is not found."""
+    access_official_by_id(viewer, official_id)
     return (
         in_jurisdiction(
             Visit.objects.filter(official_id=official_id, period=quarter.first_day),
@@ -103,5 +106,10 @@ def visit_by_id(*, viewer, visit_id: int) -> Visit:
         .first()
     )
     if visit is None:
-        raise NotFound(code="visit_not_found", message=_("Visit not found."))
+        raise access_refuse(
+            NotFound(code="visit_not_found", message=_("Visit not found.")),
+            viewer=viewer,
+            target_type="visits.visit",
+            target_id=visit_id,
+        )
     return visit

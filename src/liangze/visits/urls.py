@@ -5,6 +5,7 @@ from liangze.visits import views
 app_name = "visits"
 urlpatterns = [
     path("", views.my_tasks, name="mine"),
+    path("sw.js", views.service_worker, name="sw"),
     path("new/<int:business_id>/", views.visit_new, name="new"),
     path("progress/", views.progress, name="progress"),
     path("official/<int:official_id>/", views.official_visits, name="official"),

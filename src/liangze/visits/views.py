@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liangze.audit.services import access_refuse
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import DomainError, Forbidden
 from liangze.files.models import FileKind
@@ -126,15 +129,22 @@ def _visit_input(request, business, items) -> VisitInput:
 @require_http_methods(["GET", "POST"])
 def visit_new(request, business_id: int):
     """The phone form (docs/architecture.md#the-visit-form)."""
+    business = access_business_by_id(request.user, business_id)
     official = official_of(request.user)
     if official is None:
-        raise Forbidden(code="visit_not_official", message=_("Only officials record visits."))
-    business = access_business_by_id(request.user, business_id)
+        raise access_refuse(
+            Forbidden(code="visit_not_official", message=_("Only officials record visits.")),
+            viewer=request.user,
+            target_type="businesses.business",
+            target_id=business_id,
+        )
     items = checklist_for(business)
     now = timezone.now()
     quarter = Quarter.current()
     errors: dict[str, str] = {}
     error = ""
+    # The page's script sends from its outbox and wants the answer as data.
+    outbox = request.headers.get("X-Visit-Outbox") == "1"
     if request.method == "POST":
         try:
             with transaction.atomic():
@@ -142,11 +152,19 @@ def visit_new(request, business_id: int):
                     actor=request.user, data=_visit_input(request, business, items)
                 )
         except DomainError as exc:
+            if outbox:
+                return JsonResponse(
+                    {"code": exc.code, "message": exc.message, "fields": dict(exc.fields)},
+                    status=exc.status,
+                )
             errors = dict(exc.fields)
             error = exc.message
         else:
+            url = reverse("visits:detail", kwargs={"visit_id": visit.pk})
+            if outbox:
+                return JsonResponse({"visit": visit.pk, "url": url}, status=201)
             messages.success(request, _("Visit recorded."))
-            return redirect("visits:detail", visit_id=visit.pk)
+            return redirect(url)
     return render(
         request,
         "visits/visit_form.html",
@@ -208,3 +226,54 @@ def official_visits(request, official_id: int):
     return render(
         request, "visits/official_visits.html", {"quarter": quarter, "visits": visits[:500]}
     )
+
+
+SERVICE_WORKER = """// Keeps the visits pages and the static assets for offline use
+// (docs/architecture.md#the-visit-form). Only GETs; a visit is sent by the page's outbox.
+const CACHE = "liangze-visits-1";
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (url.pathname.startsWith("%(static)s")) {
+    event.respondWith(
+      caches.match(request).then(
+        (hit) =>
+          hit ||
+          fetch(request).then((response) => {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+            return response;
+          }),
+      ),
+    );
+  } else if (url.pathname.startsWith("%(scope)s")) {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request).then((hit) => hit || Response.error())),
+    );
+  }
+});
+"""
+
+
+@require_GET
+def service_worker(request):
+    """The visits' service worker, served from /visits/ so that its scope covers the pages."""
+    from django.conf import settings
+
+    body = SERVICE_WORKER % {"static": settings.STATIC_URL, "scope": reverse("visits:mine")}
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -110,3 +110,23 @@ def test_the_api_gives_tasks_visits_and_problems_within_reach(client_for, covere
     assert [p["description"] for p in problems] == ["冷柜温度过高"]
     stranger = make_user("neighbour_staff", "office_staff", regions.neighbour_county)
     assert client_for(stranger).get(f"/api/v1/visits/{visit.pk}").status_code == 404
+
+
+def test_the_outbox_gets_data_answers_and_the_service_worker_is_served(client_for, covered):
+    shop, official = covered
+    client = client_for(official.user)
+    url = reverse("visits:new", args=[shop.pk])
+    refused = client.post(
+        url,
+        form_data(shop, **{"item-storage": "problem", "problem-storage": "积水"}),
+        headers={"X-Visit-Outbox": "1"},
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "problem_photo_required"
+    data = form_data(shop)
+    made = client.post(url, data, headers={"X-Visit-Outbox": "1"})
+    assert made.status_code == 201
+    again = client.post(url, data, headers={"X-Visit-Outbox": "1"})
+    assert again.json() == made.json() and Visit.objects.count() == 1
+    worker = client.get(reverse("visits:sw"))
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert b'"/static/"' in worker.content
