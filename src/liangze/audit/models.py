@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     ENTRY_WINDOW_CLOSED = "entry_window_closed", _("Closed entry window early")
     ENTRY_WINDOW_REOPENED = "entry_window_reopened", _("Reopened entry window")
     VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
+    VISITS_EXPORTED = "visits_exported", _("Exported visits")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -277,3 +277,41 @@ def service_worker(request):
     response = HttpResponse(body, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def visits_export(request):
+    """Office staff: this quarter's visits of their subtrees as .xlsx, one row per visit."""
+    import tempfile
+
+    from liangze.accounts.access import is_office_or_admin
+    from liangze.audit.models import AuditAction
+    from liangze.audit.services import audit_event_record
+    from liangze.visits.exports import export_visits, visits_workbook
+
+    if not is_office_or_admin(request.user):
+        raise access_refuse(
+            Forbidden(
+                code="visit_export_forbidden",
+                message=_("Only food safety office staff export visits."),
+            ),
+            viewer=request.user,
+        )
+    quarter = Quarter.current()
+    with tempfile.TemporaryFile() as target:
+        rows = visits_workbook(target, visits=export_visits(viewer=request.user, quarter=quarter))
+        target.seek(0)
+        content = target.read()
+    audit_event_record(
+        actor=request.user,
+        action=AuditAction.VISITS_EXPORTED,
+        data={"quarter": str(quarter), "rows": rows},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="visits-{quarter}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response

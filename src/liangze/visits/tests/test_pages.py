@@ -130,3 +130,25 @@ def test_the_outbox_gets_data_answers_and_the_service_worker_is_served(client_fo
     worker = client.get(reverse("visits:sw"))
     assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
     assert b'"/static/"' in worker.content
+
+
+def test_the_export_has_one_row_per_visit_with_its_problems(client_for, covered, county_staff):
+    from liangze.core.tables import _raw_rows
+
+    shop, official = covered
+    data = form_data(
+        shop,
+        **{
+            "item-storage": "problem",
+            "problem-storage": "冷柜温度过高",
+            "photo-storage": SimpleUploadedFile("a.jpg", samples.jpeg(), "image/jpeg"),
+        },
+    )
+    client_for(official.user).post(reverse("visits:new", args=[shop.pk]), data)
+    answer = client_for(county_staff).get(reverse("visits:export"))
+    assert answer.status_code == 200
+    rows = _raw_rows("visits.xlsx", answer.content, 10)
+    assert len(rows) == 2
+    assert rows[1][2] == shop.name and rows[1][3] == shop.uscc
+    assert "冷柜温度过高" in rows[1][9] and rows[1][8]
+    assert client_for(official.user).get(reverse("visits:export")).status_code == 403
