@@ -31,6 +31,7 @@ from liangze.officials.services import (
 from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
 from liangze.regions.services import division_table_import
+from liangze.visits.demo import demo_visits_load
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "haixi_2023.csv"
 DIVISION_VINTAGE = 2023
@@ -314,6 +315,8 @@ def demo_load() -> DemoSummary:
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
+    # A year of supervision visits with their problems and photos.
+    visits = demo_visits_load()
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -335,6 +338,8 @@ def demo_load() -> DemoSummary:
             "assignments_created": assignments_created,
             "documents": documents.documents,
             "documents_signed": documents.signed,
+            "visits": visits.visits,
+            "visit_problems": visits.problems,
         },
     )
     return DemoSummary(
