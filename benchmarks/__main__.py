@@ -123,6 +123,14 @@ def run(workdir: Path) -> None:
             print("running bench_public…", flush=True)
             results["bench_public"] = bench_public.run(workdir=workdir)
 
+    if wanted("visits"):
+        from benchmarks import bench_visits
+
+        if not (wanted("lists") or wanted("public")):
+            viewer = use_registry(workdir)
+        print("running bench_visits…", flush=True)
+        results["bench_visits"], results["bench_visits_page"] = bench_visits.run(viewer=viewer)
+
     if wanted("documents"):
         from benchmarks import bench_documents
 

@@ -15,7 +15,7 @@ records its problems through the closed loop's `problem_record_many`, and refres
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -394,7 +394,12 @@ def _assigned_on(official: Official, business: Business, day) -> bool:
     )
 
 
+EARLIEST_VISIT = datetime(1949, 1, 1, tzinfo=UTC)  # docs/domain.md §3.6
+
+
 def _check(data: VisitInput, *, official: Official, now: datetime) -> None:
+    if timezone.is_naive(data.visited_at) or data.visited_at < EARLIEST_VISIT:
+        raise _invalid("visit_date", "visited_at", _("Give the date and time of the visit."))
     if data.mode not in VisitMode.values:
         raise _invalid("visit_mode", "mode", _("Choose on site or remote."))
     if data.visited_at > now + CLOCK_TOLERANCE:

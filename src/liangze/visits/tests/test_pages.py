@@ -152,3 +152,43 @@ def test_the_export_has_one_row_per_visit_with_its_problems(client_for, covered,
     assert rows[1][2] == shop.name and rows[1][3] == shop.uscc
     assert "冷柜温度过高" in rows[1][9] and rows[1][8]
     assert client_for(official.user).get(reverse("visits:export")).status_code == 403
+
+
+def test_the_api_records_a_visit_with_uploaded_photos_once(client_for, covered, village_officials):
+    shop, official = covered
+    client = client_for(official.user)
+    upload = client.post(
+        "/api/v1/visits/photos",
+        {
+            "business_id": shop.pk,
+            "file": SimpleUploadedFile("a.jpg", samples.jpeg(), "image/jpeg"),
+        },
+    )
+    assert upload.status_code == 201, upload.content
+    photo_id = upload.json()["id"]
+    body = {
+        "business_id": shop.pk,
+        "idempotency_key": str(uuid.uuid4()),
+        "visited_at": timezone.now().isoformat(),
+        "mode": "remote",
+        "items": [
+            {"key": i.key, "result": "pass"} for i in checklist_for(shop) if i.key != "storage"
+        ]
+        + [
+            {
+                "key": "storage",
+                "result": "problem",
+                "problem": {"description": "冷柜温度过高", "photo_ids": [photo_id]},
+            }
+        ],
+    }
+    made = client.post("/api/v1/visits", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    again = client.post("/api/v1/visits", body, content_type="application/json")
+    assert again.json()["id"] == made.json()["id"] and Visit.objects.count() == 1
+    assert Problem.objects.get().photos.count() == 1
+    # Another official cannot name the first one's photo.
+    other = client_for(village_officials[1].user)
+    body["idempotency_key"] = str(uuid.uuid4())
+    refused = other.post("/api/v1/visits", body, content_type="application/json")
+    assert refused.status_code in (403, 422)
