@@ -130,6 +130,13 @@ def run(workdir: Path) -> None:
             viewer = use_registry(workdir)
         print("running bench_figures…", flush=True)
         results["bench_figures"] = bench_figures.run(viewer=viewer)
+    if wanted("visits"):
+        from benchmarks import bench_visits
+
+        if not (wanted("lists") or wanted("public")):
+            viewer = use_registry(workdir)
+        print("running bench_visits…", flush=True)
+        results["bench_visits"], results["bench_visits_page"] = bench_visits.run(viewer=viewer)
 
     if wanted("documents"):
         from benchmarks import bench_documents

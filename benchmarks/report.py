@@ -39,6 +39,8 @@ TITLES = {
     "bench_lists": "Business list API, search and list page at {n:,} businesses ({vendor})",
     "bench_public": "The public page under a bounded loopback load",
     "bench_figures": "Figures from the summary tables at {n:,} businesses ({vendor})",
+    "bench_visits": "A quarter's visit tasks for {n:,} businesses ({vendor})",
+    "bench_visits_page": "The office's visit progress page at {n:,} businesses ({vendor})",
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "liangze.businesses",
     "liangze.officials",
     "liangze.rectification",
+    "liangze.visits",
     "liangze.imports",
     "liangze.dashboards",
     "liangze.demo",
@@ -300,3 +301,7 @@ if LIANGZE_PUBLIC_BASE_URL and not LIANGZE_PUBLIC_BASE_URL.startswith(("https://
 # Reports from a business's public page: per client address per hour, per business per day.
 LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = env_int("LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR", 5)
 LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = env_int("LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY", 20)
+# Visits (docs/domain.md §1.12): assignments begun in a quarter's last N days are exempt; a
+# reopened entry window lasts N days unless the office gives another end.
+LIANGZE_VISIT_EXEMPT_DAYS = env_int("LIANGZE_VISIT_EXEMPT_DAYS", 15)
+LIANGZE_WINDOW_REOPEN_DAYS = env_int("LIANGZE_WINDOW_REOPEN_DAYS", 7)

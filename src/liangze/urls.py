@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/", include("liangze.businesses.public_urls")),
     path("documents/", include("liangze.officials.documents.urls")),
     path("dashboards/", include("liangze.dashboards.urls")),
+    path("visits/", include("liangze.visits.urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),

@@ -61,6 +61,12 @@ class AuditAction(models.TextChoices):
     NOTICE_GENERATED = "notice_generated", _("Generated quarterly notice")
     NOTICE_EDITED = "notice_edited", _("Edited quarterly notice")
     NOTICE_PUBLISHED = "notice_published", _("Published quarterly notice")
+    VISIT_RECORDED = "visit_recorded", _("Recorded visit")
+    VISIT_CORRECTED = "visit_corrected", _("Corrected visit")
+    ENTRY_WINDOW_CLOSED = "entry_window_closed", _("Closed entry window early")
+    ENTRY_WINDOW_REOPENED = "entry_window_reopened", _("Reopened entry window")
+    VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
+    VISITS_EXPORTED = "visits_exported", _("Exported visits")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

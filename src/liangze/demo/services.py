@@ -33,6 +33,7 @@ from liangze.officials.services import (
 from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
 from liangze.regions.services import division_table_import
+from liangze.visits.demo import demo_visits_load
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "haixi_2023.csv"
 DIVISION_VINTAGE = 2023
@@ -319,6 +320,8 @@ def demo_load() -> DemoSummary:
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
+    # A year of supervision visits with their problems and photos.
+    visits = demo_visits_load()
     # The dashboards' summary tables, from scratch: the last quarters and their years.
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
     figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
@@ -343,6 +346,8 @@ def demo_load() -> DemoSummary:
             "assignments_created": assignments_created,
             "documents": documents.documents,
             "documents_signed": documents.signed,
+            "visits": visits.visits,
+            "visit_problems": visits.problems,
         },
     )
     return DemoSummary(

@@ -34,6 +34,7 @@ from liangze.core.tree import is_within
 from liangze.imports.bulk import Inserter, db_value, json_adapter
 from liangze.officials import figures
 from liangze.officials.access import can_assign, can_edit_official
+from liangze.officials.hooks import run_assignments_changed
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import RuleBook, is_municipality, rule_book
 from liangze.regions.codes import normalise_division_code
@@ -730,6 +731,7 @@ def _end_open(
                 message=_("An assignment was changed meanwhile; reload and try again."),
             )
     figures.mark_assignments((a.business_id, a.official_id) for a in assignments)
+    run_assignments_changed(a.business_id for a in assignments)
     AuditEvent.objects.bulk_create(
         [
             build_audit_event(
@@ -897,6 +899,7 @@ def _insert_assignments(*, actor, plan: Sequence[PlannedAssignment]) -> list[int
             for row in plan
         ]
     )
+    run_assignments_changed(row.business.pk for row in plan)
     common = build_audit_event(actor=actor, action=AuditAction.ASSIGNMENT_CREATED)
     occurred = db_value(AuditEvent, "occurred_at", common.occurred_at)
     as_json = json_adapter()
@@ -1064,6 +1067,7 @@ def official_hand_over(
         batch_size=2000,
     )
     figures.mark_assignments((a.business_id, successor.pk) for a in made)
+    run_assignments_changed(a.business_id for a in current)
     AuditEvent.objects.bulk_create(
         _assignment_events(
             actor=actor,

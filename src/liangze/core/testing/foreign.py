@@ -185,6 +185,28 @@ def _foreign_reminder(world: ForeignWorld) -> int:
     ).pk
 
 
+def _foreign_visit(world: ForeignWorld) -> int:
+    """A clean remote visit by the foreign official to the foreign business."""
+    from django.utils import timezone
+
+    from liangze.officials.models import Assignment
+    from liangze.visits.checklist import checklist_for
+    from liangze.visits.services import ItemAnswer, VisitInput, visit_submit
+
+    assignment = Assignment.objects.select_related("official__user", "business__division").get(
+        pk=world.value("assignment_id")
+    )
+    data = VisitInput(
+        business=assignment.business,
+        visited_at=timezone.now(),
+        mode="remote",
+        answers={i.key: ItemAnswer() for i in checklist_for(assignment.business)},
+        idempotency_key=uuid.uuid4(),
+        representative=LEAK_MARK,
+    )
+    return visit_submit(actor=assignment.official.user, data=data).pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -199,6 +221,7 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "assignment_id": _foreign_assignment,
     "document_id": _foreign_document,
     "reminder_id": _foreign_reminder,
+    "visit_id": _foreign_visit,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

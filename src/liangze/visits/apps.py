@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "liangze.visits"
+    verbose_name = "Visits"
+
+    def ready(self) -> None:
+        from liangze.visits.hooks import register_visit_hooks
+
+        register_visit_hooks()

@@ -1,0 +1,565 @@
+"""Writes of the visits app (docs/domain.md §1.2, §1.3, §1.5, §1.10, §2).
+
+Tasks: `tasks_sync` is the one writer of `VisitTask` membership. For the current quarter it makes
+the tasks agree with the rule of §2 as it stands now: one task per (business, official) where the
+business is operating and the official holds its open assignment; any other task of the quarter
+is cancelled, never deleted. The quarterly job calls it for every business (`tasks_generate`),
+the assignment and registry hooks (hooks.py) for the businesses that changed; a second run
+changes nothing. A past quarter's membership is frozen: only its counts and statuses move
+(a late visit, a closed window).
+
+Visits: `visit_submit` checks who, when and what, writes the visit with its exceptional items,
+records its problems through the closed loop's `problem_record_many`, and refreshes the tasks.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liangze.audit.models import AuditAction
+from liangze.audit.services import audit_event_record
+from liangze.businesses.models import Business, BusinessStatus
+from liangze.core.errors import Conflict, Forbidden, Invalid
+from liangze.officials.access import can_manage_division
+from liangze.officials.models import Assignment, Official
+from liangze.officials.selectors import official_of
+from liangze.rectification.services import ProblemDraft, problem_record_many
+from liangze.visits.checklist import checklist_for
+from liangze.visits.models import (
+    EntryWindow,
+    ItemResult,
+    LocationState,
+    TaskStatus,
+    Visit,
+    VisitItem,
+    VisitMode,
+    VisitPhoto,
+    VisitRule,
+    VisitTask,
+    WindowReopening,
+)
+from liangze.visits.periods import Quarter
+from liangze.visits.rules import (
+    default_close,
+    entry_state,
+    exempt_days,
+    haversine_m,
+    visit_rules,
+    window_close,
+)
+
+# A phone's clock a little ahead of the server's is not a visit in the future.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    cancelled: int = 0
+    updated: int = 0
+
+
+def task_status(*, required: int, made: int, exempt: bool, closed: bool) -> str:
+    if made >= required:
+        return TaskStatus.DONE
+    if exempt:
+        return TaskStatus.EXEMPT
+    if closed:
+        return TaskStatus.MISSED
+    return TaskStatus.DUE
+
+
+def _visit_counts(quarter: Quarter, business_ids: Iterable[int] | None) -> dict[int, int]:
+    """Valid visits on distinct days per business in the quarter (a replaced visit is out)."""
+    visits = Visit.objects.filter(period=quarter.first_day, replaced_by__isnull=True)
+    if business_ids is not None:
+        visits = visits.filter(business_id__in=list(business_ids))
+    return dict(
+        visits.values("business_id")
+        .annotate(n=Count("visited_on", distinct=True))
+        .values_list("business_id", "n")
+    )
+
+
+class _Closes:
+    """Whether a quarter's window is closed for an official (reopenings included), cached per
+    post path."""
+
+    def __init__(self, quarter: Quarter, now: datetime):
+        self.quarter, self.now = quarter, now
+        self.rules = visit_rules()
+        self.by_path: dict[str, bool] = {}
+        self.reopened = set(
+            WindowReopening.objects.filter(period=quarter.first_day, ends_at__gt=now).values_list(
+                "official_id", flat=True
+            )
+        )
+
+    def closed(self, official_id: int, path: str) -> bool:
+        if path not in self.by_path:
+            self.by_path[path] = self.now >= window_close(self.quarter, path, rules=self.rules)
+        return self.by_path[path] and official_id not in self.reopened
+
+
+def tasks_sync(
+    *,
+    quarter: Quarter | None = None,
+    business_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
+) -> SyncResult:
+    """Bring the quarter's tasks in line with the rule (all businesses when `business_ids` is
+    None). Membership changes only for the current quarter; counts and statuses for any."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    current = Quarter.of(today)
+    quarter = quarter or current
+    result = SyncResult()
+    tasks = VisitTask.objects.filter(period=quarter.first_day)
+    if business_ids is not None:
+        tasks = tasks.filter(business_id__in=list(business_ids))
+    existing = {(t.business_id, t.official_id): t for t in tasks}
+    expected: dict[tuple[int, int], tuple[int, bool, str]] = {}
+    rules = visit_rules()
+    if quarter == current:
+        assignments = Assignment.objects.filter(
+            ends_on__isnull=True, business__status=BusinessStatus.OPERATING
+        )
+        if business_ids is not None:
+            assignments = assignments.filter(business_id__in=list(business_ids))
+        exempt_from = quarter.last_day - timedelta(days=exempt_days() - 1)
+        for business_id, official_id, starts_on, grade, path in assignments.values_list(
+            "business_id",
+            "official_id",
+            "starts_on",
+            "business__grade",
+            "official__grant__division__path",
+        ):
+            # The business's grade and the official's post give the province's frequency.
+            expected[(business_id, official_id)] = (
+                rules.required(grade=grade, path=path),
+                starts_on >= exempt_from,
+                path,
+            )
+    else:
+        for t in existing.values():
+            if t.status != TaskStatus.CANCELLED:
+                expected[(t.business_id, t.official_id)] = (t.required, t.exempt, "")
+        paths = dict(
+            Official.objects.filter(pk__in={o for _b, o in expected}).values_list(
+                "pk", "grant__division__path"
+            )
+        )
+        expected = {k: (r, e, paths[k[1]]) for k, (r, e, _p) in expected.items()}
+    counts = _visit_counts(quarter, business_ids)
+    closes = _Closes(quarter, now)
+    new: list[VisitTask] = []
+    changed: list[VisitTask] = []
+    for key, (required, exempt, path) in expected.items():
+        made = counts.get(key[0], 0)
+        status = task_status(
+            required=required,
+            made=made,
+            exempt=exempt,
+            closed=closes.closed(key[1], path),
+        )
+        task = existing.get(key)
+        if task is None:
+            new.append(
+                VisitTask(
+                    business_id=key[0],
+                    official_id=key[1],
+                    period=quarter.first_day,
+                    status=status,
+                    required=required,
+                    visits_made=made,
+                    exempt=exempt,
+                )
+            )
+        elif (task.status, task.required, task.visits_made, task.exempt) != (
+            status,
+            required,
+            made,
+            exempt,
+        ):
+            task.status, task.required, task.visits_made, task.exempt = (
+                status,
+                required,
+                made,
+                exempt,
+            )
+            task.updated_at = now
+            changed.append(task)
+    for key, task in existing.items():
+        if key not in expected and task.status != TaskStatus.CANCELLED:
+            task.status = TaskStatus.CANCELLED
+            task.updated_at = now
+            changed.append(task)
+            result.cancelled += 1
+    VisitTask.objects.bulk_create(new, batch_size=2000)
+    VisitTask.objects.bulk_update(
+        changed,
+        ["status", "required", "visits_made", "exempt", "updated_at"],
+        batch_size=2000,
+    )
+    result.created = len(new)
+    result.updated = len(changed) - result.cancelled
+    return result
+
+
+@transaction.atomic
+def tasks_generate(*, quarter: Quarter | None = None, now: datetime | None = None) -> SyncResult:
+    """The quarterly job: every business's tasks for the quarter (idempotent)."""
+    return tasks_sync(quarter=quarter, now=now)
+
+
+def tasks_follow_assignments(business_ids: list[int]) -> None:
+    """Registered with the officials' assignment hook and the registry's business hook."""
+    tasks_sync(business_ids=business_ids)
+
+
+@transaction.atomic
+def tasks_close_past(*, now: datetime | None = None) -> SyncResult:
+    """Daily: the previous quarter's due tasks become missed once its window closed for their
+    official (a reopening keeps them due); done ones stay done."""
+    now = now or timezone.now()
+    return tasks_sync(quarter=Quarter.of(timezone.localdate(now)).previous(), now=now)
+
+
+# --- entry windows --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def window_close_early(*, actor, division, quarter: Quarter, closes_at: datetime) -> EntryWindow:
+    """An office closes a quarter's entry for its subtree at `closes_at`, never after the
+    default close (§1.3)."""
+    if not can_manage_division(actor, division):
+        raise Forbidden(
+            code="window_out_of_reach",
+            message=_("Your office can close entry only for its own regions."),
+        )
+    latest = default_close(quarter, division.path)
+    if closes_at > latest:
+        message = _("An office may close entry earlier, never later than %(close)s.") % {
+            "close": timezone.localtime(latest).strftime("%Y-%m-%d %H:%M")
+        }
+        raise Invalid(code="window_later", message=message, fields={"closes_at": message})
+    window, _created = EntryWindow.objects.update_or_create(
+        division=division,
+        period=quarter.first_day,
+        defaults={"closes_at": closes_at, "created_by": actor},
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ENTRY_WINDOW_CLOSED,
+        target=window,
+        division=division,
+        data={"quarter": str(quarter), "closes_at": closes_at.isoformat()},
+    )
+    return window
+
+
+@transaction.atomic
+def window_reopen(
+    *,
+    actor,
+    official: Official,
+    quarter: Quarter,
+    reason: str,
+    ends_at: datetime | None = None,
+    now: datetime | None = None,
+) -> WindowReopening:
+    """Reopen a closed quarter for one named official until `ends_at` (default 7 days), with a
+    reason; audited. Entries through it are marked late."""
+    now = now or timezone.now()
+    if not can_manage_division(actor, official.grant.division):
+        raise Forbidden(
+            code="window_out_of_reach",
+            message=_("Your office can reopen entry only for officials of its regions."),
+        )
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(
+            code="reason_required",
+            message=_("Give a reason."),
+            fields={"reason": _("Give a reason.")},
+        )
+    ends_at = ends_at or now + timedelta(days=settings.LIANGZE_WINDOW_REOPEN_DAYS)
+    if ends_at <= now:
+        message = _("The reopened window must end in the future.")
+        raise Invalid(code="reopen_end", message=message, fields={"ends_at": message})
+    reopening = WindowReopening.objects.create(
+        official=official,
+        period=quarter.first_day,
+        reason=reason,
+        ends_at=ends_at,
+        created_by=actor,
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ENTRY_WINDOW_REOPENED,
+        target=official,
+        data={"quarter": str(quarter), "ends_at": ends_at.isoformat(), "reason": reason},
+    )
+    # Missed tasks of the quarter become due again while the window is open.
+    _reopen_tasks(official=official, quarter=quarter, now=now)
+    return reopening
+
+
+def _reopen_tasks(*, official: Official, quarter: Quarter, now: datetime) -> None:
+    ids = list(
+        VisitTask.objects.filter(official=official, period=quarter.first_day)
+        .exclude(status=TaskStatus.CANCELLED)
+        .values_list("business_id", flat=True)
+    )
+    if ids:
+        tasks_sync(quarter=quarter, business_ids=ids, now=now)
+
+
+@transaction.atomic
+def visit_rule_set(*, actor, province, per_quarter: Mapping[str, int], grace_days: int):
+    """A province office sets its frequencies (raise only: never below 1 a quarter) and grace."""
+    if not can_manage_division(actor, province) or province.parent_id is not None:
+        raise Forbidden(
+            code="visit_rule_out_of_reach",
+            message=_("Only the province's office sets its visit rules."),
+        )
+    if any(int(n) < 1 for n in per_quarter.values()):
+        message = _("Every grade is visited at least once a quarter.")
+        raise Invalid(code="frequency_too_low", message=message, fields={"per_quarter": message})
+    rule, _created = VisitRule.objects.update_or_create(
+        province=province,
+        defaults={
+            **{f"per_quarter_{g.lower()}": int(n) for g, n in per_quarter.items()},
+            "grace_days": grace_days,
+        },
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.VISIT_RULE_CHANGED,
+        target=rule,
+        division=province,
+        data={"per_quarter": dict(per_quarter), "grace_days": grace_days},
+    )
+    return rule
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemAnswer:
+    result: str = ItemResult.PASS
+    note: str = ""
+    problem: ProblemDraft | None = None
+
+
+@dataclass
+class VisitInput:
+    business: Business
+    visited_at: datetime
+    mode: str
+    answers: Mapping[str, ItemAnswer]
+    idempotency_key: uuid.UUID
+    representative: str = ""
+    signature: object = None  # a files.StoredFile
+    signature_refused: bool = False
+    refusal_note: str = ""
+    lat_e6: int | None = None
+    lng_e6: int | None = None
+    location: str = LocationState.UNAVAILABLE
+    photos: Sequence = field(default_factory=tuple)
+    replaces: Visit | None = None
+    correction_reason: str = ""
+
+
+def _invalid(code: str, name: str, message: str) -> Invalid:
+    return Invalid(code=code, message=message, fields={name: message})
+
+
+def _assigned_on(official: Official, business: Business, day) -> bool:
+    return (
+        Assignment.objects.filter(official=official, business=business, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .exists()
+    )
+
+
+EARLIEST_VISIT = datetime(1949, 1, 1, tzinfo=UTC)  # docs/domain.md §3.6
+
+
+def _check(data: VisitInput, *, official: Official, now: datetime) -> None:
+    if timezone.is_naive(data.visited_at) or data.visited_at < EARLIEST_VISIT:
+        raise _invalid("visit_date", "visited_at", _("Give the date and time of the visit."))
+    if data.mode not in VisitMode.values:
+        raise _invalid("visit_mode", "mode", _("Choose on site or remote."))
+    if data.visited_at > now + CLOCK_TOLERANCE:
+        raise _invalid("visit_in_future", "visited_at", _("A visit cannot be in the future."))
+    day = timezone.localdate(data.visited_at)
+    if not _assigned_on(official, data.business, day):
+        raise Forbidden(
+            code="visit_not_assigned",
+            message=_("Only the official assigned to the business on the visit date records it."),
+        )
+    if data.signature_refused and not data.refusal_note.strip():
+        raise _invalid(
+            "refusal_note_required", "refusal_note", _("Note why the representative refused.")
+        )
+    if data.mode == VisitMode.ON_SITE:
+        if not data.representative.strip():
+            raise _invalid(
+                "representative_required", "representative", _("Name the representative.")
+            )
+        if data.signature is None and not data.signature_refused:
+            raise _invalid(
+                "signature_required",
+                "signature",
+                _("The representative signs, or note that they refused."),
+            )
+    if (data.lat_e6 is None) != (data.lng_e6 is None):
+        raise _invalid("location", "location", _("A location needs both coordinates."))
+    if data.lat_e6 is not None and not (
+        -90_000_000 <= data.lat_e6 <= 90_000_000 and -180_000_000 <= data.lng_e6 <= 180_000_000
+    ):
+        raise _invalid("location", "location", _("The location is out of range."))
+
+
+@transaction.atomic
+def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Visit:
+    """Record a visit (immutable once written). Submitting the same idempotency key again
+    returns the first visit; the server's receipt time decides whether the window is open."""
+    now = now or timezone.now()
+    official = official_of(actor)
+    if official is None:
+        raise Forbidden(code="visit_not_official", message=_("Only officials record visits."))
+    earlier = Visit.objects.filter(idempotency_key=data.idempotency_key).first()
+    if earlier is not None:
+        if earlier.official_id != official.pk:
+            raise Conflict(code="visit_key_taken", message=_("This visit was already submitted."))
+        return earlier
+    _check(data, official=official, now=now)
+    quarter = Quarter.of(timezone.localdate(data.visited_at))
+    state = entry_state(official, quarter, now)
+    if not state.open:
+        raise _invalid(
+            "window_closed",
+            "visited_at",
+            _("Entry for %(quarter)s is closed.") % {"quarter": str(quarter)},
+        )
+    business = data.business
+    items = checklist_for(business)
+    keys = [i.key for i in items]
+    unknown = set(data.answers) - set(keys)
+    missing = [k for k in keys if k not in data.answers]
+    if unknown or missing:
+        raise _invalid("visit_items", "items", _("Answer every item of the checklist."))
+    for key, answer in data.answers.items():
+        if answer.result not in ItemResult.values:
+            raise _invalid("visit_items", key, _("Choose pass, problem or not applicable."))
+        if answer.result == ItemResult.PROBLEM and answer.problem is None:
+            raise _invalid("problem_required", key, _("Describe the problem."))
+    replaces = data.replaces
+    if replaces is not None:
+        if replaces.official_id != official.pk or replaces.business_id != business.pk:
+            raise Forbidden(
+                code="visit_correction", message=_("Only your own visit can be corrected.")
+            )
+        if not data.correction_reason.strip():
+            raise _invalid("reason_required", "correction_reason", _("Give a reason."))
+    location = data.location
+    distance = None
+    if data.lat_e6 is not None:
+        location = LocationState.GIVEN
+        if business.lat_e6 is not None and business.lng_e6 is not None:
+            distance = haversine_m(data.lat_e6, data.lng_e6, business.lat_e6, business.lng_e6)
+    elif location == LocationState.GIVEN:
+        location = LocationState.UNAVAILABLE
+    task = (
+        VisitTask.objects.filter(business=business, period=quarter.first_day)
+        .exclude(status=TaskStatus.CANCELLED)
+        .order_by("-pk")
+        .first()
+    )
+    problems = [(k, a) for k, a in data.answers.items() if a.result == ItemResult.PROBLEM]
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                official=official,
+                business=business,
+                task=task,
+                period=quarter.first_day,
+                visited_at=data.visited_at,
+                visited_on=timezone.localdate(data.visited_at),
+                received_at=now,
+                mode=data.mode,
+                location=location,
+                lat_e6=data.lat_e6,
+                lng_e6=data.lng_e6,
+                distance_m=distance,
+                representative=data.representative.strip(),
+                signature=data.signature,
+                signature_refused=data.signature_refused,
+                refusal_note=data.refusal_note.strip(),
+                checklist=keys,
+                problem_count=len(problems),
+                idempotency_key=data.idempotency_key,
+                late=state.late,
+                replaces=replaces,
+                correction_reason=data.correction_reason.strip(),
+            )
+    except IntegrityError:
+        # The same key arrived twice at once, or the visit was already corrected.
+        raise Conflict(
+            code="visit_conflict", message=_("This visit was submitted or corrected meanwhile.")
+        ) from None
+    found = problem_record_many(
+        actor=actor,
+        business=business,
+        source="visit",
+        source_id=visit.pk,
+        found_at=data.visited_at,
+        drafts=[a.problem for _k, a in problems],
+    )
+    problem_of = {k: p for (k, _a), p in zip(problems, found, strict=True)}
+    labels = {i.key: i.label for i in items}
+    VisitItem.objects.bulk_create(
+        [
+            VisitItem(
+                visit=visit,
+                key=key,
+                label=labels[key][:200],
+                result=answer.result,
+                note=answer.note.strip()[:500],
+                problem=problem_of.get(key),
+            )
+            for key, answer in data.answers.items()
+            if answer.result != ItemResult.PASS or answer.note.strip()
+        ]
+    )
+    VisitPhoto.objects.bulk_create([VisitPhoto(visit=visit, file=f) for f in data.photos])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.VISIT_CORRECTED if replaces else AuditAction.VISIT_RECORDED,
+        target=visit,
+        division=business.division,
+        data={
+            "business": business.pk,
+            "quarter": str(quarter),
+            "mode": data.mode,
+            "problems": len(problems),
+            "late": state.late,
+            "replaces": replaces.pk if replaces else None,
+            "distance_m": distance,
+        },
+    )
+    tasks_sync(quarter=quarter, business_ids=[business.pk], now=now)
+    return visit
