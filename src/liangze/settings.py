@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "liangze.audit",
     "liangze.files",
     "liangze.jobs",
+    "liangze.notifications",
     "liangze.businesses",
     "liangze.officials",
     "liangze.rectification",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liangze.core.context_processors.navigation",
+                "liangze.notifications.context_processors.unread",
             ],
         },
     },
@@ -298,3 +300,12 @@ if LIANGZE_PUBLIC_BASE_URL and not LIANGZE_PUBLIC_BASE_URL.startswith(("https://
 # Reports from a business's public page: per client address per hour, per business per day.
 LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR = env_int("LIANGZE_PUBLIC_REPORTS_PER_IP_HOUR", 5)
 LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = env_int("LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY", 20)
+
+# SMS (docs/architecture.md, "Notifications"): a backend class like Django's email backends; the
+# console backend writes messages to the log.
+LIANGZE_SMS_BACKEND = env_str("LIANGZE_SMS_BACKEND", "liangze.notifications.sms.ConsoleSmsBackend")
+# Mail goes only to accounts that gave an address; console unless SMTP is configured.
+EMAIL_BACKEND = env_str("LIANGZE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("LIANGZE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIANGZE_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("LIANGZE_EMAIL_FROM", "liangze@localhost")

@@ -21,6 +21,8 @@ urlpatterns = [
     path("officials/", include("liangze.officials.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("documents/", include("liangze.officials.documents.urls")),
+    path("problems/", include("liangze.rectification.urls")),
+    path("notifications/", include("liangze.notifications.urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),
