@@ -2,13 +2,17 @@
 (a closing business closes its problems), the daily reminders and the menu entries. Called from
 RectificationConfig.ready()."""
 
+from datetime import time
+
 
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from liangze.businesses.hooks import register_business_hook
     from liangze.core.navigation import NavItem, nav_item_register
+    from liangze.jobs.schedule import PeriodicJob, periodic_job_register
     from liangze.rectification.access import is_business_staff, is_regulator
+    from liangze.rectification.reminders import problem_reminders_run
     from liangze.rectification.services import problems_close_with_business
 
     register_business_hook(problems_close_with_business)
@@ -38,4 +42,7 @@ def register() -> None:
             label=_("Problems"),
             visible=lambda user: not is_business_staff(user),
         )
+    )
+    periodic_job_register(
+        PeriodicJob(name="problem_reminders", task=problem_reminders_run, daily_at=time(7, 30))
     )
