@@ -91,3 +91,21 @@ def problem_timeline(problem: Problem) -> list[AuditEvent]:
             target_type="rectification.problem", target_id=str(problem.pk)
         ).order_by("occurred_at", "pk")
     )
+
+
+def own_photos(viewer, ids) -> list:
+    """Photos the viewer stored themself, by public id (business staff read no division's files,
+    but may attach their own); any id not among them is "not found"."""
+    from liangze.files.models import FileKind, StoredFile
+
+    wanted = {str(i) for i in ids}
+    found = list(
+        StoredFile.objects.filter(public_id__in=wanted, kind=FileKind.PHOTO, uploaded_by=viewer)
+    )
+    if len(found) != len(wanted):
+        raise access_refuse(
+            NotFound(code="stored_file_not_found", message=_("File not found.")),
+            viewer=viewer,
+            target_type="files.storedfile",
+        )
+    return found
