@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liangze.accounts.models import BUSINESS_ROLES, Role, User
 from liangze.audit.models import AuditAction
@@ -204,12 +205,12 @@ def problem_url(problem) -> str:
 
 
 _NEXT_ACTOR_TITLES = {
-    ProblemStatus.PUSHED: "A problem was pushed to you: %(business)s",
-    ProblemStatus.ACCEPTED: "Rectify by %(deadline)s: %(business)s",
-    ProblemStatus.ESCALATED: "A case was filed: %(business)s",
-    ProblemStatus.RECTIFIED: "A fix awaits verification: %(business)s",
-    ProblemStatus.CLOSED: "Problem closed: %(business)s",
-    ProblemStatus.VOID: "Problem voided: %(business)s",
+    ProblemStatus.PUSHED: gettext_lazy("A problem was pushed to you: %(business)s"),
+    ProblemStatus.ACCEPTED: gettext_lazy("Rectify by %(deadline)s: %(business)s"),
+    ProblemStatus.ESCALATED: gettext_lazy("A case was filed: %(business)s"),
+    ProblemStatus.RECTIFIED: gettext_lazy("A fix awaits verification: %(business)s"),
+    ProblemStatus.CLOSED: gettext_lazy("Problem closed: %(business)s"),
+    ProblemStatus.VOID: gettext_lazy("Problem voided: %(business)s"),
 }
 
 
@@ -231,7 +232,7 @@ def _notify_next(*, actor, problem, action: Action) -> None:
     users = [u for u in _next_actors(problem, action=action) if u.pk != getattr(actor, "pk", None)]
     if not users:
         return
-    title = _(_NEXT_ACTOR_TITLES[problem.status]) % {
+    title = str(_NEXT_ACTOR_TITLES[problem.status]) % {
         "business": problem.business.name,
         "deadline": problem.deadline.isoformat() if problem.deadline else "",
     }
