@@ -28,6 +28,7 @@ from liangze.officials.services import (
     assignments_write,
     official_import_rows,
 )
+from liangze.rectification.demo import demo_problems_load
 from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
 from liangze.regions.services import division_table_import
@@ -314,6 +315,8 @@ def demo_load() -> DemoSummary:
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
+    # Problems across every state of the closed loop (after the visits, once they make some).
+    problems = demo_problems_load()
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -335,6 +338,7 @@ def demo_load() -> DemoSummary:
             "assignments_created": assignments_created,
             "documents": documents.documents,
             "documents_signed": documents.signed,
+            "problems": problems["problems"],
         },
     )
     return DemoSummary(
