@@ -64,3 +64,16 @@ def test_public_reports_inbox(as_user, shop, regulator, county_staff, village_of
     assert "13800000000" not in as_user(director).get(f"/problems/{problem.pk}/").content.decode()
     assert "已电话回复" not in as_user(regulator).get("/problems/reports/").content.decode()
     assert 'data-testid="empty"' in as_user(regulator).get("/problems/reports/").content.decode()
+
+
+def test_home_tiles_count_reports_and_queue(
+    as_user, shop, record, regulator, county_staff, director
+):
+    record()
+    PublicReport.objects.create(business=shop, description="x")
+    page = as_user(county_staff).get("/").content.decode()
+    assert 'data-testid="reports-count">1<' in page and "queue-tile" not in page
+    page = as_user(regulator).get("/").content.decode()
+    assert 'data-testid="reports-count">1<' in page and "queue-tile" in page
+    page = as_user(director).get("/").content.decode()
+    assert "reports-tile" not in page and "ours-tile" in page
