@@ -6,7 +6,6 @@ their queue and their notifications."""
 import pytest
 from django.utils import timezone
 
-from liangze.businesses.testing import make_business
 from liangze.core.testing.fixtures import TEST_PASSWORD
 from liangze.files.tests import samples
 from liangze.officials.services import assignment_create
