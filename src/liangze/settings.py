@@ -108,7 +108,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liangze.core.context_processors.navigation",
-                "liangze.notifications.context_processors.unread",
             ],
         },
     },

@@ -20,6 +20,17 @@ def notification_list(request):
 
 
 @login_required
+@require_GET
+def badge(request):
+    """The unread count for the header of every page, fetched by htmx after the page loads."""
+    return render(
+        request,
+        "notifications/_badge.html",
+        {"unread": selectors.unread_count(request.user)},
+    )
+
+
+@login_required
 @require_POST
 def notification_open(request, notification_id: int):
     row = services.notification_mark_read(actor=request.user, notification_id=notification_id)

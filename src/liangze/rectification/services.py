@@ -446,9 +446,19 @@ def problem_escalate(*, actor, problem: Problem, case_number: str, deadline=None
     )
 
 
-@transaction.atomic
+def _refuse(actor, problem) -> Forbidden:
+    return access_refuse(
+        Forbidden(code="problem_forbidden", message=_("You may not do this with this problem.")),
+        viewer=actor,
+        target_type="rectification.problem",
+        target_id=problem.pk,
+    )
+
+
 def problem_deadline_set(*, actor, problem: Problem, deadline) -> Problem:
     """Change the deadline of an accepted problem (the regulator, docs/domain.md §1.6)."""
+    if Actor.REGULATOR not in acting_as(actor, problem):
+        raise _refuse(actor, problem)
     if problem.status not in (
         ProblemStatus.ACCEPTED,
         ProblemStatus.ESCALATED,
@@ -458,21 +468,25 @@ def problem_deadline_set(*, actor, problem: Problem, deadline) -> Problem:
             code="problem_transition",
             message=_("Only an accepted problem has a deadline to change."),
         )
-    if Actor.REGULATOR not in acting_as(actor, problem):
-        raise Forbidden(
-            code="problem_forbidden", message=_("You may not do this with this problem.")
-        )
     _check_deadline(deadline)
     before = problem.deadline
-    Problem.objects.filter(pk=problem.pk).update(deadline=deadline, updated_at=timezone.now())
-    problem.deadline = deadline
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.PROBLEM_DEADLINE_CHANGED,
-        target=problem,
-        division=problem.division,
-        changes={"deadline": [before.isoformat() if before else None, deadline.isoformat()]},
-    )
+    with transaction.atomic():
+        moved = Problem.objects.filter(pk=problem.pk, status=problem.status).update(
+            deadline=deadline, updated_at=timezone.now()
+        )
+        if not moved:
+            raise Conflict(
+                code="problem_changed",
+                message=_("Someone else changed this problem meanwhile; reload it and try again."),
+            )
+        problem.deadline = deadline
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.PROBLEM_DEADLINE_CHANGED,
+            target=problem,
+            division=problem.division,
+            changes={"deadline": [before.isoformat() if before else None, deadline.isoformat()]},
+        )
     return problem
 
 
@@ -604,14 +618,22 @@ def problem_void(*, actor, problem: Problem, kind: str, reason: str) -> Problem:
     )
 
 
-@transaction.atomic
 def problem_dispute(*, actor, problem: Problem, reason: str) -> Problem:
     """The business disputes a finding; the regulator is told and upholds it (void) or not."""
-    if Actor.BUSINESS not in acting_as(actor, problem) or problem.status not in UNCLOSED:
-        raise Forbidden(
-            code="problem_forbidden", message=_("You may not do this with this problem.")
+    if Actor.BUSINESS not in acting_as(actor, problem):
+        raise _refuse(actor, problem)
+    if problem.status not in UNCLOSED:
+        raise Conflict(
+            code="problem_transition",
+            message=_("This problem is now “%(status)s”; it cannot be changed that way.")
+            % {"status": problem.get_status_display()},
         )
     reason = _reason(reason, code="problem_dispute_reason")
+    with transaction.atomic():
+        return _dispute_write(actor=actor, problem=problem, reason=reason)
+
+
+def _dispute_write(*, actor, problem: Problem, reason: str) -> Problem:
     now = timezone.now()
     Problem.objects.filter(pk=problem.pk).update(
         dispute_reason=reason[:1000], disputed_at=now, updated_at=now

@@ -9,14 +9,14 @@ def test_unread_count_on_every_page_and_reading(client_for, county_staff, townsh
     )
     assert Notification.objects.filter(user=county_staff).count() == 1
     client = client_for(county_staff)
-    home = client.get("/").content.decode()
-    assert 'data-testid="unread-count">1<' in home
+    assert "notifications/badge/" in client.get("/").content.decode()
+    assert 'data-testid="unread-count">1<' in client.get("/notifications/badge/").content.decode()
     mine = Notification.objects.get(user=county_staff)
     other = Notification.objects.get(user=township_staff)
     assert client.post(f"/notifications/{other.pk}/").status_code == 404
     response = client.post(f"/notifications/{mine.pk}/")
     assert response.status_code == 302 and response["Location"] == "/problems/"
-    assert 'data-testid="unread-count"' not in client.get("/notifications/").content.decode()
+    assert "unread-count" not in client.get("/notifications/badge/").content.decode()
     other.refresh_from_db()
     assert other.read_at is None
 

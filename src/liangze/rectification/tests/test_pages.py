@@ -20,7 +20,7 @@ def test_the_loop_through_the_pages(as_user, record, regulator, director, villag
 
     client = as_user(director)
     assert str(problem.description) in client.get("/problems/mine/").content.decode()
-    assert 'data-testid="unread-count"' in client.get("/problems/mine/").content.decode()
+    assert 'data-testid="unread-count"' in client.get("/notifications/badge/").content.decode()
     upload = ContentFile(samples.jpeg(), "fix.jpg")
     client.post(f"/problems/{problem.pk}/rectify/", {"note": "已整改", "photos": [upload]})
     assert Problem.objects.get(pk=problem.pk).status == ProblemStatus.RECTIFIED

@@ -195,3 +195,21 @@ def test_the_table_names_only_known_states_and_actions():
         assert state in states and move.to in states and isinstance(action, Action)
         assert move.by
     assert not [key for key in TRANSITIONS if key[0] in ("closed", "void")]
+
+
+def test_the_regulator_changes_a_deadline_others_are_refused(record, regulator, director):
+    problem = record()
+    later = timezone.localdate() + timedelta(days=40)
+    with pytest.raises(Conflict):
+        services.problem_deadline_set(actor=regulator, problem=problem, deadline=later)
+    services.problem_accept(actor=regulator, problem=problem)
+    with pytest.raises(Forbidden):
+        services.problem_deadline_set(actor=director, problem=problem, deadline=later)
+    assert AuditEvent.objects.filter(action="access_denied").count() == 1
+    with pytest.raises(Invalid):
+        services.problem_deadline_set(
+            actor=regulator, problem=problem, deadline=timezone.localdate() - timedelta(days=1)
+        )
+    services.problem_deadline_set(actor=regulator, problem=problem, deadline=later)
+    assert Problem.objects.get(pk=problem.pk).deadline == later
+    assert AuditEvent.objects.filter(action="problem_deadline_changed").count() == 1

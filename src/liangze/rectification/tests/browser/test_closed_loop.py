@@ -35,6 +35,7 @@ def status_of(page):
 
 
 def unread(page) -> int:
+    page.wait_for_load_state("networkidle")
     badge = page.locator("[data-testid=unread-count]")
     return int(badge.inner_text()) if badge.count() else 0
 
