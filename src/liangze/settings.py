@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "liangze.files",
     "liangze.jobs",
     "liangze.figures",
+    "liangze.notifications",
     "liangze.businesses",
     "liangze.officials",
     "liangze.rectification",
@@ -305,3 +306,12 @@ LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = env_int("LIANGZE_PUBLIC_REPORTS_PER_BU
 # reopened entry window lasts N days unless the office gives another end.
 LIANGZE_VISIT_EXEMPT_DAYS = env_int("LIANGZE_VISIT_EXEMPT_DAYS", 15)
 LIANGZE_WINDOW_REOPEN_DAYS = env_int("LIANGZE_WINDOW_REOPEN_DAYS", 7)
+
+# SMS (docs/architecture.md, "Notifications"): a backend class like Django's email backends; the
+# console backend writes messages to the log.
+LIANGZE_SMS_BACKEND = env_str("LIANGZE_SMS_BACKEND", "liangze.notifications.sms.ConsoleSmsBackend")
+# Mail goes only to accounts that gave an address; console unless SMTP is configured.
+EMAIL_BACKEND = env_str("LIANGZE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("LIANGZE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIANGZE_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("LIANGZE_EMAIL_FROM", "liangze@localhost")

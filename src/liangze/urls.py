@@ -23,6 +23,8 @@ urlpatterns = [
     path("documents/", include("liangze.officials.documents.urls")),
     path("dashboards/", include("liangze.dashboards.urls")),
     path("visits/", include("liangze.visits.urls")),
+    path("problems/", include("liangze.rectification.urls")),
+    path("notifications/", include("liangze.notifications.urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),

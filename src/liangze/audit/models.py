@@ -67,6 +67,19 @@ class AuditAction(models.TextChoices):
     ENTRY_WINDOW_REOPENED = "entry_window_reopened", _("Reopened entry window")
     VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
     VISITS_EXPORTED = "visits_exported", _("Exported visits")
+    PROBLEM_PUSHED = "problem_pushed", _("Pushed problem to the regulator")
+    PROBLEM_ACCEPTED = "problem_accepted", _("Accepted problem")
+    PROBLEM_ESCALATED = "problem_escalated", _("Filed a case on a problem")
+    PROBLEM_RECTIFIED = "problem_rectified", _("Reported a fix")
+    PROBLEM_VERIFIED = "problem_verified", _("Verified a fix")
+    PROBLEM_RECHECKED = "problem_rechecked", _("Re-checked a problem")
+    PROBLEM_REJECTED = "problem_rejected", _("Sent a fix back")
+    PROBLEM_VOIDED = "problem_voided", _("Voided problem")
+    PROBLEM_CLOSED_WITH_BUSINESS = "problem_closed_with_business", _("Closed with its business")
+    PROBLEM_DEADLINE_CHANGED = "problem_deadline_changed", _("Changed a problem's deadline")
+    PROBLEM_DISPUTED = "problem_disputed", _("Disputed a problem")
+    PUBLIC_REPORT_HANDLED = "public_report_handled", _("Handled a public report")
+    PROBLEM_REMINDERS_SENT = "problem_reminders_sent", _("Sent problem reminders")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -30,6 +30,7 @@ from liangze.officials.services import (
     assignments_write,
     official_import_rows,
 )
+from liangze.rectification.demo import demo_problems_load
 from liangze.regions.imports import DIVISION_COLUMNS
 from liangze.regions.models import Division, Level
 from liangze.regions.services import division_table_import
@@ -322,6 +323,8 @@ def demo_load() -> DemoSummary:
     )
     # A year of supervision visits with their problems and photos.
     visits = demo_visits_load()
+    # Problems across every state of the closed loop (after the visits, which make most of them).
+    problems = demo_problems_load()
     # The dashboards' summary tables, from scratch: the last quarters and their years.
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
     figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
@@ -348,6 +351,7 @@ def demo_load() -> DemoSummary:
             "documents_signed": documents.signed,
             "visits": visits.visits,
             "visit_problems": visits.problems,
+            "problems": problems["problems"],
         },
     )
     return DemoSummary(

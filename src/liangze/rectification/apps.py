@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "liangze.rectification"
     verbose_name = "Rectification"
+
+    def ready(self) -> None:
+        from liangze.rectification import registration
+
+        registration.register()

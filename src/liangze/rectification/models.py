@@ -48,6 +48,12 @@ class CloseReason(models.TextChoices):
     BUSINESS_CLOSED = "business_closed", _("Business closed")
 
 
+class VoidKind(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate")
+    ERROR = "error", _("Entered in error")
+    DISPUTE_UPHELD = "dispute_upheld", _("The business's dispute upheld")
+
+
 class Problem(BaseModel):
     """问题: one finding at one business. `division` is the business's division when found (where
     the problem is filed for scoping and the audit trail); figures go by the business's division at
@@ -86,6 +92,10 @@ class Problem(BaseModel):
         _("close reason"), max_length=20, choices=CloseReason.choices, blank=True
     )
     void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
+    void_kind = models.CharField(_("why void"), max_length=20, choices=VoidKind.choices, blank=True)
+    # The business disputes the finding; the regulator upholds it (void) or lets it stand.
+    dispute_reason = models.CharField(_("dispute"), max_length=1000, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField()
 
     class Meta:
@@ -180,3 +190,43 @@ class Recheck(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.problem_id}"
+
+
+class LoopRule(BaseModel):
+    """Per province: the deadlines and reminders of the closed loop (docs/domain.md §1.12; a
+    province without a row uses the defaults of `rules`)."""
+
+    province = models.OneToOneField(
+        "regions.Division", on_delete=models.PROTECT, related_name="loop_rule"
+    )
+    serious_days = models.PositiveSmallIntegerField(_("deadline for a serious problem (days)"))
+    general_days = models.PositiveSmallIntegerField(_("deadline for a general problem (days)"))
+    reminder_days = models.PositiveSmallIntegerField(_("reminder before a deadline (days)"))
+    accept_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder for a problem not accepted (days)")
+    )
+    overdue_notice_days = models.PositiveSmallIntegerField(
+        _("overdue notice to the office above (days past the deadline)")
+    )
+
+    def __str__(self) -> str:
+        return str(self.province_id)
+
+
+class PublicReportHandling(BaseModel):
+    """What became of one public report (docs/domain.md §1.14): marked handled with a note, or
+    turned into a problem. The report itself stays in the registry's table."""
+
+    report = models.OneToOneField(
+        "businesses.PublicReport", on_delete=models.PROTECT, related_name="handling"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    problem = models.OneToOneField(
+        Problem, on_delete=models.PROTECT, null=True, blank=True, related_name="public_report"
+    )
+
+    def __str__(self) -> str:
+        return str(self.report_id)

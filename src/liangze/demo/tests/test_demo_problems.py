@@ -1,0 +1,31 @@
+"""The demo's problems: every state of the closed loop, some overdue, some with a case, some
+void, some closed with their business; a few reports left in the inbox; a rerun adds nothing."""
+
+import pytest
+from django.db.models import Count
+
+from liangze.accounts.models import User
+from liangze.demo.services import demo_load
+from liangze.rectification.models import Problem
+from liangze.rectification.reports import report_inbox
+from liangze.rectification.selectors import overdue_q
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_spreads_problems_over_the_loop():
+    demo_load()
+    states = dict(Problem.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(states) == {"pushed", "accepted", "escalated", "rectified", "closed", "void"}
+    reasons = set(Problem.objects.values_list("close_reason", flat=True))
+    assert {"verified", "rechecked", "business_closed"} <= reasons
+    assert Problem.objects.filter(overdue_q()).count() >= 2
+    assert Problem.objects.exclude(case_number="").exists()
+    director = User.objects.get(username="business_director")
+    mine = Problem.objects.filter(business_id__in=director.jurisdiction().business_ids)
+    assert mine.filter(status__in=["accepted", "escalated"]).exists()
+    regulator = User.objects.get(username="guolemude_regulator")
+    assert report_inbox(viewer=regulator).count() >= 2
+    count = Problem.objects.count()
+    demo_load()
+    assert Problem.objects.count() == count
