@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "liangze.jobs",
     "liangze.businesses",
     "liangze.officials",
+    "liangze.enterprise",
     "liangze.imports",
     "liangze.demo",
 ]

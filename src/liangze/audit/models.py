@@ -56,6 +56,21 @@ class AuditAction(models.TextChoices):
     )
     DUTY_DOCUMENTS_DOWNLOADED = "duty_documents_downloaded", _("Downloaded documents archive")
     DUTY_DOCUMENT_REMINDERS_SENT = "duty_document_reminders_sent", _("Sent document reminders")
+    # Enterprise duties (docs/domain.md §1.8).
+    ENTERPRISE_PROFILE_UPDATED = "enterprise_profile_updated", _("Updated duties profile")
+    SAFETY_DIRECTOR_APPOINTED = "safety_director_appointed", _("Appointed food-safety director")
+    SAFETY_OFFICER_ADDED = "safety_officer_added", _("Added food-safety officer")
+    SAFETY_PERSON_ENDED = "safety_person_ended", _("Ended a food-safety appointment")
+    SAFETY_TRAINING_RECORDED = "safety_training_recorded", _("Recorded training hours")
+    ENROLMENT_CODE_ISSUED = "enrolment_code_issued", _("Issued enrolment code")
+    ENROLMENT_REDEEMED = "enrolment_redeemed", _("Business staff enrolled")
+    RISK_LIST_SAVED = "risk_list_saved", _("Saved risk control list")
+    RISK_TEMPLATE_SAVED = "risk_template_saved", _("Saved starter risk list")
+    DAILY_CHECK_SUBMITTED = "daily_check_submitted", _("Submitted daily check")
+    CLOSED_DAY_MARKED = "closed_day_marked", _("Marked a closed day")
+    WEEKLY_REVIEW_SUBMITTED = "weekly_review_submitted", _("Submitted weekly review")
+    MONTHLY_MEETING_SUBMITTED = "monthly_meeting_submitted", _("Submitted monthly minutes")
+    SELF_CHECK_REMINDERS_SENT = "self_check_reminders_sent", _("Sent self-check reminders")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
