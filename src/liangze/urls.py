@@ -21,6 +21,7 @@ urlpatterns = [
     path("officials/", include("liangze.officials.urls")),
     path("p/", include("liangze.businesses.public_urls")),
     path("documents/", include("liangze.officials.documents.urls")),
+    path("duties/", include("liangze.enterprise.urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),

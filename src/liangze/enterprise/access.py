@@ -16,7 +16,8 @@ def staff_role(viewer, business) -> str | None:
     roles = {
         g.role
         for g in viewer.active_grants()
-        if g.business_id == business.pk and g.role in (Role.BUSINESS_DIRECTOR, Role.BUSINESS_OFFICER)
+        if g.business_id == business.pk
+        and g.role in (Role.BUSINESS_DIRECTOR, Role.BUSINESS_OFFICER)
     }
     if Role.BUSINESS_DIRECTOR in roles:
         return Role.BUSINESS_DIRECTOR

@@ -321,9 +321,7 @@ class MonthlyMeeting(Record):
 
     class Meta:
         ordering = ["-month", "-pk"]
-        indexes = [
-            models.Index(fields=["business", "month"], name="monthly_meeting_business_idx")
-        ]
+        indexes = [models.Index(fields=["business", "month"], name="monthly_meeting_business_idx")]
 
 
 class SelfCheckNotice(BaseModel):
@@ -336,9 +334,7 @@ class SelfCheckNotice(BaseModel):
         DAILY_MISSED = "daily_missed", _("Yesterday's daily check was missed")
         WEEK_SERIOUS = "week_serious", _("A week was rated 3 (serious hazards)")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     business = models.ForeignKey(
         "businesses.Business", on_delete=models.PROTECT, related_name="+", db_index=False
     )

@@ -8,9 +8,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
-from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
-from liangze.core.errors import NotFound
+from liangze.businesses.selectors import access_business_by_id
 from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.enterprise import periods
 from liangze.enterprise.access import staff_business_ids
@@ -43,20 +42,7 @@ MISSED_DAYS_VISIBLE = 3
 def business_for_viewer(*, viewer, business_id: int) -> Business:
     """A business the viewer may read (regions' roles in their subtrees, staff their own);
     NotFound (recorded) otherwise."""
-    found = (
-        in_jurisdiction(Business.objects.all(), viewer, business="pk")
-        .select_related("division")
-        .filter(pk=business_id)
-        .first()
-    )
-    if found is None:
-        raise access_refuse(
-            NotFound(code="business_not_found", message="Not found."),
-            viewer=viewer,
-            target_type="businesses.business",
-            target_id=business_id,
-        )
-    return found
+    return access_business_by_id(viewer, business_id)
 
 
 def staff_businesses(viewer) -> QuerySet[Business]:
@@ -81,9 +67,7 @@ def training_hours(*, persons, year: int) -> dict[int, float]:
         return {}
     field = "director" if isinstance(persons[0], SafetyDirector) else "officer"
     rows = (
-        TrainingRecord.objects.filter(
-            **{f"{field}__in": persons}, held_on__year=year
-        )
+        TrainingRecord.objects.filter(**{f"{field}__in": persons}, held_on__year=year)
         .values(field)
         .annotate(total=Sum("hours"))
     )
@@ -126,9 +110,7 @@ def staffing_of(business: Business, *, year: int | None = None) -> Staffing:
             chain_hq=business.chain_hq,
             people_served=profile.people_served if profile else None,
         ),
-        officer_required=officer_required(
-            uscc=business.uscc, business_type=business.business_type
-        ),
+        officer_required=officer_required(uscc=business.uscc, business_type=business.business_type),
         director=director,
         officers=officers,
         hours=hours,
@@ -139,9 +121,7 @@ def staffing_of(business: Business, *, year: int | None = None) -> Staffing:
 
 
 def _in_scope(region: Division) -> QuerySet[Business]:
-    return within_subtrees(
-        Business.objects.filter(status=BusinessStatus.OPERATING), [region.path]
-    )
+    return within_subtrees(Business.objects.filter(status=BusinessStatus.OPERATING), [region.path])
 
 
 def staffing_rates(*, region: Division) -> tuple[Rate, Rate]:
@@ -192,11 +172,20 @@ def staffing_rates_by_child(*, viewer, region: Division) -> list[tuple[Division,
 # --- self-check completion --------------------------------------------------------------------
 
 
+def _keepers(businesses: QuerySet[Business]) -> QuerySet[Business]:
+    with_officer = SafetyOfficer.objects.filter(business=OuterRef("pk"), ended_on__isnull=True)
+    return businesses.filter(Q(uscc__startswith="91") | Exists(with_officer))
+
+
 def record_keepers(region: Division) -> QuerySet[Business]:
     """In-scope businesses that keep the records: every enterprise, and any other business with
     a current officer (docs/domain.md §1.8)."""
-    with_officer = SafetyOfficer.objects.filter(business=OuterRef("pk"), ended_on__isnull=True)
-    return _in_scope(region).filter(Q(uscc__startswith="91") | Exists(with_officer))
+    return _keepers(_in_scope(region))
+
+
+def record_keepers_everywhere() -> QuerySet[Business]:
+    """For the scheduler's reminders, which run for the whole platform."""
+    return _keepers(Business.objects.filter(status=BusinessStatus.OPERATING))
 
 
 @dataclass(frozen=True)
@@ -230,9 +219,7 @@ def _months(first: date, last: date) -> list[date]:
         month = end + timedelta(days=1)
 
 
-def completion_by_business(
-    business_ids, *, first: date, last: date
-) -> dict[int, Completion]:
+def completion_by_business(business_ids, *, first: date, last: date) -> dict[int, Completion]:
     """Per business: days with a check / operating days (not closed), weeks wholly inside the
     range with a review / those weeks, months wholly inside with minutes / those months."""
     ids = list(business_ids)
@@ -319,10 +306,7 @@ def self_check_gaps(*, viewer, today: date | None = None) -> list[Gap]:
     keepers = in_jurisdiction(
         Business.objects.filter(status=BusinessStatus.OPERATING), viewer, business="pk"
     )
-    with_officer = SafetyOfficer.objects.filter(business=OuterRef("pk"), ended_on__isnull=True)
-    keepers = keepers.filter(Q(uscc__startswith="91") | Exists(with_officer)).select_related(
-        "division"
-    )
+    keepers = _keepers(keepers).select_related("division")
     gaps = []
     businesses = list(keepers.order_by("division__path", "name", "pk")[:5000])
     by_id = {b.pk: b for b in businesses}
@@ -383,9 +367,7 @@ def day_work(*, viewer, business: Business, today: date | None = None) -> DayWor
         month_meeting=MonthlyMeeting.objects.filter(
             business=business, month=periods.month_start(today)
         ).first(),
-        risk_list=RiskControlList.objects.filter(business=business)
-        .order_by("-version")
-        .first(),
+        risk_list=RiskControlList.objects.filter(business=business).order_by("-version").first(),
         notices=list(
             SelfCheckNotice.objects.filter(user=viewer, business=business, read_at__isnull=True)[
                 :10

@@ -7,6 +7,7 @@ new record that names the one it corrects.
 """
 
 import hashlib
+from collections import defaultdict
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -225,8 +226,10 @@ def safety_person_end(*, actor, person, on: date | None = None):
     on = on or periods.today()
     if on < person.appointed_on:
         raise _invalid({"on": _("The end cannot come before the appointment.")})
-    moved = type(person).objects.filter(pk=person.pk, ended_on__isnull=True).update(
-        ended_on=on, updated_at=timezone.now()
+    moved = (
+        type(person)
+        .objects.filter(pk=person.pk, ended_on__isnull=True)
+        .update(ended_on=on, updated_at=timezone.now())
     )
     if not moved:
         raise Conflict(code="appointment_ended", message=_("This appointment has already ended."))
@@ -807,3 +810,72 @@ def self_check_notice_read(*, actor, notice: SelfCheckNotice) -> None:
     SelfCheckNotice.objects.filter(pk=notice.pk, user=actor, read_at__isnull=True).update(
         read_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _missing_daily_checks(day: date) -> list[int]:
+    """Record keepers (anywhere) operating on `day`, not closed, with no daily check that day."""
+    from liangze.enterprise.selectors import record_keepers_everywhere
+
+    keepers = record_keepers_everywhere()
+    ids = list(keepers.values_list("pk", flat=True))
+    weekdays = dict(
+        EnterpriseProfile.objects.filter(business_id__in=ids).values_list(
+            "business_id", "operating_weekdays"
+        )
+    )
+    done = set(
+        DailyCheck.objects.filter(business_id__in=ids, on=day).values_list("business_id", flat=True)
+    )
+    done |= set(
+        ClosedDay.objects.filter(business_id__in=ids, on=day).values_list("business_id", flat=True)
+    )
+    weekday = str(day.isoweekday())
+    return [pk for pk in ids if pk not in done and weekday in weekdays.get(pk, "1234567")]
+
+
+@transaction.atomic
+def self_check_reminders_send(*, evening: bool, today: date | None = None) -> int:
+    """docs/domain.md §1.12: at the end of the day a business with no check yet reminds its
+    officers; the next morning a day still missing reminds the director (the officers when
+    there is no director with a login). Once-only per person and day. Returns how many."""
+    today = today or periods.today()
+    day = today if evening else today - timedelta(days=1)
+    missing = _missing_daily_checks(day)
+    topic = SelfCheckNotice.Topic.DAILY_MISSING if evening else SelfCheckNotice.Topic.DAILY_MISSED
+    officers = SafetyOfficer.objects.filter(
+        business_id__in=missing, ended_on__isnull=True, user__isnull=False
+    ).values_list("business_id", "user_id")
+    to_notify = defaultdict(set)
+    for business_id, user_id in officers:
+        to_notify[business_id].add(user_id)
+    if not evening:
+        directors = dict(
+            SafetyDirector.objects.filter(
+                business_id__in=missing, ended_on__isnull=True, user__isnull=False
+            ).values_list("business_id", "user_id")
+        )
+        for business_id, user_id in directors.items():
+            to_notify[business_id] = {user_id}
+    notices = [
+        SelfCheckNotice(
+            user_id=user_id,
+            business_id=business_id,
+            topic=topic,
+            due_on=day,
+            key=f"{topic}:{business_id}:{day.isoformat()}",
+        )
+        for business_id, users in to_notify.items()
+        for user_id in users
+    ]
+    before = SelfCheckNotice.objects.count()
+    SelfCheckNotice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
+    sent = SelfCheckNotice.objects.count() - before
+    audit_event_record(
+        actor=None,
+        action=AuditAction.SELF_CHECK_REMINDERS_SENT,
+        data={"day": day.isoformat(), "evening": evening, "sent": sent},
+    )
+    return sent

@@ -38,19 +38,19 @@ def expected(kind: str, scale: str, chain_hq: bool, served: int | None) -> bool:
 
 @pytest.mark.parametrize(
     ("kind", "scale", "chain_hq", "served"),
-    list(
-        itertools.product(
-            BusinessType.values, Scale.values, (False, True), (None, 1000, 1001)
-        )
-    ),
+    list(itertools.product(BusinessType.values, Scale.values, (False, True), (None, 1000, 1001))),
 )
 def test_director_rule_over_every_combination(kind, scale, chain_hq, served):
-    got = director_required(business_type=kind, scale=scale, chain_hq=chain_hq, people_served=served)
+    got = director_required(
+        business_type=kind, scale=scale, chain_hq=chain_hq, people_served=served
+    )
     assert got == expected(kind, scale, chain_hq, served)
 
 
 def test_categories_are_numbered_as_the_rule():
-    assert director_category(business_type="special_food_producer", scale="micro", chain_hq=False) == 1
+    assert (
+        director_category(business_type="special_food_producer", scale="micro", chain_hq=False) == 1
+    )
     assert director_category(business_type="food_producer", scale="medium", chain_hq=False) == 2
     assert director_category(business_type="supermarket", scale="large", chain_hq=False) == 3
     assert (

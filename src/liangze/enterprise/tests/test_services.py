@@ -128,7 +128,10 @@ def test_monthly_minutes_need_a_signature(shop, director):
 
 def test_director_appointment_replaces_the_current_one(shop, county_staff):
     first = services.director_appoint(
-        actor=county_staff, business=shop, name="王一", appointed_on=periods.today() - timedelta(days=30)
+        actor=county_staff,
+        business=shop,
+        name="王一",
+        appointed_on=periods.today() - timedelta(days=30),
     )
     second = services.director_appoint(actor=county_staff, business=shop, name="王二")
     first.refresh_from_db()
