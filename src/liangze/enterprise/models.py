@@ -251,6 +251,9 @@ class DailyCheckFailure(models.Model):
     owner = models.CharField(_("owner"), max_length=50, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.problem
+
 
 class ClosedDay(BaseModel):
     """A day a business marked closed: no daily check is due."""

@@ -7,8 +7,8 @@ new record that names the one it corrects.
 """
 
 import hashlib
-from collections import defaultdict
 import secrets
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,8 +32,8 @@ from liangze.businesses.services import business_update
 from liangze.businesses.types import TYPE_GROUP, BusinessType
 from liangze.core.errors import Conflict, Invalid, NotFound, Throttled
 from liangze.core.phones import normalise_phone
-from liangze.core.tree import SEGMENT_WIDTH
 from liangze.core.ratelimit import Rate, ip_scope, ratelimit_take
+from liangze.core.tree import SEGMENT_WIDTH
 from liangze.enterprise import periods
 from liangze.enterprise.models import (
     ClosedDay,
