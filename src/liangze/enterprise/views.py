@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
-from liangze.core.errors import DomainError, Forbidden, Invalid
+from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
 from liangze.core.scoping import in_jurisdiction
 from liangze.enterprise import access, periods, selectors, services
 from liangze.enterprise.forms import (
@@ -559,6 +559,13 @@ def gaps(request):
 @require_POST
 def notice_read(request, notice_id: int):
     notice = SelfCheckNotice.objects.filter(pk=notice_id, user=request.user).first()
-    if notice is not None:
-        services.self_check_notice_read(actor=request.user, notice=notice)
-    return redirect(request.POST.get("next") or "enterprise:gaps")
+    if notice is None:
+        access_refuse(
+            NotFound(code="notice_not_found", message=_("Not found.")),
+            viewer=request.user,
+            target_type="enterprise.selfchecknotice",
+            target_id=notice_id,
+        )
+        raise Http404
+    services.self_check_notice_read(actor=request.user, notice=notice)
+    return redirect("enterprise:gaps")

@@ -169,6 +169,28 @@ def _foreign_document(world: ForeignWorld) -> int:
     return DutyDocument.objects.get(official_id=world.value("official_id")).pk
 
 
+def _foreign_officer(world: ForeignWorld) -> int:
+    """An officer of the foreign business, with a notice addressed to a foreign user."""
+    from liangze.businesses.models import Business
+    from liangze.enterprise.services import officer_add
+
+    business = Business.objects.get(pk=world.value("business_id"))
+    return officer_add(actor=world.staff, business=business, name=f"{LEAK_MARK}安全员").pk
+
+
+def _foreign_notice(world: ForeignWorld) -> int:
+    from liangze.enterprise.models import SelfCheckNotice
+
+    notice = SelfCheckNotice.objects.create(
+        user=world.staff,
+        business_id=world.value("business_id"),
+        topic=SelfCheckNotice.Topic.DAILY_MISSING,
+        due_on="2026-01-01",
+        key=LEAK_MARK,
+    )
+    return notice.pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -182,6 +204,9 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "successor_id": _foreign_successor,
     "assignment_id": _foreign_assignment,
     "document_id": _foreign_document,
+    "kind": lambda world: "officer",
+    "person_id": _foreign_officer,
+    "notice_id": _foreign_notice,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".
