@@ -19,6 +19,7 @@ from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
+from liangze.demo.enterprise import demo_enterprise_load
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
 from liangze.officials.documents.demo import demo_documents_load
@@ -280,7 +281,7 @@ def demo_load() -> DemoSummary:
         business = None
         if person.username == "village_official":
             division = village
-        if person.role == Role.BUSINESS_DIRECTOR:
+        if person.role in (Role.BUSINESS_DIRECTOR, Role.BUSINESS_OFFICER):
             business = director_business
             division = business.division
         user, _created = User.objects.get_or_create(username=person.username)
@@ -314,6 +315,12 @@ def demo_load() -> DemoSummary:
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
+    # Directors, officers, risk lists and a quarter of self-checks for Golmud's businesses.
+    staff = User.objects.filter(username__in=["business_director", "business_officer"])
+    enterprise = demo_enterprise_load(
+        region=divisions[GOLMUD],
+        staff_users={director_business.pk: [(u.username, u) for u in staff]},
+    )
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
         sorted(Counter(Official.objects.values_list("grant__division__level", flat=True)).items())
@@ -335,6 +342,9 @@ def demo_load() -> DemoSummary:
             "assignments_created": assignments_created,
             "documents": documents.documents,
             "documents_signed": documents.signed,
+            "safety_directors": enterprise.directors,
+            "safety_officers": enterprise.officers,
+            "daily_checks": enterprise.daily_checks,
         },
     )
     return DemoSummary(
