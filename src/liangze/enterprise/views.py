@@ -473,6 +473,7 @@ def risk_list(request, business_id: int):
             "current": current,
             "points": list(shown.points.all()) if shown else [],
             "can_edit": access.can_edit_risk_list(request.user, business),
+            "versions": range(1, current.version + 1) if current else [],
         },
     )
 
