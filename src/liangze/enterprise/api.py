@@ -235,7 +235,7 @@ def business_duties(request, business_id: int):
     business = _business(request, business_id)
     staffing = selectors.staffing_of(business)
     today = periods.today()
-    first = date.fromordinal(today.toordinal() - 29)
+    first = max(date.fromordinal(today.toordinal() - 29), business.status_since)
     completion = selectors.completion_by_business([business.pk], first=first, last=today)[
         business.pk
     ]

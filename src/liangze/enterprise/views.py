@@ -273,7 +273,7 @@ def business_duties(request, business_id: int):
     office, the responsible official and the regulator."""
     business = _business(request, business_id)
     today = periods.today()
-    first = today - timedelta(days=29)
+    first = max(today - timedelta(days=29), business.status_since)
     completion = selectors.completion_by_business([business.pk], first=first, last=today)[
         business.pk
     ]
