@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "liangze.businesses",
     "liangze.officials",
     "liangze.enterprise",
+    "liangze.rectification",
     "liangze.imports",
     "liangze.demo",
 ]

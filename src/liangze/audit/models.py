@@ -71,6 +71,7 @@ class AuditAction(models.TextChoices):
     WEEKLY_REVIEW_SUBMITTED = "weekly_review_submitted", _("Submitted weekly review")
     MONTHLY_MEETING_SUBMITTED = "monthly_meeting_submitted", _("Submitted monthly minutes")
     SELF_CHECK_REMINDERS_SENT = "self_check_reminders_sent", _("Sent self-check reminders")
+    PROBLEM_RECORDED = "problem_recorded", _("Recorded problem")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
