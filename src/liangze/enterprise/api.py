@@ -5,6 +5,7 @@ business); the business's own director and officers write its records; the offic
 director and issues enrolment codes; the director or the office adds officers."""
 
 from datetime import date
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -16,6 +17,7 @@ from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.enterprise import access, periods, selectors, services
 from liangze.enterprise.models import DailyCheck, MonthlyMeeting, WeeklyReview
+from liangze.files.models import FileKind, StoredFile
 from liangze.regions.selectors import access_division_by_id
 
 router = Router(tags=["enterprise"])
@@ -93,6 +95,13 @@ class RiskListIn(Schema):
 class FailureIn(Schema):
     risk_point_id: int
     problem: str = Field(max_length=2000)
+    open_problem: bool = Field(
+        False,
+        description="Open it in the closed loop for the responsible official (needs a photo).",
+    )
+    photo_file_id: UUID | None = Field(
+        None, description="A photo the caller uploaded through /api/v1/files (kind photo)."
+    )
     measure: str = Field("", max_length=2000)
     owner: str = Field("", max_length=200)
     deadline: date | None = None
@@ -304,11 +313,26 @@ def daily_check_list(request, business_id: int):
 def daily_check_submit(request, business_id: int, payload: DailyCheckIn):
     """An empty `failures` is "all pass": one row."""
     business = _business(request, business_id, check=access.can_keep_records)
+    failures = []
+    for failure in payload.failures:
+        item = failure.dict()
+        file_id = item.pop("photo_file_id")
+        item["photo"] = (
+            StoredFile.objects.filter(
+                public_id=file_id,
+                kind=FileKind.PHOTO,
+                uploaded_by=request.user,
+                division=business.division,
+            ).first()
+            if file_id
+            else None
+        )
+        failures.append(item)
     check = services.daily_check_submit(
         actor=request.user,
         business=business,
         on=payload.on,
-        failures=[f.dict() for f in payload.failures],
+        failures=failures,
         note=payload.note,
         corrects_id=payload.corrects_id,
     )

@@ -589,7 +589,7 @@ def daily_check_submit(
     risk_list = _list_for_record(business)
     corrects = _corrected(DailyCheck, business, corrects_id)
     points = {p.pk: p for p in risk_list.points.all()}
-    cleaned, errors, seen = [], {}, set()
+    cleaned, errors, seen, to_open = [], {}, set(), []
     for index, failure in enumerate(failures, start=1):
         point = points.get(failure.get("risk_point_id"))
         problem = _text(failure.get("problem"), limit=500)
@@ -602,6 +602,13 @@ def daily_check_submit(
         deadline = failure.get("deadline")
         if deadline is not None and deadline < on:
             errors[f"failures.{index}.deadline"] = _("The deadline cannot be before the check.")
+        if failure.get("open_problem"):
+            photo = failure.get("photo")
+            if photo is None:
+                errors[f"failures.{index}.photo"] = _(
+                    "A problem opened for the official needs a photo of what was found."
+                )
+            to_open.append((point, problem, photo))
         cleaned.append(
             DailyCheckFailure(
                 risk_point=point,
@@ -626,13 +633,42 @@ def daily_check_submit(
     for item in cleaned:
         item.check_record = check
     DailyCheckFailure.objects.bulk_create(cleaned)
+    opened = _open_in_closed_loop(actor=actor, business=business, check=check, items=to_open)
     audit_event_record(
         actor=actor,
         action=AuditAction.DAILY_CHECK_SUBMITTED,
         target=business,
-        data={"check": check.pk, "on": on.isoformat(), "failures": len(cleaned), "late": late},
+        data={
+            "check": check.pk,
+            "on": on.isoformat(),
+            "failures": len(cleaned),
+            "late": late,
+            "problems_opened": opened,
+        },
     )
     return check
+
+
+def _open_in_closed_loop(*, actor, business: Business, check: DailyCheck, items) -> int:
+    """Failed items the business cannot fix itself become `open` problems of the closed loop
+    (source: self-check) for the responsible official to push (docs/domain.md §1.8, §1.6)."""
+    if not items:
+        return 0
+    from liangze.rectification.models import ProblemSource
+    from liangze.rectification.services import ProblemDraft, problem_record_many
+
+    problems = problem_record_many(
+        actor=actor,
+        business=business,
+        source=ProblemSource.SELF_CHECK,
+        source_id=check.pk,
+        found_at=timezone.now(),
+        drafts=[
+            ProblemDraft(description=f"{point.point}：{problem}", photos=[photo])
+            for point, problem, photo in items
+        ],
+    )
+    return len(problems)
 
 
 @transaction.atomic

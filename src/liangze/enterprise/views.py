@@ -33,6 +33,8 @@ from liangze.enterprise.models import (
     SafetyOfficer,
     SelfCheckNotice,
 )
+from liangze.files.models import FileKind
+from liangze.files.services import stored_file_save
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.regions.models import Division
 
@@ -111,18 +113,9 @@ def daily_check(request, business_id: int):
         late = request.POST.get("late") == "1"
         on = today - timedelta(days=1) if late else today
         failures = []
-        if request.POST.get("all_pass") != "1":
-            for point in points:
-                if request.POST.get(f"fail_{point.pk}"):
-                    failures.append(
-                        {
-                            "risk_point_id": point.pk,
-                            "problem": request.POST.get(f"problem_{point.pk}", ""),
-                            "measure": request.POST.get(f"measure_{point.pk}", ""),
-                            "owner": request.POST.get(f"owner_{point.pk}", ""),
-                        }
-                    )
         try:
+            if request.POST.get("all_pass") != "1":
+                failures = _failures_from_form(request, business, points)
             services.daily_check_submit(
                 actor=request.user,
                 business=business,
@@ -157,6 +150,33 @@ def daily_check(request, business_id: int):
         },
         status=422 if errors else 200,
     )
+
+
+def _failures_from_form(request, business, points) -> list[dict]:
+    """The ticked items; a photo of an item opened in the closed loop is stored first (files
+    are checked and kept outside the record's transaction)."""
+    failures = []
+    for point in points:
+        if not request.POST.get(f"fail_{point.pk}"):
+            continue
+        open_problem = request.POST.get(f"open_{point.pk}") == "1"
+        upload = request.FILES.get(f"photo_{point.pk}")
+        photo = None
+        if open_problem and upload is not None:
+            photo = stored_file_save(
+                actor=request.user, division=business.division, kind=FileKind.PHOTO, upload=upload
+            )
+        failures.append(
+            {
+                "risk_point_id": point.pk,
+                "problem": request.POST.get(f"problem_{point.pk}", ""),
+                "measure": request.POST.get(f"measure_{point.pk}", ""),
+                "owner": request.POST.get(f"owner_{point.pk}", ""),
+                "open_problem": open_problem,
+                "photo": photo,
+            }
+        )
+    return failures
 
 
 def _home_url():

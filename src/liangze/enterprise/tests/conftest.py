@@ -22,3 +22,15 @@ def officer(shop):
 @pytest.fixture
 def director(shop):
     return make_staff(business=shop, username="shop_director", role=Role.BUSINESS_DIRECTOR)
+
+
+@pytest.fixture(autouse=True)
+def file_storage(settings, tmp_path):
+    """Signatures and photos go to a fresh folder per test."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files", "base_url": None},
+        },
+    }

@@ -80,3 +80,31 @@ def test_office_issues_codes_director_does_not(client_for, shop, director, count
         f"{BASE}/businesses/{shop.pk}/officers", {"name": "新人"}, content_type="application/json"
     )
     assert response.status_code == 201
+
+
+def test_problem_opened_through_the_api_needs_the_callers_photo(client_for, shop, officer):
+    from django.core.files.base import ContentFile
+
+    from liangze.files.services import stored_file_save
+    from liangze.files.tests import samples
+    from liangze.rectification.models import Problem
+
+    point = services.current_risk_list(shop).points.filter(frequency="day").first()
+    url = f"{BASE}/businesses/{shop.pk}/daily-checks"
+    failure = {"risk_point_id": point.pk, "problem": "冷库故障", "open_problem": True}
+    response = client_for(officer).post(
+        url, {"failures": [failure]}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "failures.1.photo" in response.json()["fields"]
+    photo = stored_file_save(
+        actor=officer,
+        division=shop.division,
+        kind="photo",
+        upload=ContentFile(samples.png(), name="a.png"),
+    )
+    failure["photo_file_id"] = str(photo.public_id)
+    response = client_for(officer).post(
+        url, {"failures": [failure]}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert Problem.objects.get().source_id == response.json()["id"]

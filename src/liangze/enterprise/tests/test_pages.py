@@ -140,3 +140,29 @@ def test_enrolment_page_opens_an_account(client, shop, county_staff):
     )
     assert response.status_code == 302
     assert User.objects.get(username="self_made").jurisdiction().business_ids == (shop.pk,)
+
+
+def test_a_failed_item_opened_in_the_closed_loop(client_for, shop, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liangze.files.tests import samples
+    from liangze.rectification.models import Problem, ProblemSource, ProblemStatus
+
+    point = services.current_risk_list(shop).points.filter(frequency="day").first()
+    url = reverse("enterprise:daily_check", args=[shop.pk])
+    data = {f"fail_{point.pk}": "1", f"problem_{point.pk}": "冷库制冷故障", f"open_{point.pk}": "1"}
+    refused = client_for(officer).post(url, data)
+    assert refused.status_code == 422
+    assert not DailyCheck.objects.exists() and not Problem.objects.exists()
+    photo = SimpleUploadedFile("found.png", samples.png(), content_type="image/png")
+    done = client_for(officer).post(url, {**data, f"photo_{point.pk}": photo})
+    assert done.status_code == 302
+    check = DailyCheck.objects.get()
+    problem = Problem.objects.get()
+    assert (problem.source, problem.source_id, problem.status) == (
+        ProblemSource.SELF_CHECK,
+        check.pk,
+        ProblemStatus.OPEN,
+    )
+    assert "冷库制冷故障" in problem.description
+    assert problem.photos.count() == 1
