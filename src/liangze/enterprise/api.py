@@ -205,6 +205,19 @@ class EnrolmentOut(Schema):
     expires_at: str
 
 
+class StaffAccountIn(Schema):
+    role: str = Field(description="business_director or business_officer", max_length=40)
+    username: str = Field(max_length=200)
+    display_name: str = Field(max_length=200)
+    phone: str = Field("", max_length=100)
+
+
+class StaffAccountOut(Schema):
+    user_id: int
+    username: str
+    one_time_password: str = Field(description="Shown once; changed at the first login.")
+
+
 class RegionRatesOut(Schema):
     division_id: int
     staffing: RateOut
@@ -418,6 +431,25 @@ def enrolment_code_issue(request, business_id: int, payload: EnrolmentIn):
     business = _business(request, business_id, check=access.can_manage_people)
     issued = services.enrolment_code_issue(actor=request.user, business=business, role=payload.role)
     return Status(201, {"code": issued.code, "expires_at": issued.enrolment.expires_at.isoformat()})
+
+
+@router.post(
+    "/businesses/{business_id}/staff-accounts",
+    response={201: StaffAccountOut, codes_4xx: ErrorOut},
+)
+def staff_account_create(request, business_id: int, payload: StaffAccountIn):
+    """An account for the business's director or officer, made by the office: its role is held
+    on the business."""
+    business = _business(request, business_id, check=access.can_manage_people)
+    issued = services.staff_account_create(actor=request.user, business=business, **payload.dict())
+    return Status(
+        201,
+        {
+            "user_id": issued.user.pk,
+            "username": issued.user.username,
+            "one_time_password": issued.one_time_password,
+        },
+    )
 
 
 @router.get("/rates", response={200: list[RegionRatesOut], codes_4xx: ErrorOut})

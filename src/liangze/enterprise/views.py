@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
+from liangze.core.middleware import client_ip
 from liangze.core.scoping import in_jurisdiction
 from liangze.enterprise import access, periods, selectors, services
 from liangze.enterprise.forms import (
@@ -457,9 +458,7 @@ def enrol(request):
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_redeem(
-                client_ip=request.META.get("REMOTE_ADDR"), **form.cleaned_data
-            )
+            services.enrolment_redeem(client_ip=client_ip(request), **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -108,3 +108,16 @@ def test_problem_opened_through_the_api_needs_the_callers_photo(client_for, shop
     )
     assert response.status_code == 201
     assert Problem.objects.get().source_id == response.json()["id"]
+
+
+def test_office_makes_a_staff_account_on_the_business(client_for, shop, county_staff, director):
+    url = f"{BASE}/businesses/{shop.pk}/staff-accounts"
+    body = {"role": "business_officer", "username": "shop_new", "display_name": "新安全员"}
+    assert client_for(director).post(url, body, content_type="application/json").status_code == 403
+    response = client_for(county_staff).post(url, body, content_type="application/json")
+    assert response.status_code == 201
+    from liangze.accounts.models import User
+
+    user = User.objects.get(pk=response.json()["user_id"])
+    assert user.jurisdiction().business_ids == (shop.pk,)
+    assert user.must_change_password
