@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import access_business_by_id
@@ -403,18 +403,20 @@ def notices_for(user) -> list[SelfCheckNotice]:
 
 def last_self_checks(business_ids) -> dict[int, tuple[date | None, bool]]:
     """{business id: (date of the last daily check, whether this week's review is done)} for
-    the public page."""
-    ids = list(business_ids)
+    the public page, in one query."""
     week = periods.week_start(periods.today())
-    last = dict(
-        DailyCheck.objects.filter(business_id__in=ids)
-        .values("business_id")
-        .annotate(last=Max("on"))
-        .values_list("business_id", "last")
-    )
-    reviewed = set(
-        WeeklyReview.objects.filter(business_id__in=ids, week_start=week).values_list(
-            "business_id", flat=True
+    rows = (
+        Business.objects.filter(pk__in=list(business_ids))
+        .annotate(
+            last=Subquery(
+                DailyCheck.objects.filter(business_id=OuterRef("pk"))
+                .order_by("-on")
+                .values("on")[:1]
+            ),
+            reviewed=Exists(
+                WeeklyReview.objects.filter(business_id=OuterRef("pk"), week_start=week)
+            ),
         )
+        .values_list("pk", "last", "reviewed")
     )
-    return {i: (last.get(i), i in reviewed) for i in ids if i in last or i in reviewed}
+    return {pk: (last, reviewed) for pk, last, reviewed in rows if last or reviewed}
