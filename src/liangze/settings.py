@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "liangze.notifications",
     "liangze.businesses",
     "liangze.officials",
+    "liangze.enterprise",
     "liangze.rectification",
     "liangze.visits",
     "liangze.imports",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("visits/", include("liangze.visits.urls")),
     path("problems/", include("liangze.rectification.urls")),
     path("notifications/", include("liangze.notifications.urls")),
+    path("duties/", include("liangze.enterprise.urls")),
     path("jobs/", include("liangze.jobs.urls")),
     path("files/", include("liangze.files.urls")),
     path("api/v1/", api.urls),

@@ -82,3 +82,30 @@ def covering_officials(business_ids: Sequence[int]) -> dict[int, CoveringOfficia
     for provider in _covering:
         found.update(provider(ids))
     return found
+
+
+@dataclass(frozen=True)
+class SelfCheckSummary:
+    """A business's own checks as its public page shows them (docs/domain.md §1.14, §1.8): the
+    date of its last daily check and whether this week's review is done."""
+
+    last_daily_check: date | None
+    week_review_done: bool
+
+
+SelfCheckProvider = Callable[[Sequence[int]], dict[int, SelfCheckSummary]]
+_self_checks: list[SelfCheckProvider] = []
+
+
+def register_self_check_provider(provider: SelfCheckProvider) -> None:
+    if provider not in _self_checks:
+        _self_checks.append(provider)
+
+
+def self_check_summaries(business_ids: Sequence[int]) -> dict[int, SelfCheckSummary]:
+    """{business id: its self-check summary} for the businesses that have one."""
+    found: dict[int, SelfCheckSummary] = {}
+    ids = list(business_ids)
+    for provider in _self_checks:
+        found.update(provider(ids))
+    return found

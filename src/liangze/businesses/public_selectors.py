@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liangze.businesses.hooks import covering_officials
+from liangze.businesses.hooks import covering_officials, self_check_summaries
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.core.phones import mask_phone
 from liangze.regions.models import Level
@@ -74,6 +74,18 @@ def _public_official_of(business: Business) -> PublicOfficial | None:
     return public_official(name=covering.name, phone=covering.phone, post=post)
 
 
+def _public_self_check(business: Business) -> PublicEvent | None:
+    summary = self_check_summaries([business.pk]).get(business.pk)
+    if summary is None or summary.last_daily_check is None:
+        return None
+    outcome = (
+        _("daily check; this week's review done")
+        if summary.week_review_done
+        else _("daily check; this week's review not yet done")
+    )
+    return PublicEvent(on=summary.last_daily_check, outcome=str(outcome))
+
+
 def _places(business: Business) -> tuple[str, ...]:
     division = business.division
     if division.level == Level.VILLAGE and division.parent is not None:
@@ -125,7 +137,6 @@ def public_business_card(*, token: str) -> PublicBusinessCard | None:
         official=_public_official_of(business),
         # TODO(visits issue): the last supervision visit's date and outcome.
         last_visit=None,
-        # TODO(enterprise duties issue): the last daily check's date and outcome.
-        last_self_check=None,
+        last_self_check=_public_self_check(business),
         read_at=read_at,
     )

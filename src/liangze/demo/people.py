@@ -101,6 +101,13 @@ DEMO_PEOPLE = [
         None,
         _("Business food-safety director"),
     ),
+    DemoPerson(  # the officer of the same business
+        "business_officer",
+        "食品安全员 韩雪",
+        Role.BUSINESS_OFFICER,
+        None,
+        _("Business food-safety officer"),
+    ),
     DemoPerson(
         "delingha_office",
         "德令哈市食安办 吴涛",

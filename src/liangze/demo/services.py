@@ -19,6 +19,7 @@ from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.errors import Conflict
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
+from liangze.demo.enterprise import demo_enterprise_load
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
 from liangze.figures.periods import Period, recent_quarters
@@ -287,7 +288,7 @@ def demo_load() -> DemoSummary:
         business = None
         if person.username == "village_official":
             division = village
-        if person.role == Role.BUSINESS_DIRECTOR:
+        if person.role in (Role.BUSINESS_DIRECTOR, Role.BUSINESS_OFFICER):
             business = director_business
             division = business.division
         user, _created = User.objects.get_or_create(username=person.username)
@@ -325,6 +326,12 @@ def demo_load() -> DemoSummary:
     visits = demo_visits_load()
     # Problems across every state of the closed loop (after the visits, which make most of them).
     problems = demo_problems_load()
+    # Directors, officers, risk lists and a quarter of self-checks for Golmud's businesses.
+    staff = User.objects.filter(username__in=["business_director", "business_officer"])
+    enterprise = demo_enterprise_load(
+        region=divisions[GOLMUD],
+        staff_users={director_business.pk: [(u.username, u) for u in staff]},
+    )
     # The dashboards' summary tables, from scratch: the last quarters and their years.
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
     figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
@@ -352,6 +359,9 @@ def demo_load() -> DemoSummary:
             "visits": visits.visits,
             "visit_problems": visits.problems,
             "problems": problems["problems"],
+            "safety_directors": enterprise.directors,
+            "safety_officers": enterprise.officers,
+            "daily_checks": enterprise.daily_checks,
         },
     )
     return DemoSummary(

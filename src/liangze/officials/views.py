@@ -56,9 +56,14 @@ def _error_text(exc: DomainError) -> str:
 
 @login_required
 def home(request):
-    """An official's home opens on the businesses they cover; everyone else's is the usual."""
+    """An official's home opens on the businesses they cover, business staff's on their day's
+    work (enterprise duties); everyone else's is the usual."""
     if selectors.official_of(request.user) is not None:
         return my_businesses(request)
+    from liangze.enterprise.access import staff_business_ids
+
+    if staff_business_ids(request.user):
+        return redirect("enterprise:home")
     return accounts_views.home(request)
 
 

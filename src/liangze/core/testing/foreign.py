@@ -207,6 +207,28 @@ def _foreign_visit(world: ForeignWorld) -> int:
     return visit_submit(actor=assignment.official.user, data=data).pk
 
 
+def _foreign_officer(world: ForeignWorld) -> int:
+    """An officer of the foreign business, with a notice addressed to a foreign user."""
+    from liangze.businesses.models import Business
+    from liangze.enterprise.services import officer_add
+
+    business = Business.objects.get(pk=world.value("business_id"))
+    return officer_add(actor=world.staff, business=business, name=f"{LEAK_MARK}安全员").pk
+
+
+def _foreign_notice(world: ForeignWorld) -> int:
+    from liangze.enterprise.models import SelfCheckNotice
+
+    notice = SelfCheckNotice.objects.create(
+        user=world.staff,
+        business_id=world.value("business_id"),
+        topic=SelfCheckNotice.Topic.DAILY_MISSING,
+        due_on="2026-01-01",
+        key=LEAK_MARK,
+    )
+    return notice.pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -222,6 +244,9 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "document_id": _foreign_document,
     "reminder_id": _foreign_reminder,
     "visit_id": _foreign_visit,
+    "kind": lambda world: "officer",
+    "person_id": _foreign_officer,
+    "notice_id": _foreign_notice,
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

@@ -15,7 +15,7 @@ from liangze.regions.models import Division, Level
 from liangze.regions.selectors import division_list
 
 DIVISIONS = 99
-PEOPLE = 13
+PEOPLE = 14
 OFFICIAL_ACCOUNTS = 431 - 4  # the demo's officials, less the four demo people among them
 ACCOUNTS = PEOPLE + OFFICIAL_ACCOUNTS
 

@@ -1,0 +1,168 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from liangze.businesses.public_selectors import public_business_card
+from liangze.enterprise import periods, services
+from liangze.enterprise.models import DailyCheck, MonthlyMeeting, SelfCheckNotice, WeeklyReview
+
+pytestmark = pytest.mark.django_db
+
+# A 1×1 white PNG as signature.js sends it.
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+h"
+    "HgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def test_home_is_the_day_and_all_pass_is_one_post(client_for, shop, officer):
+    client = client_for(officer)
+    page = client.get(reverse("home"), follow=True)
+    assert page.status_code == 200
+    assert b'data-testid="all-pass"' in page.content
+    done = client.post(reverse("enterprise:daily_check", args=[shop.pk]), {"all_pass": "1"})
+    assert done.status_code == 302
+    check = DailyCheck.objects.get()
+    assert (check.business, check.author, check.failures) == (shop, officer, 0)
+    page = client.get(reverse("enterprise:home"))
+    assert b'data-testid="today-done"' in page.content
+
+
+def test_failed_item_from_the_form(client_for, shop, officer):
+    point = services.current_risk_list(shop).points.filter(frequency="day").first()
+    client_for(officer).post(
+        reverse("enterprise:daily_check", args=[shop.pk]),
+        {f"fail_{point.pk}": "1", f"problem_{point.pk}": "留样不足"},
+    )
+    assert DailyCheck.objects.get().items.get().problem == "留样不足"
+
+
+def test_other_businesses_staff_cannot_keep_records(client_for, shop, county_staff, regions):
+    from liangze.businesses.testing import make_business
+    from liangze.enterprise.testing import make_staff
+
+    other = make_business(actor=county_staff, division=regions.village, serial=2)
+    stranger = make_staff(business=other, username="stranger")
+    response = client_for(stranger).post(
+        reverse("enterprise:daily_check", args=[shop.pk]), {"all_pass": "1"}
+    )
+    assert response.status_code == 404
+    # The office reads, but keeps no records for the business.
+    response = client_for(county_staff).post(
+        reverse("enterprise:daily_check", args=[shop.pk]), {"all_pass": "1"}
+    )
+    assert response.status_code == 403
+    assert not DailyCheck.objects.exists()
+
+
+def test_director_files_review_and_minutes(client_for, shop, director):
+    client = client_for(director)
+    response = client.post(
+        reverse("enterprise:weekly_review", args=[shop.pk]), {"rating": "1", "problems": ""}
+    )
+    assert response.status_code == 302
+    assert WeeklyReview.objects.get().rating == 1
+    response = client.post(
+        reverse("enterprise:monthly_meeting", args=[shop.pk]),
+        {
+            "held_on": periods.today().isoformat(),
+            "place": "会议室",
+            "chair": "李总",
+            "attendees": "李总、王总监",
+            "summary": "本月无异常",
+            "signature": PNG,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = MonthlyMeeting.objects.get()
+    assert meeting.signature is not None and meeting.signature.kind == "signature"
+
+
+def test_official_and_regulator_see_records_and_gaps(client_for, shop, officer, regulator):
+    services.daily_check_submit(actor=officer, business=shop)
+    page = client_for(regulator).get(reverse("enterprise:business", args=[shop.pk]))
+    assert page.status_code == 200
+    assert page.content.count(b'data-testid="record-check"') == 1
+    gaps = client_for(regulator).get(reverse("enterprise:gaps"))
+    assert gaps.status_code == 200
+    # No review last week and no minutes last month: the shop shows as a gap.
+    assert shop.name.encode() in gaps.content
+
+
+def test_public_page_shows_last_check_and_week(shop, officer):
+    assert public_business_card(token=shop.public_token).last_self_check is None
+    services.daily_check_submit(
+        actor=officer, business=shop, on=periods.today() - timedelta(days=1)
+    )
+    card = public_business_card(token=shop.public_token)
+    assert card.last_self_check.on == periods.today() - timedelta(days=1)
+    assert "not yet" in card.last_self_check.outcome or "尚未" in card.last_self_check.outcome
+    services.weekly_review_submit(actor=officer, business=shop, rating=1)
+    card = public_business_card(token=shop.public_token)
+    assert (
+        "not yet" not in card.last_self_check.outcome and "尚未" not in card.last_self_check.outcome
+    )
+
+
+def test_reminders_officer_in_the_evening_director_next_morning(shop, officer, director):
+    today = periods.today()
+    assert services.self_check_reminders_send(evening=True, today=today) == 1
+    notice = SelfCheckNotice.objects.get()
+    assert (notice.user, notice.topic) == (officer, SelfCheckNotice.Topic.DAILY_MISSING)
+    assert services.self_check_reminders_send(evening=True, today=today) == 0  # once only
+    tomorrow = today + timedelta(days=1)
+    assert services.self_check_reminders_send(evening=False, today=tomorrow) == 1
+    assert SelfCheckNotice.objects.filter(
+        user=director, topic=SelfCheckNotice.Topic.DAILY_MISSED
+    ).exists()
+    # A checked day reminds nobody.
+    services.daily_check_submit(actor=officer, business=shop, on=today - timedelta(days=1))
+    assert services.self_check_reminders_send(evening=False, today=today) == 0
+    assert services.self_check_reminders_send(evening=True, today=today) == 0
+
+
+def test_enrolment_page_opens_an_account(client, shop, county_staff):
+    from liangze.accounts.models import Role, User
+
+    issued = services.enrolment_code_issue(
+        actor=county_staff, business=shop, role=Role.BUSINESS_OFFICER
+    )
+    response = client.post(
+        reverse("enterprise:enrol"),
+        {
+            "uscc": shop.uscc,
+            "code": issued.code,
+            "username": "self_made",
+            "display_name": "自助注册",
+            "password": "another-long-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="self_made").jurisdiction().business_ids == (shop.pk,)
+
+
+def test_a_failed_item_opened_in_the_closed_loop(client_for, shop, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liangze.files.tests import samples
+    from liangze.rectification.models import Problem, ProblemSource, ProblemStatus
+
+    point = services.current_risk_list(shop).points.filter(frequency="day").first()
+    url = reverse("enterprise:daily_check", args=[shop.pk])
+    data = {f"fail_{point.pk}": "1", f"problem_{point.pk}": "冷库制冷故障", f"open_{point.pk}": "1"}
+    refused = client_for(officer).post(url, data)
+    assert refused.status_code == 422
+    assert not DailyCheck.objects.exists() and not Problem.objects.exists()
+    photo = SimpleUploadedFile("found.png", samples.png(), content_type="image/png")
+    done = client_for(officer).post(url, {**data, f"photo_{point.pk}": photo})
+    assert done.status_code == 302
+    check = DailyCheck.objects.get()
+    problem = Problem.objects.get()
+    assert (problem.source, problem.source_id, problem.status) == (
+        ProblemSource.SELF_CHECK,
+        check.pk,
+        ProblemStatus.OPEN,
+    )
+    assert "冷库制冷故障" in problem.description
+    assert problem.photos.count() == 1
