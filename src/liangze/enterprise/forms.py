@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liangze.accounts.models import Role
+from liangze.core.forms import NamedRequiredMixin
 from liangze.enterprise.models import Frequency, WeekRating
 
 WEEKDAYS = [
@@ -19,7 +20,7 @@ STAFF_ROLES = [
 ]
 
 
-class WeeklyReviewForm(forms.Form):
+class WeeklyReviewForm(NamedRequiredMixin, forms.Form):
     late = forms.BooleanField(label=_("For last week (late)"), required=False)
     rating = forms.TypedChoiceField(
         label=_("Week rating"), choices=WeekRating.choices, coerce=int, widget=forms.RadioSelect
@@ -36,7 +37,7 @@ class WeeklyReviewForm(forms.Form):
     )
 
 
-class MonthlyMeetingForm(forms.Form):
+class MonthlyMeetingForm(NamedRequiredMixin, forms.Form):
     late = forms.BooleanField(label=_("For last month (late)"), required=False)
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -56,7 +57,7 @@ class MonthlyMeetingForm(forms.Form):
     scan = forms.FileField(label=_("Or upload the signed minutes (scan)"), required=False)
 
 
-class PersonForm(forms.Form):
+class PersonForm(NamedRequiredMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     appointed_on = forms.DateField(
@@ -70,13 +71,13 @@ class PersonForm(forms.Form):
     )
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(NamedRequiredMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1)
     topic = forms.CharField(label=_("Topic"), max_length=200)
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NamedRequiredMixin, forms.Form):
     principal_name = forms.CharField(label=_("Principal"), max_length=50, required=False)
     principal_phone = forms.CharField(label=_("Principal's phone"), max_length=20, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
@@ -92,11 +93,11 @@ class ProfileForm(forms.Form):
     )
 
 
-class EnrolmentIssueForm(forms.Form):
+class EnrolmentIssueForm(NamedRequiredMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(NamedRequiredMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
     code = forms.CharField(label=_("Enrolment code"), max_length=20)
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -105,7 +106,7 @@ class EnrolForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 
-class RiskPointForm(forms.Form):
+class RiskPointForm(NamedRequiredMixin, forms.Form):
     stage = forms.CharField(label=_("Control stage"), max_length=100, required=False)
     point = forms.CharField(label=_("Risk point"), max_length=200, required=False)
     description = forms.CharField(label=_("Risk description"), max_length=1000, required=False)
