@@ -169,6 +169,25 @@ def _foreign_document(world: ForeignWorld) -> int:
     return DutyDocument.objects.get(official_id=world.value("official_id")).pk
 
 
+def _foreign_notice(world: ForeignWorld) -> int:
+    """A published quarterly notice of the foreign village."""
+    from django.utils import timezone
+
+    from liangze.dashboards.models import Notice
+
+    return Notice.objects.create(
+        region=world.village,
+        period="2025Q4",
+        status=Notice.Status.PUBLISHED,
+        title=f"{LEAK_MARK}通报",
+        summary=LEAK_MARK,
+        figures_as_of=timezone.localdate(),
+        generated_by=world.staff,
+        published_by=world.staff,
+        published_at=timezone.now(),
+    ).pk
+
+
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
     "within": lambda world: world.village.pk,
@@ -182,6 +201,8 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "successor_id": _foreign_successor,
     "assignment_id": _foreign_assignment,
     "document_id": _foreign_document,
+    "notice_id": _foreign_notice,
+    "extension": lambda world: "docx",
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".
