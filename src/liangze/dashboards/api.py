@@ -5,6 +5,7 @@ summary tables (docs/domain.md §2; docs/architecture.md#figures)."""
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.schemas import ErrorOut
 from liangze.dashboards import selectors
@@ -71,7 +72,11 @@ def figures_read(
     """A region's figures for a period (default: the current quarter, as of today) and its direct
     sub-regions ranked. `within` defaults to the top of the caller's jurisdiction."""
     if not can_read_figures(request.user):
-        raise Forbidden(code="figures_forbidden", message=_("Your role does not read figures."))
+        raise access_refuse(
+            Forbidden(code="figures_forbidden", message=_("Your role does not read figures.")),
+            viewer=request.user,
+            target_type="figures",
+        )
     region = selectors.dashboard_region(request.user, within)
     chosen = selectors.dashboard_period(period)
     board = selectors.dashboard(viewer=request.user, region=region, period=chosen, code=measure)

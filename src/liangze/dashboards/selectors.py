@@ -30,7 +30,11 @@ def dashboard_region(viewer, division_id: int | None) -> Division:
         return access_division_by_id(viewer, division_id)
     root = division_roots(viewer=viewer).first()
     if root is None:
-        raise Forbidden(code="no_region", message=_("You see no region."))
+        raise access_refuse(
+            Forbidden(code="no_region", message=_("You see no region.")),
+            viewer=viewer,
+            target_type="figures",
+        )
     return root
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.accounts.access import can_manage_division
+from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.dashboards import rendering, selectors, services
 from liangze.dashboards.access import can_read_figures
@@ -24,7 +25,11 @@ def _int(value) -> int | None:
 
 def _board(request):
     if not can_read_figures(request.user):
-        raise Forbidden(code="figures_forbidden", message=_("Your role does not read figures."))
+        raise access_refuse(
+            Forbidden(code="figures_forbidden", message=_("Your role does not read figures.")),
+            viewer=request.user,
+            target_type="figures",
+        )
     region = selectors.dashboard_region(request.user, _int(request.GET.get("within")))
     period = selectors.dashboard_period(request.GET.get("period"))
     return selectors.dashboard(viewer=request.user, region=region, period=period)
@@ -111,8 +116,13 @@ def job_page_context(request, job) -> dict:
 def notice_generate(request):
     region = selectors.dashboard_region(request.user, _int(request.POST.get("within")))
     if not can_manage_division(request.user, region):
-        raise Forbidden(
-            code="notice_forbidden", message=_("Only the region's office issues its notices.")
+        raise access_refuse(
+            Forbidden(
+                code="notice_forbidden", message=_("Only the region's office issues its notices.")
+            ),
+            viewer=request.user,
+            target_type="regions.division",
+            target_id=region.pk,
         )
     period = selectors.dashboard_period(request.POST.get("period"))
     supersedes = None
@@ -141,8 +151,13 @@ def notice_detail(request, notice_id: int):
 def _managed_notice(request, notice_id: int) -> Notice:
     notice = selectors.access_notice_by_id(request.user, notice_id)
     if not can_manage_division(request.user, notice.region):
-        raise Forbidden(
-            code="notice_forbidden", message=_("Only the region's office issues its notices.")
+        raise access_refuse(
+            Forbidden(
+                code="notice_forbidden", message=_("Only the region's office issues its notices.")
+            ),
+            viewer=request.user,
+            target_type="dashboards.notice",
+            target_id=notice.pk,
         )
     return notice
 

@@ -577,14 +577,14 @@ def gaps(request):
 
 @login_required
 @require_POST
-def notice_read(request, notice_id: int):
-    notice = SelfCheckNotice.objects.filter(pk=notice_id, user=request.user).first()
+def notice_read(request, self_check_notice_id: int):
+    notice = SelfCheckNotice.objects.filter(pk=self_check_notice_id, user=request.user).first()
     if notice is None:
         access_refuse(
             NotFound(code="notice_not_found", message=_("Not found.")),
             viewer=request.user,
             target_type="enterprise.selfchecknotice",
-            target_id=notice_id,
+            target_id=self_check_notice_id,
         )
         raise Http404
     services.self_check_notice_read(actor=request.user, notice=notice)

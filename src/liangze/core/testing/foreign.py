@@ -216,7 +216,7 @@ def _foreign_officer(world: ForeignWorld) -> int:
     return officer_add(actor=world.staff, business=business, name=f"{LEAK_MARK}安全员").pk
 
 
-def _foreign_notice(world: ForeignWorld) -> int:
+def _foreign_self_check_notice(world: ForeignWorld) -> int:
     from liangze.enterprise.models import SelfCheckNotice
 
     notice = SelfCheckNotice.objects.create(
@@ -227,6 +227,25 @@ def _foreign_notice(world: ForeignWorld) -> int:
         key=LEAK_MARK,
     )
     return notice.pk
+
+
+def _foreign_notice(world: ForeignWorld) -> int:
+    """A published quarterly notice of the foreign village."""
+    from django.utils import timezone
+
+    from liangze.dashboards.models import Notice
+
+    return Notice.objects.create(
+        region=world.village,
+        period="2025Q4",
+        status=Notice.Status.PUBLISHED,
+        title=f"{LEAK_MARK}通报",
+        summary=LEAK_MARK,
+        figures_as_of=timezone.localdate(),
+        generated_by=world.staff,
+        published_by=world.staff,
+        published_at=timezone.now(),
+    ).pk
 
 
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
@@ -246,7 +265,9 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "visit_id": _foreign_visit,
     "kind": lambda world: "officer",
     "person_id": _foreign_officer,
+    "self_check_notice_id": _foreign_self_check_notice,
     "notice_id": _foreign_notice,
+    "extension": lambda world: "docx",
 }
 
 # Values that name nothing at all, to compare "not yours" with "does not exist".

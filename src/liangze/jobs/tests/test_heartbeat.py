@@ -136,5 +136,6 @@ def test_kinds_a_viewer_may_start(admin_user, county_staff, village_official):
         "business_export",
         "business_qr_stickers",
         "duty_documents_generate",
+        "dashboards_notice_generate",
     }
     assert job_kinds_startable(village_official) == ()
