@@ -6,6 +6,7 @@ the service, for their accounts and grants), then one assignment per operating o
 business by INSERT … SELECT.
 """
 
+import os
 import time
 from datetime import date
 
@@ -16,8 +17,8 @@ from django.utils import timezone
 
 from benchmarks.harness import Sample
 
-RUNS = 3
-PAGE_RUNS = 15
+RUNS = int(os.environ.get("BENCH_VISIT_RUNS", "3"))
+PAGE_RUNS = int(os.environ.get("BENCH_VISIT_PAGE_RUNS", "15"))
 
 
 def _officials_and_assignments(viewer) -> int:

@@ -75,17 +75,6 @@ def my_tasks(request):
     return selectors.my_tasks(viewer=request.user, quarter=Quarter.current())
 
 
-@router.get("/{int:visit_id}", response={200: VisitOut, codes_4xx: ErrorOut})
-def visit_detail(request, visit_id: int):
-    return selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
-
-
-@router.get("/{int:visit_id}/problems", response={200: list[ProblemOut], codes_4xx: ErrorOut})
-def visit_problems(request, visit_id: int):
-    visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
-    return list(Problem.objects.filter(source="visit", source_id=visit.pk).order_by("pk"))
-
-
 class PhotoOut(Schema):
     id: uuid.UUID = Field(description="Name it in a visit's photo lists.")
 
@@ -210,3 +199,15 @@ def visit_create(request, payload: VisitIn):
             ),
         )
     return Status(201, visit)
+
+
+# After /photos: a path of its own comes before the one that takes any id.
+@router.get("/{visit_id}", response={200: VisitOut, codes_4xx: ErrorOut})
+def visit_detail(request, visit_id: int):
+    return selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
+
+
+@router.get("/{visit_id}/problems", response={200: list[ProblemOut], codes_4xx: ErrorOut})
+def visit_problems(request, visit_id: int):
+    visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
+    return list(Problem.objects.filter(source="visit", source_id=visit.pk).order_by("pk"))

@@ -289,8 +289,6 @@ def visits_export(request):
     import tempfile
 
     from liangze.accounts.access import is_office_or_admin
-    from liangze.audit.models import AuditAction
-    from liangze.audit.services import audit_event_record
     from liangze.visits.exports import export_visits, visits_workbook
 
     if not is_office_or_admin(request.user):
@@ -306,11 +304,7 @@ def visits_export(request):
         rows = visits_workbook(target, visits=export_visits(viewer=request.user, quarter=quarter))
         target.seek(0)
         content = target.read()
-    audit_event_record(
-        actor=request.user,
-        action=AuditAction.VISITS_EXPORTED,
-        data={"quarter": str(quarter), "rows": rows},
-    )
+    del rows  # the count is not recorded: a GET writes nothing (the cross-county walk)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="visits-{quarter}.xlsx"'
     response["Cache-Control"] = "private, no-store"
