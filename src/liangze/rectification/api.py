@@ -6,13 +6,19 @@ name."""
 import uuid
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from liangze.audit.services import access_refuse
+from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
+from liangze.files.models import FileKind
+from liangze.files.services import stored_file_save
 from liangze.rectification import reports, selectors, services
-from liangze.rectification.access import sees_reporter_phone
+from liangze.rectification.access import acting_as, sees_reporter_phone
 from liangze.rectification.models import ProblemStatus
 from liangze.rectification.rules import Action
 
@@ -242,6 +248,28 @@ def problem_deadline(request, problem_id: int, payload: DeadlineIn):
     problem = selectors.access_problem_by_id(request.user, problem_id)
     services.problem_deadline_set(actor=request.user, problem=problem, deadline=payload.deadline)
     return _detail(request, problem)
+
+
+class PhotoOut(Schema):
+    id: uuid.UUID = Field(description="Name it in a fix's or a re-check's `photo_ids`.")
+
+
+@router.post("/{problem_id}/photos", response={201: PhotoOut, codes_4xx: ErrorOut})
+def problem_photo_upload(request, problem_id: int, file: File[UploadedFile]):
+    """A photo of a fix or a re-check of the problem (checked, re-encoded, its SHA-256 kept),
+    filed where the problem is; only someone who may act on the problem uploads one."""
+    problem = selectors.access_problem_by_id(request.user, problem_id)
+    if not acting_as(request.user, problem):
+        raise access_refuse(
+            Forbidden(code="problem_forbidden", message=_("You cannot act on this problem.")),
+            viewer=request.user,
+            target_type="rectification.problem",
+            target_id=problem.pk,
+        )
+    stored = stored_file_save(
+        actor=request.user, division=problem.division, kind=FileKind.PHOTO, upload=file
+    )
+    return Status(201, {"id": stored.public_id})
 
 
 @router.post("/{problem_id}/rectify", response={200: ProblemDetailOut, codes_4xx: ErrorOut})

@@ -61,3 +61,31 @@ def test_reports_over_the_api(client_for, shop, regulator, director):
     assert made.json()["source"] == "public_report" and made.json()["status"] == "pushed"
     again = _post(client_for(regulator), f"/api/v1/problems/reports/{report.pk}/handle", {})
     assert again.status_code == 409
+
+
+def test_a_fix_photo_is_uploaded_over_the_api_then_named(
+    client_for, record, regulator, director, leader
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liangze.files.tests import samples
+
+    problem = record()
+    _post(client_for(regulator), "/api/v1/problems/accept-many", {"ids": [problem.pk]})
+    biz = client_for(director)
+
+    def upload(client):
+        image = SimpleUploadedFile("fix.jpg", samples.jpeg(), content_type="image/jpeg")
+        return client.post(f"/api/v1/problems/{problem.pk}/photos", {"file": image})
+
+    # A leader reads the problem but acts on nothing: no photo of theirs is kept.
+    assert upload(client_for(leader)).status_code == 403
+    uploaded = upload(biz)
+    assert uploaded.status_code == 201, uploaded.content
+    answer = _post(
+        biz,
+        f"/api/v1/problems/{problem.pk}/rectify",
+        {"note": "已更换", "photo_ids": [uploaded.json()["id"]]},
+    )
+    assert answer.status_code == 200, answer.content
+    assert Problem.objects.get(pk=problem.pk).photos.filter(stage="after").count() == 1
