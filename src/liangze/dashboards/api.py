@@ -11,15 +11,10 @@ from liangze.core.schemas import ErrorOut
 from liangze.dashboards import selectors
 from liangze.dashboards.access import can_read_figures
 from liangze.figures.measures import measures
+from liangze.figures.schemas import RateOut
 
 router = Router(tags=["figures"])
 codes_4xx = frozenset({401, 403, 404, 422})
-
-
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    percent: str | None = Field(description="2 decimals, rounded half up; null when 0/0.")
 
 
 class MeasureOut(Schema):

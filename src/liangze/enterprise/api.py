@@ -17,21 +17,12 @@ from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.enterprise import access, periods, selectors, services
 from liangze.enterprise.models import DailyCheck, MonthlyMeeting, WeeklyReview
+from liangze.figures.schemas import RateOut
 from liangze.files.models import FileKind, StoredFile
 from liangze.regions.selectors import access_division_by_id
 
 router = Router(tags=["enterprise"])
 codes_4xx = frozenset({401, 403, 404, 409, 422, 429})
-
-
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    percent: str = Field(description='Two decimals, or "—" when nothing is due.')
-
-    @staticmethod
-    def resolve_percent(obj) -> str:
-        return obj.display
 
 
 class PersonOut(Schema):
@@ -218,7 +209,7 @@ class StaffAccountOut(Schema):
     one_time_password: str = Field(description="Shown once; changed at the first login.")
 
 
-class RegionRatesOut(Schema):
+class StaffingRatesOut(Schema):
     division_id: int
     staffing: RateOut
     officers: RateOut
@@ -452,7 +443,7 @@ def staff_account_create(request, business_id: int, payload: StaffAccountIn):
     )
 
 
-@router.get("/rates", response={200: list[RegionRatesOut], codes_4xx: ErrorOut})
+@router.get("/rates", response={200: list[StaffingRatesOut], codes_4xx: ErrorOut})
 def region_rates(request, division_id: int, first: date, last: date):
     """Staffing (and its officer-only variant) and self-check completion over `first`–`last`
     for the region and each direct sub-region: Σ/Σ (docs/domain.md §2)."""

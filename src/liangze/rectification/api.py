@@ -250,11 +250,11 @@ def problem_deadline(request, problem_id: int, payload: DeadlineIn):
     return _detail(request, problem)
 
 
-class PhotoOut(Schema):
+class ProblemPhotoOut(Schema):
     id: uuid.UUID = Field(description="Name it in a fix's or a re-check's `photo_ids`.")
 
 
-@router.post("/{problem_id}/photos", response={201: PhotoOut, codes_4xx: ErrorOut})
+@router.post("/{problem_id}/photos", response={201: ProblemPhotoOut, codes_4xx: ErrorOut})
 def problem_photo_upload(request, problem_id: int, file: File[UploadedFile]):
     """A photo of a fix or a re-check of the problem (checked, re-encoded, its SHA-256 kept),
     filed where the problem is; only someone who may act on the problem uploads one."""

@@ -59,7 +59,7 @@ class VisitOut(Schema):
     replaces_id: int | None
 
 
-class ProblemOut(Schema):
+class VisitProblemOut(Schema):
     id: int
     description: str
     severity: str
@@ -75,7 +75,7 @@ def my_tasks(request):
     return selectors.my_tasks(viewer=request.user, quarter=Quarter.current())
 
 
-class PhotoOut(Schema):
+class VisitPhotoOut(Schema):
     id: uuid.UUID = Field(description="Name it in a visit's photo lists.")
 
 
@@ -137,7 +137,7 @@ def _photos(request, ids) -> list[StoredFile]:
     return [found[i] for i in ids]
 
 
-@router.post("/photos", response={201: PhotoOut, codes_4xx: ErrorOut})
+@router.post("/photos", response={201: VisitPhotoOut, codes_4xx: ErrorOut})
 def visit_photo_upload(request, business_id: Form[int], file: File[UploadedFile]):
     """A photo for a visit to the business (checked, re-encoded, its SHA-256 kept)."""
     business = _official(request, business_id)
@@ -207,7 +207,7 @@ def visit_detail(request, visit_id: int):
     return selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
 
 
-@router.get("/{visit_id}/problems", response={200: list[ProblemOut], codes_4xx: ErrorOut})
+@router.get("/{visit_id}/problems", response={200: list[VisitProblemOut], codes_4xx: ErrorOut})
 def visit_problems(request, visit_id: int):
     visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
     return list(Problem.objects.filter(source="visit", source_id=visit.pk).order_by("pk"))

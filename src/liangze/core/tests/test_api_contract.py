@@ -173,3 +173,21 @@ class TestBadTokens:
     def test_the_session_alone_still_needs_its_csrf_token(self, session_client, regions):
         response = session_client.post("/api/v1/me/tokens", {"name": "x"}, content_type=JSON)
         assert_error(response, 403, "csrf_failed")
+
+
+def test_every_api_schema_has_its_own_name():
+    """OpenAPI names a component by its class name: two schemas of one name would be merged into
+    one, and one endpoint's answers then checked against the other's fields."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    assert "/api/v1/problems/{problem_id}/photos" in api.get_openapi_schema()["paths"]
+    seen, stack = defaultdict(set), list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("liangze."):
+            seen[cls.__name__].add(cls.__module__)
+    assert {"VisitProblemOut", "ProblemOut", "RateOut", "StaffingRatesOut"} <= set(seen)
+    assert {name: mods for name, mods in seen.items() if len(mods) > 1} == {}

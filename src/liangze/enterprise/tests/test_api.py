@@ -65,7 +65,7 @@ def test_staffing_and_rates(client_for, shop, officer, director, county_staff, r
     assert response.status_code == 200
     county = response.json()[0]
     assert county["division_id"] == regions.county.pk
-    assert county["officers"] == {"numerator": 1, "denominator": 1, "percent": "100.00%"}
+    assert county["officers"] == {"numerator": 1, "denominator": 1, "percent": "100.00"}
     assert county["daily"]["denominator"] == 1
 
 

@@ -19,6 +19,8 @@ from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
+from liangze.figures.schemas import RateOut
+from liangze.imports.api import JobStartedOut
 from liangze.officials.documents import selectors, services
 from liangze.officials.documents.access import can_reject_document
 from liangze.regions.selectors import access_division_by_id, division_roots
@@ -69,12 +71,6 @@ class DocumentOut(Schema):
         )
 
 
-class RateOut(Schema):
-    numerator: int
-    denominator: int
-    percent: str | None = Field(description="2 decimals, rounded half up; null when 0/0.")
-
-
 class RegionRatesOut(Schema):
     division_id: int
     division_name: str
@@ -88,10 +84,6 @@ class GenerateIn(Schema):
     within: int
     kinds: list[str] = Field(..., max_length=4)
     year: int | None = None
-
-
-class JobStartedOut(Schema):
-    job_id: int
 
 
 class SignIn(Schema):
