@@ -6,6 +6,7 @@ class EnterpriseConfig(AppConfig):
     verbose_name = "Enterprise duties"
 
     def ready(self) -> None:
-        from liangze.enterprise import registration
+        from liangze.enterprise import figures, registration
 
         registration.register()
+        figures.register_measures()

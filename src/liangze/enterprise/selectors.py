@@ -124,14 +124,14 @@ def _in_scope(region: Division) -> QuerySet[Business]:
     return within_subtrees(Business.objects.filter(status=BusinessStatus.OPERATING), [region.path])
 
 
-def staffing_rates(*, region: Division) -> tuple[Rate, Rate]:
-    """总监安全员配备率 for `region`'s subtree (docs/domain.md §2): five-category enterprises with
-    a current director and ≥ 1 current officer over five-category enterprises in scope; and the
-    officer-only variant, enterprises (credit code 91…, canteens aside) with ≥ 1 officer over
-    enterprises. Returns (staffing, officer-only)."""
+def staffing_by_division(businesses: QuerySet[Business]) -> dict[int, tuple[str, Rate, Rate]]:
+    """总监安全员配备率 (docs/domain.md §2) per division of the in-scope `businesses`: five-category
+    enterprises with a current director and ≥ 1 current officer over five-category enterprises;
+    and the officer-only variant, enterprises (credit code 91…, canteens aside) with ≥ 1 officer
+    over enterprises. {division id: (path, staffing, officer-only)}; the one definition, summed
+    by `staffing_rates` and registered with the figures (enterprise/figures.py)."""
     rows = (
-        _in_scope(region)
-        .filter(uscc__startswith="91")
+        businesses.filter(status=BusinessStatus.OPERATING, uscc__startswith="91")
         .annotate(
             has_director=Exists(
                 SafetyDirector.objects.filter(business=OuterRef("pk"), ended_on__isnull=True)
@@ -141,6 +141,8 @@ def staffing_rates(*, region: Division) -> tuple[Rate, Rate]:
             ),
         )
         .values_list(
+            "division_id",
+            "division__path",
             "business_type",
             "scale",
             "chain_hq",
@@ -150,16 +152,36 @@ def staffing_rates(*, region: Division) -> tuple[Rate, Rate]:
             "has_officer",
         )
     )
-    staffing = officers = Rate(0, 0)
-    for kind, scale, chain_hq, uscc, served, has_director, has_officer in rows.iterator(
-        chunk_size=2000
-    ):
+    out: dict[int, tuple[str, Rate, Rate]] = {}
+    for (
+        division_id,
+        path,
+        kind,
+        scale,
+        chain_hq,
+        uscc,
+        served,
+        has_director,
+        has_officer,
+    ) in rows.iterator(chunk_size=2000):
+        _path, staffing, officers = out.get(division_id, (path, Rate(0, 0), Rate(0, 0)))
         if officer_required(uscc=uscc, business_type=kind):
             officers += Rate(int(has_officer), 1)
         if is_enterprise(uscc) and director_required(
             business_type=kind, scale=scale, chain_hq=chain_hq, people_served=served
         ):
             staffing += Rate(int(has_director and has_officer), 1)
+        out[division_id] = (path, staffing, officers)
+    return out
+
+
+def staffing_rates(*, region: Division) -> tuple[Rate, Rate]:
+    """The staffing rates of `region`'s subtree (`staffing_by_division` summed). Returns
+    (staffing, officer-only)."""
+    staffing = officers = Rate(0, 0)
+    for _path, s, o in staffing_by_division(_in_scope(region)).values():
+        staffing += s
+        officers += o
     return staffing, officers
 
 
@@ -175,6 +197,11 @@ def staffing_rates_by_child(*, viewer, region: Division) -> list[tuple[Division,
 def _keepers(businesses: QuerySet[Business]) -> QuerySet[Business]:
     with_officer = SafetyOfficer.objects.filter(business=OuterRef("pk"), ended_on__isnull=True)
     return businesses.filter(Q(uscc__startswith="91") | Exists(with_officer))
+
+
+def keepers_among(businesses: QuerySet[Business]) -> QuerySet[Business]:
+    """The record keepers among `businesses` (already in scope)."""
+    return _keepers(businesses)
 
 
 def record_keepers(region: Division) -> QuerySet[Business]:
@@ -272,16 +299,40 @@ def completion_by_business(business_ids, *, first: date, last: date) -> dict[int
     return result
 
 
+def completion_by_division(
+    keepers: QuerySet[Business], *, first: date, last: date
+) -> dict[int, tuple[str, Completion]]:
+    """Self-check completion Σ/Σ over the record keepers among `keepers` per division:
+    {division id: (path, completion)}; the one definition, summed by `completion_rates` and
+    registered with the figures (enterprise/figures.py)."""
+    rows = list(keepers.values_list("pk", "division_id", "division__path"))
+    out: dict[int, tuple[str, Completion]] = {}
+    for start in range(0, len(rows), 2000):
+        part = rows[start : start + 2000]
+        chunk = completion_by_business([r[0] for r in part], first=first, last=last)
+        for pk, division_id, path in part:
+            c = chunk[pk]
+            _path, total = out.get(
+                division_id, (path, Completion(Rate(0, 0), Rate(0, 0), Rate(0, 0)))
+            )
+            out[division_id] = (
+                path,
+                Completion(
+                    daily=total.daily + c.daily,
+                    weekly=total.weekly + c.weekly,
+                    monthly=total.monthly + c.monthly,
+                ),
+            )
+    return out
+
+
 def completion_rates(*, region: Division, first: date, last: date) -> Completion:
     """Self-check completion for the region's record keepers, Σ/Σ over its businesses."""
     daily = weekly = monthly = Rate(0, 0)
-    ids = list(record_keepers(region).values_list("pk", flat=True))
-    for start in range(0, len(ids), 2000):
-        chunk = completion_by_business(ids[start : start + 2000], first=first, last=last)
-        for completion in chunk.values():
-            daily += completion.daily
-            weekly += completion.weekly
-            monthly += completion.monthly
+    for _path, c in completion_by_division(record_keepers(region), first=first, last=last).values():
+        daily += c.daily
+        weekly += c.weekly
+        monthly += c.monthly
     return Completion(daily=daily, weekly=weekly, monthly=monthly)
 
 

@@ -35,6 +35,7 @@ from liangze.core.phones import normalise_phone
 from liangze.core.ratelimit import Rate, ip_scope, ratelimit_take
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.enterprise import periods
+from liangze.enterprise.figures import mark_business
 from liangze.enterprise.models import (
     ClosedDay,
     DailyCheck,
@@ -142,6 +143,7 @@ def enterprise_profile_update(
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes or profile.pk is None:
         profile.save()
+        mark_business(business)
         audit_event_record(
             actor=actor,
             action=AuditAction.ENTERPRISE_PROFILE_UPDATED,
@@ -188,6 +190,7 @@ def director_appoint(
         old.ended_on = max(fields["appointed_on"] - timedelta(days=1), old.appointed_on)
         old.save(update_fields=["ended_on", "updated_at"])
     director = SafetyDirector.objects.create(business=business, user=user, **fields)
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.SAFETY_DIRECTOR_APPOINTED,
@@ -210,6 +213,7 @@ def officer_add(
 ) -> SafetyOfficer:
     fields = _person_fields(name=name, phone=phone, appointed_on=appointed_on, duties=duties)
     officer = SafetyOfficer.objects.create(business=business, user=user, **fields)
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.SAFETY_OFFICER_ADDED,
@@ -240,6 +244,7 @@ def safety_person_end(*, actor, person, on: date | None = None):
         RoleGrant.objects.filter(
             user_id=person.user_id, role=role, business=person.business, revoked_at__isnull=True
         ).update(revoked_at=timezone.now(), updated_at=timezone.now())
+    mark_business(person.business)
     audit_event_record(
         actor=actor,
         action=AuditAction.SAFETY_PERSON_ENDED,
@@ -634,6 +639,7 @@ def daily_check_submit(
         item.check_record = check
     DailyCheckFailure.objects.bulk_create(cleaned)
     opened = _open_in_closed_loop(actor=actor, business=business, check=check, items=to_open)
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.DAILY_CHECK_SUBMITTED,
@@ -682,6 +688,7 @@ def closed_day_mark(*, actor, business: Business, on: date, reason: str = "") ->
             )
     except IntegrityError:
         raise Conflict(code="closed_day_exists", message=_("That day is already closed.")) from None
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.CLOSED_DAY_MARKED,
@@ -744,6 +751,7 @@ def weekly_review_submit(
     notified = 0
     if rating == WeekRating.SERIOUS:
         notified = _notify_officials_of_serious_week(business=business, review=review)
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.WEEKLY_REVIEW_SUBMITTED,
@@ -832,6 +840,7 @@ def _monthly_meeting_record(*, actor, business, corrects_id, **fields) -> Monthl
         corrects=corrects,
         **fields,
     )
+    mark_business(business)
     audit_event_record(
         actor=actor,
         action=AuditAction.MONTHLY_MEETING_SUBMITTED,

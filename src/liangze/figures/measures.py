@@ -7,6 +7,10 @@ that decides where a fact counts (the business's division or the official's post
 {division id: (division path, numerator, denominator)} as of the day `on`. `division_ids` None
 means every division; otherwise only those (a division with no facts is simply absent).
 
+A measure counting what happened within the period (problems found, visits entered, records
+kept) is `windowed`: its `compute(on, division_ids, start)` also receives the period's first day,
+so a quarter and its year differ. Others are a state as of `on`.
+
 `rows_url(division_id, period_code)`, optional, is the page listing the rows behind a figure
 (e.g. the uncovered businesses).
 """
@@ -25,7 +29,7 @@ class Side(StrEnum):
 
 
 Computed = dict[int, tuple[str, int, int]]
-Compute = Callable[[date, Collection[int] | None], Computed]
+Compute = Callable[..., Computed]  # (on, division_ids) or, windowed, (on, division_ids, start)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,12 @@ class Measure:
     order: int = 100
     rows_url: Callable[[int, str], str | None] | None = None
     help: str | Promise = ""
+    windowed: bool = False
+
+    def evaluate(self, *, start: date, on: date, division_ids: Collection[int] | None) -> Computed:
+        if self.windowed:
+            return self.compute(on, division_ids, start)
+        return self.compute(on, division_ids)
 
 
 _MEASURES: dict[str, Measure] = {}

@@ -90,13 +90,14 @@ def figures_refresh(*, day: date | None = None) -> RefreshResult:
                 m = measure(code)
             except ValueError:
                 continue
-            # The open quarter and year are both as of today: computed once.
-            computed_on: dict[date, Computed] = {}
+            # The open quarter and year are both as of today: a state measure is computed once.
+            computed_on: dict[tuple, Computed] = {}
             for period in open_periods(day):
                 on = period.as_of(day)
-                if on not in computed_on:
-                    computed_on[on] = m.compute(on, ids)
-                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=ids)
+                key = (period.start if m.windowed else None, on)
+                if key not in computed_on:
+                    computed_on[key] = m.evaluate(start=period.start, on=on, division_ids=ids)
+                rows += _write(m=m, period=period, computed=computed_on[key], division_ids=ids)
         FigureDirty.objects.filter(pk__lte=last).delete()
     return RefreshResult(len({d for _p, d, _c in queued}), rows)
 
@@ -114,12 +115,13 @@ def figures_rebuild(
     rows = 0
     with transaction.atomic():
         for m in chosen:
-            computed_on: dict[date, Computed] = {}
+            computed_on: dict[tuple, Computed] = {}
             for period in periods:
                 on = period.as_of(day)
-                if on not in computed_on:
-                    computed_on[on] = m.compute(on, None)
-                rows += _write(m=m, period=period, computed=computed_on[on], division_ids=None)
+                key = (period.start if m.windowed else None, on)
+                if key not in computed_on:
+                    computed_on[key] = m.evaluate(start=period.start, on=on, division_ids=None)
+                rows += _write(m=m, period=period, computed=computed_on[key], division_ids=None)
         if periods and codes is None:
             FigureDirty.objects.all().delete()
     return rows

@@ -6,6 +6,7 @@ class RectificationConfig(AppConfig):
     verbose_name = "Rectification"
 
     def ready(self) -> None:
-        from liangze.rectification import registration
+        from liangze.rectification import figures, registration
 
         registration.register()
+        figures.register_measures()

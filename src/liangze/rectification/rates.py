@@ -7,11 +7,11 @@ days to close = total days found → closed / problems closed. Roll-up is Σ/Σ 
 never a mean of percentages.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from liangze.core.scoping import in_jurisdiction
@@ -50,24 +50,37 @@ def _bound(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def rectification_counts_by_division(
-    *, viewer, start: date, end: date, at: datetime | None = None
-) -> dict[int, RectificationCounts]:
-    """{division id of the business: counts} for the problems found in [start, end) that the
-    viewer may read, as they stood at `at` (now)."""
-    at = at or timezone.now()
-    problems = (
-        in_jurisdiction(Problem.objects.all(), viewer, via="business__division")
-        .filter(found_at__gte=_bound(start), found_at__lt=_bound(end), found_at__lte=at)
+def problems_counted(problems: QuerySet[Problem], *, start: date, end: date, at: datetime):
+    """The problems of a rate's denominator: found in [start, end) and by `at`, less void and
+    business_closed. The one definition, shared by the dashboards' summary tables
+    (rectification/figures.py)."""
+    return (
+        problems.filter(found_at__gte=_bound(start), found_at__lt=_bound(end), found_at__lte=at)
         .exclude(status=ProblemStatus.VOID)
         .exclude(close_reason=CloseReason.BUSINESS_CLOSED)
-        .values_list(
-            "business__division_id", "status", "found_at", "closed_at", "deadline", "fixed_on_spot"
-        )
     )
-    result: dict[int, RectificationCounts] = defaultdict(RectificationCounts)
-    for division_id, status, found_at, closed_at, deadline, on_spot in problems:
-        counts = result[division_id]
+
+
+def counts_by_division(
+    problems: QuerySet[Problem], *, start: date, end: date, at: datetime, path: bool = False
+) -> dict:
+    """{division id of the business: counts} (with `path`: {id: (path, counts)}) for the
+    counted problems among `problems`, as they stood at `at`."""
+    fields = [
+        "business__division_id",
+        "status",
+        "found_at",
+        "closed_at",
+        "deadline",
+        "fixed_on_spot",
+    ]
+    if path:
+        fields.append("business__division__path")
+    result: dict[int, tuple[str, RectificationCounts]] = {}
+    for division_id, status, found_at, closed_at, deadline, on_spot, *rest in problems_counted(
+        problems, start=start, end=end, at=at
+    ).values_list(*fields):
+        counts = result.setdefault(division_id, (rest[0] if rest else "", RectificationCounts()))[1]
         counts.found += 1
         if status != ProblemStatus.CLOSED or closed_at is None or closed_at > at:
             continue
@@ -75,7 +88,22 @@ def rectification_counts_by_division(
         counts.days_to_close += (closed_at - found_at).total_seconds() / 86400
         if on_spot or (deadline is not None and closed_at < _bound(deadline + timedelta(days=1))):
             counts.closed_on_time += 1
-    return dict(result)
+    if path:
+        return result
+    return {pk: counts for pk, (_path, counts) in result.items()}
+
+
+def rectification_counts_by_division(
+    *, viewer, start: date, end: date, at: datetime | None = None
+) -> dict[int, RectificationCounts]:
+    """{division id of the business: counts} for the problems found in [start, end) that the
+    viewer may read, as they stood at `at` (now)."""
+    return counts_by_division(
+        in_jurisdiction(Problem.objects.all(), viewer, via="business__division"),
+        start=start,
+        end=end,
+        at=at or timezone.now(),
+    )
 
 
 def rectification_rollup(
@@ -96,4 +124,10 @@ def rectification_rollup(
     return totals
 
 
-__all__ = ["RectificationCounts", "rectification_counts_by_division", "rectification_rollup"]
+__all__ = [
+    "RectificationCounts",
+    "counts_by_division",
+    "problems_counted",
+    "rectification_counts_by_division",
+    "rectification_rollup",
+]

@@ -24,6 +24,7 @@ from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.notifications.services import Message, notifications_send
 from liangze.rectification.access import acting_as
+from liangze.rectification.figures import mark_problems
 from liangze.rectification.models import (
     CloseReason,
     Problem,
@@ -139,6 +140,7 @@ def problem_record_many(
             },
         )
         problems.append(problem)
+    mark_problems([business.pk])
     problems_route(actor=actor, problems=[p for p in problems if p.status == ProblemStatus.OPEN])
     return problems
 
@@ -333,6 +335,7 @@ def problem_transition(
         changes={"status": [expected, move.to]},
         data=data or {},
     )
+    mark_problems([problem.business_id])
     _notify_next(actor=actor, problem=problem, action=action)
     return problem
 
@@ -487,6 +490,7 @@ def problem_deadline_set(*, actor, problem: Problem, deadline) -> Problem:
             division=problem.division,
             changes={"deadline": [before.isoformat() if before else None, deadline.isoformat()]},
         )
+        mark_problems([problem.business_id])
     return problem
 
 

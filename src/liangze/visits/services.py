@@ -32,6 +32,7 @@ from liangze.officials.models import Assignment, Official
 from liangze.officials.selectors import official_of
 from liangze.rectification.services import ProblemDraft, problem_record_many
 from liangze.visits.checklist import checklist_for
+from liangze.visits.figures import mark_officials
 from liangze.visits.models import (
     EntryWindow,
     ItemResult,
@@ -211,6 +212,7 @@ def tasks_sync(
         ["status", "required", "visits_made", "exempt", "updated_at"],
         batch_size=2000,
     )
+    mark_officials({t.official_id for t in (*new, *changed)})
     result.created = len(new)
     result.updated = len(changed) - result.cancelled
     return result
@@ -561,5 +563,6 @@ def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Vis
             "distance_m": distance,
         },
     )
+    mark_officials({official.pk, replaces.official_id if replaces else None})
     tasks_sync(quarter=quarter, business_ids=[business.pk], now=now)
     return visit

@@ -115,6 +115,17 @@ def _foreign_business(world: ForeignWorld) -> int:
     return business.pk
 
 
+def _foreign_public_report(world: ForeignWorld) -> int:
+    """A report a member of the public sent about the foreign business."""
+    from liangze.businesses.models import PublicReport
+
+    return PublicReport.objects.create(
+        business_id=world.value("business_id"),
+        description=f"{LEAK_MARK}异味",
+        contact_phone="+8613800000000",
+    ).pk
+
+
 def _foreign_official(world: ForeignWorld) -> int:
     from liangze.officials.services import official_create
 
@@ -257,6 +268,7 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "file_id": _foreign_file,
     "job_id": _foreign_job,
     "business_id": _foreign_business,
+    "report_id": _foreign_public_report,
     "official_id": _foreign_official,
     "successor_id": _foreign_successor,
     "assignment_id": _foreign_assignment,

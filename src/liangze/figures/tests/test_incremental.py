@@ -1,6 +1,8 @@
 """The summary tables kept by the services' marks and the periodic refresh equal a rebuild from
-scratch, after random sequences of changes (docs/architecture.md#figures)."""
+scratch, after random sequences of changes (docs/architecture.md#figures): assignments, the
+registry, documents, visits and the closed loop's problems."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,12 +16,18 @@ from liangze.businesses.services import business_move, business_status_change
 from liangze.businesses.testing import make_business
 from liangze.core.errors import DomainError
 from liangze.figures.models import Figure, FigureDirty
+from liangze.figures.periods import Period
 from liangze.figures.services import figures_rebuild, figures_refresh
 from liangze.officials import services
 from liangze.officials.documents import services as documents
 from liangze.officials.documents.models import DutyDocument, DutyDocumentKind
 from liangze.officials.models import Assignment, Official
 from liangze.officials.testing import make_official
+from liangze.rectification.models import CloseReason, Problem, ProblemSource
+from liangze.rectification.rules import UNCLOSED, Action, actions_from
+from liangze.rectification.services import ProblemDraft, problem_record_many, problem_transition
+from liangze.visits.checklist import checklist_for
+from liangze.visits.services import ItemAnswer, VisitInput, visit_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +48,9 @@ operation = st.one_of(
     st.tuples(st.just("sign"), st.sampled_from(OFFICIALS), st.sampled_from(KINDS)),
     st.tuples(st.just("sign_unit"), st.sampled_from(PLACES)),
     st.tuples(st.just("reject"), st.sampled_from(OFFICIALS), st.sampled_from(KINDS)),
+    st.tuples(st.just("visit"), st.integers(0, BUSINESSES - 1), st.sampled_from(OFFICIALS)),
+    st.tuples(st.just("problem"), st.integers(0, BUSINESSES - 1), st.booleans()),
+    st.tuples(st.just("problem_move"), st.integers(0, BUSINESSES - 1), st.integers(0, 7)),
 )
 
 
@@ -93,6 +104,32 @@ def _sign(actor, document):
         )
 
 
+def _visit_input(business) -> VisitInput:
+    return VisitInput(
+        business=business,
+        visited_at=timezone.now() - timedelta(minutes=1),
+        mode="remote",
+        answers={i.key: ItemAnswer() for i in checklist_for(business)},
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def _problem_move(actor, business, choice: int) -> None:
+    """Move the business's latest unclosed problem along one of its possible actions."""
+    problem = Problem.objects.filter(business=business, status__in=UNCLOSED).order_by("-pk").first()
+    if problem is None:
+        return
+    actions = [a for a in actions_from(problem.status) if a != Action.BUSINESS_CLOSED]
+    action = actions[choice % len(actions)]
+    today = timezone.localdate()
+    fields = {
+        Action.ACCEPT: {"deadline": today + timedelta(days=choice - 3)},
+        Action.VERIFY: {"closed_at": timezone.now(), "close_reason": CloseReason.VERIFIED},
+        Action.RECHECK: {"closed_at": timezone.now(), "close_reason": CloseReason.RECHECKED},
+    }.get(action)
+    problem_transition(actor=actor, problem=problem, action=action, fields=fields)
+
+
 def apply(step, *, actor, officials, places, shops, serial):
     kind = step[0]
     today = timezone.localdate()
@@ -136,6 +173,20 @@ def apply(step, *, actor, officials, places, shops, serial):
                 actor=actor, kind=DutyDocumentKind.RESPONSIBILITY_LIST, division=places[step[1]]
             ),
         )
+    elif kind == "visit":
+        official = Official.objects.get(pk=officials[step[2]].pk)
+        visit_submit(actor=official.user, data=_visit_input(shop(step[1])))
+    elif kind == "problem":
+        problem_record_many(
+            actor=actor,
+            business=shop(step[1]),
+            source=ProblemSource.COMPLAINT,
+            source_id=None,
+            found_at=timezone.now(),
+            drafts=[ProblemDraft(description="Expired milk", fixed_on_spot=step[2])],
+        )
+    elif kind == "problem_move":
+        _problem_move(actor, shops[step[1]], step[2])
     elif kind == "reject":
         official = Official.objects.get(pk=officials[step[1]].pk)
         document = _document(actor=actor, kind=step[2], official=official)
@@ -193,3 +244,37 @@ def test_a_change_without_its_mark_is_caught(world):
     incremental = snapshot()
     figures_rebuild()
     assert incremental != snapshot()
+
+
+def test_visits_and_problems_reach_the_incremental_figures(world):
+    """The sequences above do record visits and move problems: after one of each the refreshed
+    figures count them."""
+    actor, officials, places = world
+    shop = make_business(actor=actor, division=places["village"], serial=1, grade="D")
+    official = officials["village"]
+    services.assignment_create(actor=actor, official=official, business=shop, replace=True)
+    figures_rebuild()
+    visit_submit(actor=official.user, data=_visit_input(shop))
+    problem_record_many(
+        actor=actor,
+        business=shop,
+        source=ProblemSource.COMPLAINT,
+        source_id=None,
+        found_at=timezone.now(),
+        drafts=[ProblemDraft(description="Expired milk")],
+    )
+    figures_refresh()
+    quarter = Period.quarter_of(timezone.localdate()).code
+    rows = dict(Figure.objects.filter(period=quarter).values_list("measure", "denominator"))
+    assert rows["visit_completion_rate"] == 1
+    assert rows["timely_entry_rate"] == 1
+    assert rows["rectification_rate"] == 1
+    for choice, status in ((0, "pushed"), (0, "accepted"), (2, "closed")):  # route, accept, recheck
+        _problem_move(actor, shop, choice)
+        assert Problem.objects.get(business=shop).status == status
+    figures_refresh()
+    closed = Figure.objects.get(period=quarter, measure="rectification_rate")
+    assert (closed.numerator, closed.denominator) == (1, 1)
+    incremental = snapshot()
+    figures_rebuild()
+    assert incremental == snapshot()

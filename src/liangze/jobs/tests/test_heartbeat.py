@@ -137,5 +137,9 @@ def test_kinds_a_viewer_may_start(admin_user, county_staff, village_official):
         "business_qr_stickers",
         "duty_documents_generate",
         "dashboards_notice_generate",
+        "official_import_check",
+        "official_import_write",
+        "assignment_import_check",
+        "assignment_import_write",
     }
     assert job_kinds_startable(village_official) == ()
