@@ -6,9 +6,36 @@ subtrees?", is `can_manage_division`; "office staff anywhere, or administrator?"
 `is_office_or_admin`. Entity predicates (`can_edit_business`, …) build on these two.
 """
 
+from django.db.models import Q
+
 from liangze.accounts.models import Role
 from liangze.core.tree import is_within
-from liangze.regions.models import Division, level_rank
+from liangze.regions.models import Division, Level
+
+# The levels whose divisions are an official's post (docs/domain.md §1.1, §1.2): city, county,
+# township and village; the province oversees. A 直辖市 (Beijing, Tianjin, Shanghai, Chongqing) is
+# the exception: its "city" is the province level, so its grade A businesses are covered there.
+OFFICIAL_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
+MUNICIPALITY_CODES = frozenset({"110000000000", "120000000000", "310000000000", "500000000000"})
+
+
+def is_municipality(division: Division) -> bool:
+    """A 直辖市: a province-level division that is itself the city (docs/domain.md §1.1)."""
+    return division.level == Level.PROVINCE and division.code in MUNICIPALITY_CODES
+
+
+def official_post_allowed(division: Division) -> bool:
+    """May an official be posted on `division` (hold the official role there)? The one rule the
+    account pages, the officials form, the import and the API all apply."""
+    return division.level in OFFICIAL_LEVELS or is_municipality(division)
+
+
+def official_posts_q(prefix: str = "") -> Q:
+    """`official_post_allowed` as a filter on divisions (`prefix` for a related division, e.g.
+    "grant__division__")."""
+    return Q(**{f"{prefix}level__in": OFFICIAL_LEVELS}) | Q(
+        **{f"{prefix}level": Level.PROVINCE, f"{prefix}code__in": MUNICIPALITY_CODES}
+    )
 
 
 def _office_paths(viewer) -> list[str]:
@@ -66,11 +93,12 @@ def can_manage_user(viewer, user) -> bool:
 
 def can_grant_role(viewer, *, role: str, division: Division | None) -> bool:
     """Grant (or revoke) only inside one's subtree, hence at or below one's own level; never
-    ADMIN unless administrator; an official's role never at province level."""
+    ADMIN unless administrator; an official's role only on an official's post
+    (`official_post_allowed`)."""
     if role == Role.ADMIN:
         return is_admin(viewer)
     if division is None:
         return False
-    if role == Role.OFFICIAL and level_rank(division.level) < level_rank("city"):
+    if role == Role.OFFICIAL and not official_post_allowed(division):
         return False
     return can_manage_division(viewer, division)

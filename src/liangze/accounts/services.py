@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import can_grant_role
+from liangze.accounts.access import can_grant_role, official_post_allowed
 from liangze.accounts.lockout import locked_usernames, lockout_clear
 from liangze.accounts.models import ApiToken, Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
@@ -60,11 +60,16 @@ def _check_grant_allowed(actor, role: str, division: Division | None) -> None:
         raise Invalid(
             code="role_unknown", message=_("Unknown role."), fields={"role": _("Unknown role.")}
         )
-    if role == Role.OFFICIAL and division is not None and division.level == "province":
+    if role == Role.OFFICIAL and division is not None and not official_post_allowed(division):
         raise Invalid(
             code="official_level",
-            message=_("A responsible official covers at city, county, township or village level."),
-            fields={"division": _("Choose a city, county, township or village.")},
+            message=_(
+                "A responsible official's post is a city, county, township or village, or a "
+                "municipality directly under the central government."
+            ),
+            fields={
+                "division": _("Choose a city, county, township or village, or a municipality.")
+            },
         )
     if not can_grant_role(actor, role=role, division=division):
         raise access_refuse(

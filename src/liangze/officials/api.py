@@ -48,7 +48,9 @@ class OfficialCreatedOut(Schema):
 class OfficialCreateIn(Schema):
     display_name: str = Field(max_length=1000)
     phone: str = Field(max_length=100, description="The official's mobile number.")
-    division_id: int = Field(description="The post: a city, county, township or village.")
+    division_id: int = Field(
+        description="The post: a city, county, township or village, or a municipality."
+    )
     position: str = Field("", max_length=1000)
     active_from: date | None = None
 

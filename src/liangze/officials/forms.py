@@ -8,9 +8,8 @@ from liangze.accounts.forms import DivisionChoiceField
 from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division, Level
 
-LEVEL_CHOICES = [("", _("All levels"))] + [
-    (level.value, level.label) for level in Level if level != Level.PROVINCE
-]
+# Province included: a municipality's grade A businesses are covered at province level.
+LEVEL_CHOICES = [("", _("All levels"))] + [(level.value, level.label) for level in Level]
 VIEW_CHOICES = [
     ("", _("All officials")),
     ("idle", _("Officials with no business")),

@@ -28,7 +28,7 @@ from liangze.imports.specs import Column, Dropdown, ImportSpec, TemplateParts, i
 from liangze.imports.views import job_page_context as engine_job_page_context
 from liangze.jobs.models import Job
 from liangze.officials import selectors, services
-from liangze.officials.services import ASSIGNMENT_COLUMNS, OFFICIAL_COLUMNS, OFFICIAL_LEVELS
+from liangze.officials.services import ASSIGNMENT_COLUMNS, OFFICIAL_COLUMNS
 
 # The job kinds of the two imports, registered in apps.py.
 OFFICIAL_IMPORT_CHECK = "official_import_check"
@@ -150,7 +150,7 @@ def official_write(*, actor, plan: dict, link: dict, progress) -> dict:
 
 
 def official_template(viewer, language: str) -> TemplateParts:
-    posts = selectors.office_post_divisions(viewer=viewer, levels=OFFICIAL_LEVELS).order_by("path")
+    posts = selectors.office_post_divisions(viewer=viewer).order_by("path")
     entries = list(posts.values_list("code", "name")[: POST_LIST_CAP + 1])
     capped = len(entries) > POST_LIST_CAP
     guide = [
@@ -166,8 +166,8 @@ def official_template(viewer, language: str) -> TemplateParts:
         (
             "",
             _(
-                "The post is a city, county, township or village your office keeps (the "
-                "drop-down). Start date as YYYY-MM-DD; blank is today."
+                "The post is a city, county, township or village your office keeps, or a "
+                "municipality itself (the drop-down). Start date as YYYY-MM-DD; blank is today."
             ),
         ),
         (

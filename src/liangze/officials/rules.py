@@ -7,21 +7,16 @@ without a query per business.
 
 from dataclasses import dataclass, field
 
+from liangze.accounts.access import MUNICIPALITY_CODES
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.regions.models import Division, Level
 
 DEFAULT_LEVELS = {"A": Level.CITY, "B": Level.COUNTY, "C": Level.TOWNSHIP, "D": Level.VILLAGE}
 DEFAULT_LOAD_WARNING = 30
-# 直辖市 (Beijing, Tianjin, Shanghai, Chongqing): the "city" that covers grade A is the province.
-MUNICIPALITY_CODES = frozenset({"110000000000", "120000000000", "310000000000", "500000000000"})
 
 
 def province_pk_of(path: str) -> int:
     return int(path[:SEGMENT_WIDTH])
-
-
-def is_municipality(division: Division) -> bool:
-    return division.level == Level.PROVINCE and division.code in MUNICIPALITY_CODES
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import office_subtrees
+from liangze.accounts.access import office_subtrees, official_posts_q
 from liangze.accounts.models import Role
 from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
@@ -60,9 +60,10 @@ def official_list(
     )
 
 
-def office_post_divisions(*, viewer, levels) -> QuerySet[Division]:
-    """Divisions of the given levels in the viewer's office subtrees: the posts they may give."""
-    divisions = division_list(viewer=viewer).filter(level__in=levels)
+def office_post_divisions(*, viewer) -> QuerySet[Division]:
+    """The divisions in the viewer's office subtrees an official may be posted on (a city,
+    county, township or village, or a municipality): the posts they may give."""
+    divisions = division_list(viewer=viewer).filter(official_posts_q())
     return within_subtrees(divisions, office_subtrees(viewer), via=".")
 
 

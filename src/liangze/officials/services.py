@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import can_manage_division
+from liangze.accounts.access import can_manage_division, official_post_allowed
 from liangze.accounts.models import Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.audit.models import AuditAction, AuditEvent
@@ -36,12 +36,11 @@ from liangze.officials import figures
 from liangze.officials.access import can_assign, can_edit_official
 from liangze.officials.hooks import run_assignments_changed
 from liangze.officials.models import Assignment, Official
-from liangze.officials.rules import RuleBook, is_municipality, rule_book
+from liangze.officials.rules import RuleBook, rule_book
 from liangze.regions.codes import normalise_division_code
 from liangze.regions.models import Division, Level
 
 _MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
-OFFICIAL_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
 # The columns an officials sheet carries, by canonical name; the import engine maps headers.
 OFFICIAL_COLUMNS = {
     "display_name": ("姓名", "name", "full name"),
@@ -130,10 +129,6 @@ def _clean_date(raw: object, *, default: date) -> date:
     return parsed
 
 
-def _post_allowed(division: Division) -> bool:
-    return division.level in OFFICIAL_LEVELS or is_municipality(division)
-
-
 @dataclass
 class _OfficialRow:
     line: int
@@ -183,12 +178,15 @@ def _clean_official_rows(actor, rows: Sequence) -> tuple[list[_OfficialRow], lis
             division = divisions.get(normalise_division_code(values.get("division_code", "")))
             if division is None:
                 row_errors.append(RowError(line, "division_code", _("No such division.")))
-            elif not _post_allowed(division):
+            elif not official_post_allowed(division):
                 row_errors.append(
                     RowError(
                         line,
                         "division_code",
-                        _("An official's post is a city, county, township or village."),
+                        _(
+                            "An official's post is a city, county, township or village, or a "
+                            "municipality directly under the central government."
+                        ),
                     )
                 )
             elif not can_manage_division(actor, division):

@@ -26,7 +26,7 @@ from liangze.officials.access import can_edit_official
 from liangze.officials.forms import BulkAssignForm, HandOverForm, OfficialFilterForm, OfficialForm
 from liangze.officials.imports import OFFICIAL_IMPORT_WRITE
 from liangze.officials.maps import amap_url, geo_uri
-from liangze.officials.services import OFFICIAL_LEVELS, grouped_password
+from liangze.officials.services import grouped_password
 
 PAGE_SIZE = 25
 
@@ -43,9 +43,9 @@ def _require_office(viewer) -> None:
         )
 
 
-def _office_divisions(viewer, levels):
-    """Divisions of the viewer's office subtrees, of the given levels."""
-    return selectors.office_post_divisions(viewer=viewer, levels=levels)
+def _office_divisions(viewer):
+    """The divisions of the viewer's office subtrees an official may be posted on."""
+    return selectors.office_post_divisions(viewer=viewer)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -102,7 +102,7 @@ def official_list(request):
 def official_create(request):
     viewer = request.user
     _require_office(viewer)
-    form = OfficialForm(request.POST or None, divisions=_office_divisions(viewer, OFFICIAL_LEVELS))
+    form = OfficialForm(request.POST or None, divisions=_office_divisions(viewer))
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.official_create(
@@ -156,9 +156,7 @@ def import_passwords(request, job_id: int):
 
 
 def _assign_divisions(viewer, official):
-    return _office_divisions(viewer, [*OFFICIAL_LEVELS]).filter(
-        path__startswith=official.grant.division.path
-    )
+    return _office_divisions(viewer).filter(path__startswith=official.grant.division.path)
 
 
 def _successors(viewer, official):
@@ -215,7 +213,7 @@ def official_edit(request, official_id: int):
     form = OfficialForm(
         request.POST or None,
         initial=initial,
-        divisions=_office_divisions(viewer, OFFICIAL_LEVELS),
+        divisions=_office_divisions(viewer),
     )
     if request.method == "POST" and form.is_valid():
         try:
