@@ -75,5 +75,7 @@ def test_home_tiles_count_reports_and_queue(
     assert 'data-testid="reports-count">1<' in page and "queue-tile" not in page
     page = as_user(regulator).get("/").content.decode()
     assert 'data-testid="reports-count">1<' in page and "queue-tile" in page
-    page = as_user(director).get("/").content.decode()
+    # Business staff land on their day's work, which carries their unfinished problems.
+    page = as_user(director).get("/", follow=True).content.decode()
+    assert "today-check" in page or "no-risk-list" in page
     assert "reports-tile" not in page and "ours-tile" in page
