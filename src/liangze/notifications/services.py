@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.notifications.models import Notification
 from liangze.notifications.sms import SmsMessage, sms_backend
@@ -71,7 +72,12 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
     """Mark one of the actor's notifications read (another's is "not found")."""
     row = Notification.objects.filter(pk=notification_id, user=actor).first()
     if row is None:
-        raise NotFound(code="notification_not_found", message=_("Notification not found."))
+        raise access_refuse(
+            NotFound(code="notification_not_found", message=_("Notification not found.")),
+            viewer=actor,
+            target_type="notifications.notification",
+            target_id=notification_id,
+        )
     if row.read_at is None:
         row.read_at = timezone.now()
         row.save(update_fields=["read_at", "updated_at"])

@@ -126,6 +126,34 @@ def _foreign_public_report(world: ForeignWorld) -> int:
     ).pk
 
 
+def _foreign_problem(world: ForeignWorld) -> int:
+    """A problem found at the foreign business, pushed to no one."""
+    from django.utils import timezone
+
+    from liangze.businesses.models import Business
+    from liangze.rectification.models import Problem
+
+    business = Business.objects.get(pk=world.value("business_id"))
+    now = timezone.now()
+    return Problem.objects.create(
+        business=business,
+        division=business.division,
+        source="public_report",
+        description=f"{LEAK_MARK}问题",
+        found_at=now,
+        status_changed_at=now,
+    ).pk
+
+
+def _foreign_notification(world: ForeignWorld) -> int:
+    """A notification addressed to the foreign office clerk."""
+    from liangze.notifications.models import Notification
+
+    return Notification.objects.create(
+        user=world.staff, kind="problem_pushed", title=f"{LEAK_MARK}通知"
+    ).pk
+
+
 def _foreign_official(world: ForeignWorld) -> int:
     from liangze.officials.services import official_create
 
@@ -269,6 +297,9 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "job_id": _foreign_job,
     "business_id": _foreign_business,
     "report_id": _foreign_public_report,
+    "problem_id": _foreign_problem,
+    "action": lambda world: "void",
+    "notification_id": _foreign_notification,
     "official_id": _foreign_official,
     "successor_id": _foreign_successor,
     "assignment_id": _foreign_assignment,
