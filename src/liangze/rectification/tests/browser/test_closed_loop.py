@@ -26,7 +26,7 @@ def log_in(context, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: "/accounts/" not in url)
     return page
 
 
