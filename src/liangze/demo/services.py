@@ -17,6 +17,7 @@ from liangze.businesses.models import Business, BusinessStatus, StatusChange
 from liangze.businesses.services import Registration, business_register_many
 from liangze.businesses.validation import CLEANED_FIELDS
 from liangze.core.errors import Conflict
+from liangze.core.statistics import planner_statistics_refresh
 from liangze.core.tables import TableRow, read_table
 from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
 from liangze.demo.enterprise import demo_enterprise_load
@@ -318,12 +319,14 @@ def demo_load() -> DemoSummary:
     _officials_load(official_rows, offices=offices, password_hash=password)
     plan = demo_assignments(business_rows, official_rows)
     assignments_created = _assignments_load(plan, offices=offices)
+    planner_statistics_refresh()  # docs/architecture.md#bulk-loads
     # The officials' letters and lists, about 95% signed; the demo village's in Word, to sign.
     documents = demo_documents_load(
         region=divisions.get("630000000000", village), rendered_posts=[village]
     )
     # A year of supervision visits with their problems and photos.
     visits = demo_visits_load()
+    planner_statistics_refresh()
     # Problems across every state of the closed loop (after the visits, which make most of them).
     problems = demo_problems_load()
     # Directors, officers, risk lists and a quarter of self-checks for Golmud's businesses.
@@ -332,6 +335,7 @@ def demo_load() -> DemoSummary:
         region=divisions[GOLMUD],
         staff_users={director_business.pk: [(u.username, u) for u in staff]},
     )
+    planner_statistics_refresh()
     # The dashboards' summary tables, from scratch: the last quarters and their years.
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
     figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
