@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
-PYTEST_WORKERS ?= -n 2
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 # make run PORT=8001 serves on another port (of the loopback address).
 PORT ?= 8000
 

@@ -5,7 +5,11 @@ import pytest
 # Sync Playwright drives the browser while the ORM runs in the same thread (live_server tests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["liangze.core.testing.fixtures", "liangze.core.testing.site"]
+pytest_plugins = [
+    "liangze.core.testing.fixtures",
+    "liangze.core.testing.site",
+    "liangze.demo.testing",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ records its problems through the closed loop's `problem_record_many`, and refres
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -207,11 +208,16 @@ def tasks_sync(
             changed.append(task)
             result.cancelled += 1
     VisitTask.objects.bulk_create(new, batch_size=2000)
-    VisitTask.objects.bulk_update(
-        changed,
-        ["status", "required", "visits_made", "exempt", "updated_at"],
-        batch_size=2000,
-    )
+    # One UPDATE per distinct outcome (a handful), not Django's bulk_update, whose CASE per row
+    # made a quarter's sync of ten thousand tasks take seconds.
+    by_outcome: dict[tuple[str, int, int, bool], list[int]] = defaultdict(list)
+    for task in changed:
+        by_outcome[(task.status, task.required, task.visits_made, task.exempt)].append(task.pk)
+    for (status, required, made, exempt), ids in by_outcome.items():
+        for start in range(0, len(ids), 2000):
+            VisitTask.objects.filter(pk__in=ids[start : start + 2000]).update(
+                status=status, required=required, visits_made=made, exempt=exempt, updated_at=now
+            )
     mark_officials({t.official_id for t in (*new, *changed)})
     result.created = len(new)
     result.updated = len(changed) - result.cancelled

@@ -195,13 +195,6 @@ class TestEveryWritePathStoresTheKeys:
         self._assert_keys_match()
         assert Business.objects.get(name="察汗便利店").name_initials == "chbld"
 
-    def test_the_demo_stores_them(self, settings):
-        from liangze.demo.services import demo_load
-
-        demo_load()
-        assert Business.objects.count() > 50
-        self._assert_keys_match()
-
     def test_the_import_stores_them_for_new_and_renamed_businesses(self, shops, county_staff):
         from liangze.businesses.tests.imports.helpers import check, commit, row, xlsx
 

@@ -9,7 +9,6 @@ from django.db.models import Q
 from liangze.accounts.models import User
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.dashboards.selectors import dashboard
-from liangze.demo.services import demo_load
 from liangze.figures.models import Figure
 from liangze.figures.periods import open_periods, today
 from liangze.figures.rates import Rate
@@ -70,8 +69,7 @@ def independent(path: str) -> dict[str, Rate]:
     }
 
 
-def test_demo_figures_equal_an_independent_count():
-    demo_load()
+def test_demo_figures_equal_an_independent_count(demo_loaded):
     assert Figure.objects.exists()
     admin = User.objects.get(username="admin")
     checked = 0

@@ -9,19 +9,17 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from liangze.accounts.models import Role, User
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.codes import check_uscc, normalise_license, validate_uscc
 from liangze.businesses.models import Business, BusinessStatus, StatusChange
-from liangze.businesses.services import business_status_change
+from liangze.businesses.search import name_search_fields
 from liangze.businesses.types import TYPE_GROUP, BusinessGroup, BusinessType, suggest_scale
-from liangze.core.errors import Conflict
 from liangze.core.phones import normalise_phone
 from liangze.demo.businesses import demo_businesses
 from liangze.demo.people import GOLMUD
-from liangze.demo.services import DIVISIONS_FILE, demo_load
+from liangze.demo.services import DIVISIONS_FILE
 from liangze.regions.models import Division, Level
 
 GRADES = {"A": 4, "B": 21, "C": 59, "D": 2313}
@@ -178,8 +176,10 @@ class TestTheGeneratedRows:
 
 @pytest.mark.django_db
 class TestTheLoad:
-    def test_it_loads_golmuds_businesses(self):
-        summary = demo_load()
+    """A rerun and a refusal after a real user joined: test_demo_loaded."""
+
+    def test_it_loads_golmuds_businesses(self, demo_loaded):
+        summary = demo_loaded
         assert summary.businesses_by_grade == GRADES
         assert summary.businesses_created == TOTAL
         assert dict(Counter(Business.objects.values_list("grade", flat=True))) == GRADES
@@ -223,36 +223,12 @@ class TestTheLoad:
         assert grant.division == grant.business.division == director.division
         assert director.jurisdiction().business_ids == (grant.business.pk,)
 
-    def test_a_rerun_creates_nothing_even_for_a_closed_business(self):
-        demo_load()
-        business = Business.objects.filter(status=BusinessStatus.OPERATING, grade="C").first()
-        business_status_change(
-            actor=None,
-            business=business,
-            to_status=BusinessStatus.CLOSED,
-            effective_on=timezone.localdate(),
-            reason="注销",
-        )
-        before = set(Business.objects.values_list("name", "uscc", "registration_number"))
-        changes = StatusChange.objects.count()
-        summary = demo_load()
-        assert summary.businesses_created == 0
-        assert Business.objects.count() == TOTAL
-        assert set(Business.objects.values_list("name", "uscc", "registration_number")) == before
-        assert StatusChange.objects.count() == changes
-        business.refresh_from_db()
-        assert business.status == BusinessStatus.CLOSED
-        assert (
-            User.objects.get(username="business_director")
-            .grants.filter(revoked_at__isnull=True)
-            .count()
-            == 1
-        )
-
-    def test_it_refuses_once_a_real_user_joined(self):
-        demo_load()
-        User.objects.create(username="real_person", display_name="真实用户")
-        with pytest.raises(Conflict):
-            demo_load()
-        assert Business.objects.count() == TOTAL
-        assert AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).count() == 1
+    def test_it_stores_the_search_keys_of_every_name(self, demo_loaded):
+        """The demo registers through the registry's one write path, which stores the keys."""
+        businesses = Business.objects.all()
+        assert businesses.count() == TOTAL
+        for business in businesses:
+            stored = {
+                f: getattr(business, f) for f in ("name_pinyin", "name_initials", "name_grams")
+            }
+            assert stored == name_search_fields(business.name), business.name

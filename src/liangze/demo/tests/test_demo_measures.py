@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from liangze.businesses.models import Business, BusinessStatus
-from liangze.demo.services import DEMO_FIGURE_QUARTERS, demo_load
+from liangze.demo.services import DEMO_FIGURE_QUARTERS
 from liangze.enterprise.models import (
     ALL_WEEKDAYS,
     ClosedDay,
@@ -151,8 +151,7 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
     return out
 
 
-def test_every_measure_equals_an_independent_count_for_the_demo():
-    demo_load()
+def test_every_measure_equals_an_independent_count_for_the_demo(demo_loaded):
     codes = {m.code for m in measures()}
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
     periods = sorted({*quarters, *(Period(q.year) for q in quarters)})
