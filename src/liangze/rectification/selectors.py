@@ -13,8 +13,9 @@ from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction
+from liangze.core.tree import SEGMENT_WIDTH, subtree_bounds
 from liangze.rectification.models import Problem, ProblemStatus
-from liangze.rectification.rules import DEFAULT_REMINDER_DAYS
+from liangze.rectification.rules import DEFAULT_REMINDER_DAYS, rule_for
 
 RUNNING = (ProblemStatus.ACCEPTED, ProblemStatus.ESCALATED)
 
@@ -51,6 +52,25 @@ def regulator_paths(viewer) -> list[str]:
     return [g.division.path for g in viewer.active_grants() if g.role == Role.REGULATOR]
 
 
+def _due_soon_q(paths: list[str], today=None) -> Q:
+    """Deadline within the reminder days of the business's province (docs/domain.md §1.12): the
+    queue shows as due soon what the reminder job warns of."""
+    today = today or timezone.localdate()
+    provinces = sorted({path[:SEGMENT_WIDTH] for path in paths if path})
+    if not provinces:
+        return Q(deadline__lte=today + timedelta(days=DEFAULT_REMINDER_DAYS))
+    due = Q()
+    for province in provinces:
+        low, high = subtree_bounds(province)
+        days = rule_for(province).reminder_days
+        due |= Q(
+            business__division__path__gte=low,
+            business__division__path__lt=high,
+            deadline__lte=today + timedelta(days=days),
+        )
+    return due
+
+
 def regulator_queue(*, viewer, today=None) -> dict[str, QuerySet[Problem]]:
     """The regulator's work queue: new, due soon, overdue, waiting for verification."""
     today = today or timezone.localdate()
@@ -63,9 +83,11 @@ def regulator_queue(*, viewer, today=None) -> dict[str, QuerySet[Problem]]:
     return {
         "new": mine.filter(status=ProblemStatus.PUSHED).order_by("pushed_at", "pk"),
         "due_soon": mine.filter(
+            _due_soon_q(
+                paths or [g.division.path for g in viewer.active_grants() if g.division], today
+            ),
             status__in=RUNNING,
             deadline__gte=today,
-            deadline__lte=today + timedelta(days=DEFAULT_REMINDER_DAYS),
         ).order_by("deadline", "pk"),
         "overdue": mine.filter(overdue_q(today)).order_by("deadline", "pk"),
         "verify": mine.filter(status=ProblemStatus.RECTIFIED).order_by("status_changed_at", "pk"),

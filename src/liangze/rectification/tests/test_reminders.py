@@ -71,3 +71,31 @@ def test_reminders_and_the_overdue_notice_on_their_days(
     # The next day nobody is told again.
     assert run(deadline + timedelta(days=8)) == {"due": 0, "not_accepted": 0, "overdue": 0}
     assert waiting.status == "pushed"
+
+
+def test_the_queue_shows_as_due_soon_what_the_provinces_reminder_warns_of(
+    record, regulator, regions
+):
+    """The regulator's "due soon" follows the province's reminder days, not the default."""
+    from liangze.rectification.models import LoopRule
+    from liangze.rectification.selectors import regulator_queue
+
+    problem = record(severity="serious")
+    services.problem_accept(actor=regulator, problem=problem)
+    problem.refresh_from_db()
+    five_before = problem.deadline - timedelta(days=5)
+    assert problem not in regulator_queue(viewer=regulator, today=five_before)["due_soon"]
+    LoopRule.objects.create(
+        province=regions.province,
+        serious_days=7,
+        general_days=15,
+        reminder_days=5,
+        accept_reminder_days=3,
+        overdue_notice_days=7,
+    )
+    queue = regulator_queue(viewer=regulator, today=five_before)
+    assert list(queue["due_soon"]) == [problem]
+    assert (
+        problem
+        not in regulator_queue(viewer=regulator, today=five_before - timedelta(days=1))["due_soon"]
+    )
