@@ -163,11 +163,17 @@ class BusinessStatusChangeIn(Schema):
 class BusinessRegradeIn(Schema):
     grade: str = choice_field(Grade, max_length=10)
     reason: str = Field(max_length=1000)
+    successor: int | None = Field(
+        None, description="The official (id) who covers the business from now on, in this action."
+    )
 
 
 class BusinessMoveIn(Schema):
     division_id: int
     reason: str = Field(max_length=1000)
+    successor: int | None = Field(
+        None, description="The official (id) who covers the business from now on, in this action."
+    )
 
 
 def _require_registry_keeper(viewer) -> None:
@@ -282,7 +288,11 @@ def business_status_change(request, business_id: int, payload: BusinessStatusCha
 def business_regrade(request, business_id: int, payload: BusinessRegradeIn):
     business = selectors.access_business_by_id(request.user, business_id, for_write=True)
     return services.business_regrade(
-        actor=request.user, business=business, grade=payload.grade, reason=payload.reason
+        actor=request.user,
+        business=business,
+        grade=payload.grade,
+        reason=payload.reason,
+        successor=payload.successor,
     )
 
 
@@ -291,5 +301,9 @@ def business_move(request, business_id: int, payload: BusinessMoveIn):
     business = selectors.access_business_by_id(request.user, business_id, for_write=True)
     division = _registry_division(request.user, payload.division_id)
     return services.business_move(
-        actor=request.user, business=business, division=division, reason=payload.reason
+        actor=request.user,
+        business=business,
+        division=division,
+        reason=payload.reason,
+        successor=payload.successor,
     )

@@ -277,11 +277,35 @@ class BusinessForm(NamedRequiredMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_FIELDS}
 
 
+def _successor_field() -> forms.IntegerField:
+    """Who covers the business from now on, named in the same action (docs/domain.md §1.7).
+    Any id passes the form; the service refuses an official who does not fit."""
+    field = forms.IntegerField(
+        label=_("New covering official"),
+        required=False,
+        help_text=_(
+            "Optional. Chosen here, the official takes the business over in this same action; "
+            "left empty, an official who no longer fits stops covering it and it waits uncovered."
+        ),
+        widget=forms.Select,
+    )
+    return field
+
+
+def _successor_options(choices) -> list[tuple[str, str]]:
+    return [("", _("— keep, or leave uncovered —")), *[(str(pk), label) for pk, label in choices]]
+
+
 class RegradeForm(NamedRequiredMixin, forms.Form):
     marked_required = frozenset({"grade", "reason"})
 
     grade = forms.ChoiceField(label=_("New grade"), choices=Grade.choices)
     reason = _text(_("Reason"), maxlength=200)
+    successor = _successor_field()
+
+    def __init__(self, *args, successors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].widget.choices = _successor_options(successors)
 
 
 class StatusChangeForm(NamedRequiredMixin, forms.Form):
@@ -308,10 +332,22 @@ class MoveForm(NamedRequiredMixin, forms.Form):
         label=_("New township or village"), queryset=Division.objects.none()
     )
     reason = _text(_("Reason"), maxlength=200)
+    successor = _successor_field()
 
-    def __init__(self, *args, divisions, **kwargs):
+    def __init__(self, *args, divisions, successors=(), successors_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = divisions
+        self.fields["successor"].widget.choices = _successor_options(successors)
+        if successors_url:
+            # The new place's officials replace the list when the place is chosen.
+            self.fields["division"].widget.attrs.update(
+                {
+                    "hx-get": successors_url,
+                    "hx-trigger": "change",
+                    "hx-target": f"#id_{self.add_prefix('successor')}",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
 
 class IdListField(forms.Field):

@@ -26,6 +26,9 @@ class BusinessChanged:
     change: BusinessChange
     businesses: Sequence
     effective_on: date
+    # A regrade or a move may name who covers the business from now on, in the same action
+    # (docs/domain.md §1.7): the id of an official, taken by the app that keeps them.
+    successor: int | None = None
 
 
 BusinessHook = Callable[[BusinessChanged], None]
@@ -43,12 +46,21 @@ def registered_business_hooks() -> tuple[BusinessHook, ...]:
 
 
 def run_business_changed(
-    *, actor, change: BusinessChange, businesses: Sequence, effective_on: date
+    *,
+    actor,
+    change: BusinessChange,
+    businesses: Sequence,
+    effective_on: date,
+    successor: int | None = None,
 ) -> None:
     if not businesses:
         return
     event = BusinessChanged(
-        actor=actor, change=change, businesses=tuple(businesses), effective_on=effective_on
+        actor=actor,
+        change=change,
+        businesses=tuple(businesses),
+        effective_on=effective_on,
+        successor=successor,
     )
     for hook in _hooks:
         hook(event)
@@ -81,6 +93,26 @@ def covering_officials(business_ids: Sequence[int]) -> dict[int, CoveringOfficia
     ids = list(business_ids)
     for provider in _covering:
         found.update(provider(ids))
+    return found
+
+
+# Who may take a business over in a regrade or a move (docs/domain.md §1.7): (id, label) of
+# the officials the viewer may assign whose post holds `division`, nearest post first.
+SuccessorProvider = Callable[[object, object], list[tuple[int, str]]]
+_successors: list[SuccessorProvider] = []
+
+
+def register_successor_provider(provider: SuccessorProvider) -> None:
+    if provider not in _successors:
+        _successors.append(provider)
+
+
+def successor_choices(viewer, division) -> list[tuple[int, str]]:
+    """The officials a regrade or a move may name for a business at `division` (none
+    registered: an empty list, and the forms offer no choice)."""
+    found: list[tuple[int, str]] = []
+    for provider in _successors:
+        found.extend(provider(viewer, division))
     return found
 
 

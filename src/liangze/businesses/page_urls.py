@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:business_id>/grade/", views.business_regrade, name="regrade"),
     path("<int:business_id>/status/", views.business_status_change, name="status_change"),
     path("<int:business_id>/move/", views.business_move, name="move"),
+    path("<int:business_id>/successors/", views.business_successors, name="successors"),
 ]

@@ -538,8 +538,11 @@ def _regrade_one(*, actor, business: Business, grade: str, reason: str) -> Audit
 
 
 @transaction.atomic
-def business_regrade(*, actor, business: Business, grade: str, reason: str) -> Business:
-    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2)."""
+def business_regrade(
+    *, actor, business: Business, grade: str, reason: str, successor: int | None = None
+) -> Business:
+    """Set the covering grade (the office decides, with a reason; docs/domain.md §1.2), and
+    with `successor` (an official's id) hand the business to them in the same action (§1.7)."""
     from liangze.businesses.models import Grade
 
     if grade not in Grade.values:
@@ -556,6 +559,7 @@ def business_regrade(*, actor, business: Business, grade: str, reason: str) -> B
             change=BusinessChange.REGRADED,
             businesses=[business],
             effective_on=timezone.localdate(),
+            successor=successor,
         )
     return business
 
@@ -629,8 +633,11 @@ def business_status_change(
 
 
 @transaction.atomic
-def business_move(*, actor, business: Business, division: Division, reason: str) -> Business:
-    """Move the business to another township or village of the actor's reach."""
+def business_move(
+    *, actor, business: Business, division: Division, reason: str, successor: int | None = None
+) -> Business:
+    """Move the business to another township or village of the actor's reach, and with
+    `successor` (an official's id) hand it to them in the same action (docs/domain.md §1.7)."""
     _check_division(division)
     reason = _reason(reason)
     if division.pk == business.division_id:
@@ -658,6 +665,7 @@ def business_move(*, actor, business: Business, division: Division, reason: str)
         change=BusinessChange.MOVED,
         businesses=[business],
         effective_on=timezone.localdate(),
+        successor=successor,
     )
     return business
 

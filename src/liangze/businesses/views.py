@@ -27,7 +27,7 @@ from liangze.businesses.forms import (
     add_domain_error,
     e6_to_degrees,
 )
-from liangze.businesses.hooks import covering_officials
+from liangze.businesses.hooks import covering_officials, successor_choices
 from liangze.businesses.models import Business
 from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -184,14 +184,9 @@ def _render_detail(request, business: Business, *, status: int = 200, **forms):
     can_edit = can_edit_business(viewer, business)
     allowed = sorted(TRANSITIONS.get(business.status, set()))
     if can_edit:
-        forms.setdefault(
-            "regrade_form", RegradeForm(prefix="regrade", initial={"grade": business.grade})
-        )
+        forms.setdefault("regrade_form", _regrade_form(viewer, business))
         forms.setdefault("status_form", StatusChangeForm(prefix="status", allowed=allowed))
-        forms.setdefault(
-            "move_form",
-            MoveForm(prefix="move", divisions=selectors.registry_divisions(viewer=viewer)),
-        )
+        forms.setdefault("move_form", _move_form(viewer, business))
     history = [
         (event, _describe_changes(event))
         for event in selectors.business_history(business=business)[:HISTORY_LIMIT]
@@ -212,6 +207,43 @@ def _render_detail(request, business: Business, *, status: int = 200, **forms):
         **forms,
     }
     return render(request, "businesses/business_detail.html", context, status=status)
+
+
+def _regrade_form(viewer, business: Business, data=None) -> RegradeForm:
+    return RegradeForm(
+        data,
+        prefix="regrade",
+        initial={"grade": business.grade},
+        successors=successor_choices(viewer, business.division),
+    )
+
+
+def _move_form(viewer, business: Business, data=None) -> MoveForm:
+    divisions = selectors.registry_divisions(viewer=viewer)
+    chosen = None
+    if data is not None and str(data.get("move-division", "")).isdigit():
+        chosen = divisions.filter(pk=int(data["move-division"])).first()
+    return MoveForm(
+        data,
+        prefix="move",
+        divisions=divisions,
+        successors=successor_choices(viewer, chosen) if chosen else (),
+        successors_url=reverse("businesses:successors", args=[business.pk]),
+    )
+
+
+@login_required
+@require_GET
+def business_successors(request, business_id: int):
+    """The officials a move may name for the place just chosen (the move form's list, by htmx)."""
+    viewer = request.user
+    business = selectors.access_business_by_id(viewer, business_id, for_write=True)
+    form = _move_form(viewer, business, data=request.GET)
+    return render(
+        request,
+        "businesses/_successor_options.html",
+        {"options": form.fields["successor"].widget.choices},
+    )
 
 
 @login_required
@@ -280,7 +312,7 @@ def business_edit(request, business_id: int):
 def business_regrade(request, business_id: int):
     viewer = request.user
     business = selectors.access_business_by_id(viewer, business_id, for_write=True)
-    form = RegradeForm(request.POST, prefix="regrade")
+    form = _regrade_form(viewer, business, data=request.POST)
     if form.is_valid():
         before = business.grade
         try:
@@ -289,6 +321,7 @@ def business_regrade(request, business_id: int):
                 business=business,
                 grade=form.cleaned_data["grade"],
                 reason=form.cleaned_data["reason"],
+                successor=form.cleaned_data["successor"],
             )
         except Conflict as exc:
             messages.error(request, exc.message)
@@ -331,9 +364,7 @@ def business_status_change(request, business_id: int):
 def business_move(request, business_id: int):
     viewer = request.user
     business = selectors.access_business_by_id(viewer, business_id, for_write=True)
-    form = MoveForm(
-        request.POST, prefix="move", divisions=selectors.registry_divisions(viewer=viewer)
-    )
+    form = _move_form(viewer, business, data=request.POST)
     if form.is_valid():
         before = business.division_id
         try:

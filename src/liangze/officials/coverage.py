@@ -20,10 +20,43 @@ def covering_for_registry(business_ids: Sequence[int]) -> dict:
     }
 
 
+def successors_for_registry(viewer, division) -> list[tuple[int, str]]:
+    """Active officials the viewer's office may assign whose post holds `division`, the
+    nearest post first (a village's own officials, then the township's, …)."""
+    from liangze.core.tree import SEGMENT_WIDTH
+    from liangze.officials.selectors import official_list
+    from liangze.regions.models import Level
+
+    if division is None:
+        return []
+    ancestors = [
+        division.path[:end] for end in range(SEGMENT_WIDTH, len(division.path) + 1, SEGMENT_WIDTH)
+    ]
+    officials = (
+        official_list(viewer=viewer)
+        .filter(grant__division__path__in=ancestors)
+        .select_related("user", "grant__division")
+        .order_by("-grant__division__path", "user__display_name", "pk")
+    )
+    levels = dict(Level.choices)
+    return [
+        (
+            official.pk,
+            f"{official.user} · {official.grant.division.name}"
+            f" ({levels.get(official.grant.division.level, '')})",
+        )
+        for official in officials[:200]
+    ]
+
+
 def register_business_hooks() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from liangze.businesses.hooks import register_business_hook, register_covering_provider
+    from liangze.businesses.hooks import (
+        register_business_hook,
+        register_covering_provider,
+        register_successor_provider,
+    )
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.officials.access import reads_own_only
     from liangze.officials.figures import follow_business_change, register_measures
@@ -34,6 +67,7 @@ def register_business_hooks() -> None:
     register_business_hook(follow_business_change)
     register_measures()
     register_covering_provider(covering_for_registry)
+    register_successor_provider(successors_for_registry)
     # An official's menu starts with their businesses; readers of officials get the list.
     nav_item_register(
         NavItem(

@@ -1099,11 +1099,10 @@ def assignments_follow_business_change(event: BusinessChanged) -> None:
     Closing or moving out ends the assignment from the status date; suspension keeps it (dormant)
     and resumption finds it again. A regrade or a move ends an assignment that no longer fits the
     rules (level for the grade, post holding the business), leaving the business uncovered until
-    the office assigns it (the *_and_assign services below do both in one action)."""
+    the office assigns it, or hands it at once to the successor the change names (refused, and
+    the whole change with it, when the successor does not fit)."""
     businesses = {b.pk: b for b in event.businesses}
     current = _open_assignments(businesses)
-    if not current:
-        return
     if event.change == BusinessChange.STATUS_CHANGED:
         for reason, status in (
             (Assignment.EndReason.CLOSED, BusinessStatus.CLOSED),
@@ -1124,21 +1123,38 @@ def assignments_follow_business_change(event: BusinessChanged) -> None:
         on=event.effective_on,
         reason=_END_REASON[event.change],
     )
+    if event.successor is not None:
+        successor = (
+            Official.objects.select_related("grant__division", "user")
+            .filter(pk=event.successor)
+            .first()
+        )
+        if successor is None:
+            message = _("There is no such official.")
+            raise Invalid(code="official_unknown", message=message, fields={"successor": message})
+        try:
+            assignment_bulk_create(
+                actor=event.actor, official=successor, businesses=event.businesses, replace=True
+            )
+        except Invalid as exc:  # named for the form's and the API's field
+            fields = {"successor": exc.message}
+            raise Invalid(code=exc.code, message=exc.message, fields=fields) from exc
 
 
-@transaction.atomic
 def business_regrade_and_assign(
     *, actor, business: Business, grade: str, reason: str, official: Official | None = None
 ) -> Business:
-    """Regrade and, in the same action, hand the business to `official` of the new level; with no
-    official the old assignment ends if it no longer fits and the business waits uncovered."""
-    business_regrade(actor=actor, business=business, grade=grade, reason=reason)
-    if official is not None:
-        assignment_bulk_create(actor=actor, official=official, businesses=[business], replace=True)
-    return business
+    """Regrade and, in the same action, hand the business to `official` of the new level (the
+    registry's regrade naming a successor)."""
+    return business_regrade(
+        actor=actor,
+        business=business,
+        grade=grade,
+        reason=reason,
+        successor=official.pk if official else None,
+    )
 
 
-@transaction.atomic
 def business_move_and_assign(
     *,
     actor,
@@ -1148,10 +1164,13 @@ def business_move_and_assign(
     official: Official | None = None,
 ) -> Business:
     """Move and, in the same action, hand the business to `official` of its new place."""
-    business_move(actor=actor, business=business, division=division, reason=reason)
-    if official is not None:
-        assignment_bulk_create(actor=actor, official=official, businesses=[business], replace=True)
-    return business
+    return business_move(
+        actor=actor,
+        business=business,
+        division=division,
+        reason=reason,
+        successor=official.pk if official else None,
+    )
 
 
 # --- the import's writer for assignments ----------------------------------------------------

@@ -32,10 +32,10 @@ def _raw_staffing(region_path: str) -> tuple[tuple[int, int], tuple[int, int]]:
                    'fast_food') AND (b.scale IN ('large', 'medium') OR b.chain_hq) THEN 1
               WHEN b.business_type = 'central_kitchen' AND p.people_served > 1000 THEN 1
               ELSE 0 END AS five,
-            (SELECT COUNT(*) FROM enterprise_safetydirector d
-              WHERE d.business_id = b.id AND d.ended_on IS NULL) > 0 AS dir,
-            (SELECT COUNT(*) FROM enterprise_safetyofficer o
-              WHERE o.business_id = b.id AND o.ended_on IS NULL) > 0 AS off
+            CASE WHEN EXISTS (SELECT 1 FROM enterprise_safetydirector d
+              WHERE d.business_id = b.id AND d.ended_on IS NULL) THEN 1 ELSE 0 END AS dir,
+            CASE WHEN EXISTS (SELECT 1 FROM enterprise_safetyofficer o
+              WHERE o.business_id = b.id AND o.ended_on IS NULL) THEN 1 ELSE 0 END AS off
           FROM businesses_business b
           JOIN regions_division v ON v.id = b.division_id
           LEFT JOIN enterprise_enterpriseprofile p ON p.business_id = b.id

@@ -70,11 +70,6 @@ def test_every_demo_role_logs_in_at_phone_width_and_switches_language(demo, live
         phone.wait_for_url(re.compile(r".*/accounts/login/.*"))
 
 
-@pytest.mark.xfail(
-    reason="the forced password change does not leave the page in this browser walk since the "
-    "merge of the new home pages; the rule itself is held by the accounts tests",
-    strict=False,
-)
 def test_a_new_account_must_change_its_one_time_password(demo, live_server, phone):
     log_in(phone, live_server, "guolemude_office")
     phone.goto(f"{live_server.url}/accounts/new/")
@@ -87,7 +82,7 @@ def test_a_new_account_must_change_its_one_time_password(demo, live_server, phon
     phone.screenshot(path=SHOTS / "one-time-password-phone.png", full_page=True)
     log_out(phone)
 
-    log_in(phone, live_server, "new_village_official", one_time)
+    log_in(phone, live_server, "new_village_official", one_time, wait=False)
     phone.wait_for_url(f"{live_server.url}/accounts/password/")
     assert phone.get_by_test_id("forced-change").is_visible()
     phone.goto(f"{live_server.url}/regions/")  # anything else leads back here
