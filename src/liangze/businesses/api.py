@@ -225,10 +225,11 @@ def business_list(
     status: choice_type(BusinessStatus, blank=True) = "",
     within: int | None = None,
     sort: choice_type(SORTS) = "name",
+    uncovered: bool = False,
 ):
     """The caller's businesses. `q` finds a name part or an exact credit code, registration or
     licence number; `within` narrows to a division subtree; `sort` is one of name, -name, grade,
-    -grade, updated, division."""
+    -grade, updated, division; `uncovered` keeps the operating businesses no official covers."""
     division = access_division_by_id(request.user, within) if within else None
     return selectors.business_list(
         viewer=request.user,
@@ -238,6 +239,7 @@ def business_list(
         status=status,
         within=division,
         sort=sort,
+        uncovered=uncovered,
     )
 
 

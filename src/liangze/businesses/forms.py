@@ -7,8 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liangze.accounts.forms import DivisionChoiceField
+from liangze.businesses.hooks import uncovered_filter_available
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
 from liangze.core.dates import validate_user_date
@@ -96,10 +98,17 @@ class BusinessFilterForm(forms.Form):
     within = DivisionChoiceField(
         label=_("Division"), required=False, queryset=Division.objects.none()
     )
+    coverage = forms.ChoiceField(
+        label=pgettext_lazy("business list filter", "Coverage"),
+        required=False,
+        choices=[("", _("Covered or not")), ("uncovered", _("Uncovered only (应包尽包)"))],
+    )
 
     def __init__(self, *args, divisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["within"].queryset = divisions
+        if not uncovered_filter_available():
+            del self.fields["coverage"]
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.business_list."""
@@ -111,9 +120,10 @@ class BusinessFilterForm(forms.Form):
             "status": data["status"],
             "within": data["within"],
             "sort": data["sort"] or "name",
+            "uncovered": data.get("coverage") == "uncovered",
         }
 
-    NARROWING = ("grade", "business_type", "status", "within")
+    NARROWING = ("grade", "business_type", "status", "within", "coverage")
 
     def is_filtered(self) -> bool:
         return any(self.data.get(name) for name in ("q", *self.NARROWING))

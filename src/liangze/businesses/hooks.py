@@ -96,6 +96,29 @@ def covering_officials(business_ids: Sequence[int]) -> dict[int, CoveringOfficia
     return found
 
 
+# 应包尽包 as a list filter (docs/domain.md §1.7): narrows businesses to the operating ones no
+# official covers. Registered by the app that keeps assignments.
+UncoveredFilter = Callable[[object], object]
+_uncovered: list[UncoveredFilter] = []
+
+
+def register_uncovered_filter(narrow: UncoveredFilter) -> None:
+    if narrow not in _uncovered:
+        _uncovered.append(narrow)
+
+
+def uncovered_filter_available() -> bool:
+    return bool(_uncovered)
+
+
+def uncovered_only(businesses):
+    """`businesses` (a queryset) narrowed to the uncovered (unchanged when nothing keeps
+    assignments)."""
+    for narrow in _uncovered:
+        businesses = narrow(businesses)
+    return businesses
+
+
 # Who may take a business over in a regrade or a move (docs/domain.md §1.7): (id, label) of
 # the officials the viewer may assign whose post holds `division`, nearest post first.
 SuccessorProvider = Callable[[object, object], list[tuple[int, str]]]

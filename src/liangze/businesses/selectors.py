@@ -5,6 +5,7 @@ from liangze.accounts.access import office_subtrees
 from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_refuse
 from liangze.businesses.access import can_edit_business
+from liangze.businesses.hooks import uncovered_only
 from liangze.businesses.models import Business, StatusChange
 from liangze.businesses.search import business_search
 from liangze.businesses.services import BUSINESS_LEVELS
@@ -37,9 +38,11 @@ def business_list(
     status: str = "",
     within: Division | None = None,
     sort: str = "name",
+    uncovered: bool = False,
 ) -> QuerySet[Business]:
     """Businesses the viewer may read, filtered; `within` narrows to a division subtree;
-    `search` finds words as search.business_search says."""
+    `search` finds words as search.business_search says; `uncovered` keeps the operating ones
+    no official covers (hooks.uncovered_only)."""
     # By division id, not a join: the ordering indexes carry the division id, so a page deep in a
     # large list is read from the index alone (docs/architecture.md, "Large lists").
     businesses = in_jurisdiction(
@@ -55,6 +58,8 @@ def business_list(
         businesses = businesses.filter(business_type=business_type)
     if status:
         businesses = businesses.filter(status=status)
+    if uncovered:
+        businesses = uncovered_only(businesses)
     return businesses.select_related("division").order_by(*SORTS.get(sort, SORTS["name"]))
 
 

@@ -20,6 +20,16 @@ def covering_for_registry(business_ids: Sequence[int]) -> dict:
     }
 
 
+def uncovered_for_registry(businesses):
+    """The registry's list narrowed to 应包尽包's gap: operating, no open assignment."""
+    from liangze.businesses.models import BusinessStatus
+    from liangze.officials.models import Assignment
+
+    return businesses.filter(status=BusinessStatus.OPERATING).exclude(
+        pk__in=Assignment.objects.filter(ends_on__isnull=True).values("business_id")
+    )
+
+
 def successors_for_registry(viewer, division) -> list[tuple[int, str]]:
     """Active officials the viewer's office may assign whose post holds `division`, the
     nearest post first (a village's own officials, then the township's, …)."""
@@ -56,6 +66,7 @@ def register_business_hooks() -> None:
         register_business_hook,
         register_covering_provider,
         register_successor_provider,
+        register_uncovered_filter,
     )
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.officials.access import reads_own_only
@@ -68,6 +79,7 @@ def register_business_hooks() -> None:
     register_measures()
     register_covering_provider(covering_for_registry)
     register_successor_provider(successors_for_registry)
+    register_uncovered_filter(uncovered_for_registry)
     # An official's menu starts with their businesses; readers of officials get the list.
     nav_item_register(
         NavItem(
