@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,5 +22,9 @@ class PasswordChangeRequiredMiddleware:
                 reverse("set_language"),
             }
             if request.path not in allowed:
+                if request.headers.get("HX-Request"):
+                    # A piece of a page (the notifications badge) gets nothing, not the password
+                    # page swapped into it, which would load its own badge, and so on.
+                    return HttpResponse(status=204)
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -97,6 +97,15 @@ class TestForcedPasswordChange:
         assert response.status_code == 302
         assert response["Location"] == PASSWORD_CHANGE
 
+    def test_a_piece_of_a_page_gets_nothing_not_the_password_page(self, holder):
+        """The notifications badge is fetched by htmx; swapping the password page into it would
+        load the badge again inside it, without end."""
+        client = Client()
+        assert log_in(client, "village_official").status_code == 302
+        response = client.get("/notifications/badge/", headers={"HX-Request": "true"})
+        assert response.status_code == 204
+        assert response.content == b""
+
     def test_after_changing_the_user_reaches_home(self, holder):
         client = Client()
         log_in(client, "village_official")

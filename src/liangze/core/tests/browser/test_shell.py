@@ -82,7 +82,7 @@ def test_a_new_account_must_change_its_one_time_password(demo, live_server, phon
     phone.screenshot(path=SHOTS / "one-time-password-phone.png", full_page=True)
     log_out(phone)
 
-    log_in(phone, live_server, "new_village_official", one_time, wait=False)
+    log_in(phone, live_server, "new_village_official", one_time)
     phone.wait_for_url(f"{live_server.url}/accounts/password/")
     assert phone.get_by_test_id("forced-change").is_visible()
     phone.goto(f"{live_server.url}/regions/")  # anything else leads back here
