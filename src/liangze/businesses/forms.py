@@ -214,8 +214,8 @@ class BusinessForm(NamedRequiredMixin, forms.Form):
         required=False,
         choices=[("", "—"), *Grade.choices],
         help_text=_(
-            "Decides which level of official covers the business: A city, B county, C township, "
-            "D village."
+            "Decides which level of official covers the business: the level your province sets "
+            "for each grade."
         ),
     )
     grade_reason = _text(_("Why this grade"), maxlength=200)

@@ -164,3 +164,52 @@ def self_check_summaries(business_ids: Sequence[int]) -> dict[int, SelfCheckSumm
     for provider in _self_checks:
         found.update(provider(ids))
     return found
+
+
+# The level whose officials cover a business's grade where it lies (docs/domain.md §1.2: set
+# per province, a municipality's grade A at province level): a `regions.Level` value, or None
+# when the provider cannot say. The business carries its grade and its division's path.
+CoveringLevelProvider = Callable[[object], str | None]
+_covering_levels: list[CoveringLevelProvider] = []
+
+
+def register_covering_level_provider(provider: CoveringLevelProvider) -> None:
+    if provider not in _covering_levels:
+        _covering_levels.append(provider)
+
+
+def covering_level(business) -> str | None:
+    """The level that covers `business`'s grade (none registered, or no answer: None)."""
+    for provider in _covering_levels:
+        level = provider(business)
+        if level:
+            return level
+    return None
+
+
+@dataclass(frozen=True)
+class LastVisit:
+    """A business's last supervision visit as its public page shows it (docs/domain.md §1.14):
+    the day, how many problems it found and how many of them are still being fixed."""
+
+    visited_on: date
+    problems_found: int
+    problems_open: int
+
+
+LastVisitProvider = Callable[[Sequence[int]], dict[int, LastVisit]]
+_last_visits: list[LastVisitProvider] = []
+
+
+def register_last_visit_provider(provider: LastVisitProvider) -> None:
+    if provider not in _last_visits:
+        _last_visits.append(provider)
+
+
+def last_visits(business_ids: Sequence[int]) -> dict[int, LastVisit]:
+    """{business id: its last visit} for the businesses that have one (none registered: empty)."""
+    found: dict[int, LastVisit] = {}
+    ids = list(business_ids)
+    for provider in _last_visits:
+        found.update(provider(ids))
+    return found

@@ -8,8 +8,14 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from liangze.businesses.hooks import covering_officials, self_check_summaries
+from liangze.businesses.hooks import (
+    covering_level,
+    covering_officials,
+    last_visits,
+    self_check_summaries,
+)
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.core.phones import mask_phone
 from liangze.regions.models import Level
@@ -17,11 +23,21 @@ from liangze.regions.models import Level
 # Tokens are secrets.token_urlsafe(18): 24 characters. Anything far longer is not worth a query.
 TOKEN_MAX_LENGTH = 64
 
+# The national defaults (docs/domain.md §1.2), said when no rule of the province answers.
 GRADE_MEANINGS = {
     Grade.A: _("covered by a city-level official"),
     Grade.B: _("covered by a county-level official"),
     Grade.C: _("covered by a township-level official"),
     Grade.D: _("covered by a village-level official"),
+}
+
+# What the grade means where the business lies: the level its province sets for it.
+LEVEL_MEANINGS = {
+    Level.PROVINCE: _("covered by a province-level official"),
+    Level.CITY: _("covered by a city-level official"),
+    Level.COUNTY: _("covered by a county-level official"),
+    Level.TOWNSHIP: _("covered by a township-level official"),
+    Level.VILLAGE: _("covered by a village-level official"),
 }
 
 
@@ -74,6 +90,33 @@ def _public_official_of(business: Business) -> PublicOfficial | None:
     return public_official(name=covering.name, phone=covering.phone, post=post)
 
 
+def _grade_meaning(business: Business) -> str:
+    meaning = LEVEL_MEANINGS.get(covering_level(business))
+    return str(meaning or GRADE_MEANINGS[Grade(business.grade)])
+
+
+def _public_visit(business: Business) -> PublicEvent | None:
+    """The day of the last visit and what it found, in counts only (docs/domain.md §1.14)."""
+    visit = last_visits([business.pk]).get(business.pk)
+    if visit is None:
+        return None
+    if not visit.problems_found:
+        outcome = _("no problems found")
+    elif visit.problems_open:
+        outcome = ngettext(
+            "%(found)d problem found, %(open)d being fixed",
+            "%(found)d problems found, %(open)d being fixed",
+            visit.problems_found,
+        ) % {"found": visit.problems_found, "open": visit.problems_open}
+    else:
+        outcome = ngettext(
+            "%(found)d problem found and fixed",
+            "%(found)d problems found, all fixed",
+            visit.problems_found,
+        ) % {"found": visit.problems_found}
+    return PublicEvent(on=visit.visited_on, outcome=str(outcome))
+
+
 def _public_self_check(business: Business) -> PublicEvent | None:
     summary = self_check_summaries([business.pk]).get(business.pk)
     if summary is None or summary.last_daily_check is None:
@@ -106,6 +149,7 @@ def public_business_card(*, token: str) -> PublicBusinessCard | None:
             "status",
             "division__name",
             "division__level",
+            "division__path",
             "division__parent__name",
         )
         .first()
@@ -132,11 +176,10 @@ def public_business_card(*, token: str) -> PublicBusinessCard | None:
         closed=False,
         status="" if status == BusinessStatus.OPERATING else str(status.label),
         grade=business.grade,
-        grade_meaning=str(GRADE_MEANINGS[Grade(business.grade)]),
+        grade_meaning=_grade_meaning(business),
         places=_places(business),
         official=_public_official_of(business),
-        # TODO(visits issue): the last supervision visit's date and outcome.
-        last_visit=None,
+        last_visit=_public_visit(business),
         last_self_check=_public_self_check(business),
         read_at=read_at,
     )

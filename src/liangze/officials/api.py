@@ -130,8 +130,14 @@ class MyBusinessOut(Schema):
         return geo_uri(obj)
 
     @staticmethod
-    def resolve_next_visit_due(obj) -> date:
-        return selectors.next_visit_due(business=obj)
+    def resolve_next_visit_due(obj, context) -> date:
+        # Read once a request for every row of the page (the caller's own businesses).
+        request = context["request"]
+        due = getattr(request, "_next_visits_due", None)
+        if due is None:
+            official = selectors.official_of(request.user)
+            due = request._next_visits_due = selectors.next_visits_due(official=official)
+        return due.of(obj.pk)
 
 
 class UncoveredOut(Schema):

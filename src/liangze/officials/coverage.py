@@ -1,6 +1,6 @@
 """What the officials app hangs on the registry (docs/architecture.md#layers): assignments
 follow a business's changes inside the registry's own transaction, and the registry's pages
-(detail, public page, stickers) name the covering official."""
+(detail, public page, stickers) name the covering official and the level that covers the grade."""
 
 from collections.abc import Sequence
 
@@ -28,6 +28,15 @@ def uncovered_for_registry(businesses):
     return businesses.filter(status=BusinessStatus.OPERATING).exclude(
         pk__in=Assignment.objects.filter(ends_on__isnull=True).values("business_id")
     )
+
+
+def covering_level_for_registry(business) -> str | None:
+    """The level its province sets for the business's grade (docs/domain.md §1.2)."""
+    from liangze.officials.rules import required_level_at
+
+    if not business.grade or business.division_id is None:
+        return None
+    return required_level_at(grade=business.grade, path=business.division.path)
 
 
 def successors_for_registry(viewer, division) -> list[tuple[int, str]]:
@@ -64,6 +73,7 @@ def register_business_hooks() -> None:
 
     from liangze.businesses.hooks import (
         register_business_hook,
+        register_covering_level_provider,
         register_covering_provider,
         register_successor_provider,
         register_uncovered_filter,
@@ -78,6 +88,7 @@ def register_business_hooks() -> None:
     register_business_hook(follow_business_change)
     register_measures()
     register_covering_provider(covering_for_registry)
+    register_covering_level_provider(covering_level_for_registry)
     register_successor_provider(successors_for_registry)
     register_uncovered_filter(uncovered_for_registry)
     # An official's menu starts with their businesses; readers of officials get the list.

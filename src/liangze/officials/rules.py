@@ -54,3 +54,21 @@ def rule_book() -> RuleBook:
         book.levels[rule.province_id] = {g: rule.level_for(g) for g in DEFAULT_LEVELS}
         book.loads[rule.province_id] = rule.load_warning
     return book
+
+
+def required_level_at(*, grade: str, path: str) -> str:
+    """`RuleBook.required_level` for one business, reading only its province (one query)."""
+    province = province_pk_of(path)
+    row = (
+        Division.objects.filter(pk=province)
+        .values_list("level", "code", f"covering_rule__grade_{grade.lower()}_level")
+        .first()
+    )
+    book = RuleBook()
+    if row is not None:
+        level, code, rule_level = row
+        if level == Level.PROVINCE and code in MUNICIPALITY_CODES:
+            book.municipalities = frozenset({province})
+        if rule_level:
+            book.levels[province] = {grade: rule_level}
+    return book.required_level(grade=grade, path=path)

@@ -5,7 +5,7 @@ assignments of the businesses there; an official with no wider role reads only t
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -20,10 +20,13 @@ from liangze.businesses.selectors import business_list
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
 from liangze.officials.access import can_assign, can_edit_official, reads_own_only
+from liangze.officials.hooks import visits_settled
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import rule_book
 from liangze.regions.models import Division
 from liangze.regions.selectors import division_list
+
+ONE_DAY = timedelta(days=1)
 
 
 def official_list(
@@ -185,9 +188,31 @@ def quarter_end(day: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def next_visit_due(*, business: Business, today: date | None = None) -> date:
-    """Until visits are recorded: every covered business is due by the quarter's end."""
-    return quarter_end(today or timezone.localdate())
+@dataclass(frozen=True)
+class VisitsDue:
+    """When each business of an official is next due a visit (docs/domain.md §1.2, §1.3): by
+    this quarter's end, or by the next quarter's once this quarter's task is settled."""
+
+    this_quarter: date
+    next_quarter: date
+    settled: frozenset[int] = frozenset()
+
+    def of(self, business_id: int) -> date:
+        return self.next_quarter if business_id in self.settled else self.this_quarter
+
+
+def next_visits_due(*, official: Official | None, today: date | None = None) -> VisitsDue:
+    """Read once for all the official's businesses (one query by the app that keeps the visits;
+    none registered: every business is due by this quarter's end)."""
+    today = today or timezone.localdate()
+    this_quarter = quarter_end(today)
+    due = VisitsDue(this_quarter=this_quarter, next_quarter=quarter_end(this_quarter + ONE_DAY))
+    settled = visits_settled(official.pk, today) if official is not None else None
+    if not settled:
+        return due
+    return VisitsDue(
+        this_quarter=due.this_quarter, next_quarter=due.next_quarter, settled=frozenset(settled)
+    )
 
 
 def uncovered_businesses(*, viewer, **filters) -> QuerySet[Business]:

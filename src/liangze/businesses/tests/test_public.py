@@ -183,7 +183,9 @@ class TestPublicPage:
     def test_it_reads_the_row_and_its_official(
         self, anonymous, business, django_assert_num_queries
     ):
-        with django_assert_num_queries(3):  # the business, who covers it, its self-checks
+        # The business, the level its province sets for the grade, who covers it, its last visit,
+        # its self-checks.
+        with django_assert_num_queries(5):
             anonymous.get(page_url(business))
 
     def test_staff_see_the_same_public_page(self, client_for, outsider, business):
@@ -325,8 +327,9 @@ class TestReport:
         anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
         # Two reads of the business, each bucket apart (insert-or-ignore, lock, update, purge:
         # the client's refuses, the business's holds for review), the report and its event,
-        # six savepoint statements, the covering official and the self-checks.
-        with django_assert_num_queries(20):
+        # six savepoint statements, the covering level, the covering official, the last visit
+        # and the self-checks.
+        with django_assert_num_queries(22):
             anonymous.post(report_url(business), VALID_REPORT, headers=HTMX)
 
     def test_csrf_is_checked(self, business):
