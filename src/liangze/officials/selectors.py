@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import office_subtrees, official_posts_q
+from liangze.accounts.access import is_admin, office_subtrees, official_posts_q
 from liangze.accounts.models import Role
 from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
@@ -316,15 +316,16 @@ def assignable_businesses(
 
 def access_rule_province(viewer, province_id: int | None = None, *, for_write: bool = False):
     """The province whose settings (docs/domain.md §1.12) the viewer reads or, `for_write`,
-    changes: the one named, else the first the viewer reads. A division that is no province is
-    not found; a province the viewer may not read (or change) is refused, and so is a viewer who
-    reads none."""
+    changes: the one named, else the first the viewer reads. A province the viewer may not read
+    (or change) is refused, and so is a viewer who reads none; an id that names no province is
+    refused alike (docs/domain.md §1.13: an id reveals nothing), except to an administrator, who
+    reads every province and is told it is not found."""
     if province_id is None:
         provinces = rule_provinces(viewer)
         province = provinces[0] if provinces else None
     else:
         province = Division.objects.filter(pk=province_id, level=Level.PROVINCE).first()
-        if province is None:
+        if province is None and is_admin(viewer):
             raise access_refuse(
                 NotFound(code="province_not_found", message=_("Province not found.")),
                 viewer=viewer,

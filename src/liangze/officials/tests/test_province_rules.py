@@ -247,3 +247,15 @@ class TestApi:
         client = client_for(admin_user)
         assert client.get(self.url(regions, regions.county)).status_code == 404
         assert client.get("/api/v1/covering-rules/999999").status_code == 404
+
+
+def test_an_id_that_names_no_province_is_refused_like_a_province_not_yours(
+    county_staff, client_for, regions
+):
+    """docs/domain.md §1.13: the answer does not tell a missing id from one out of reach."""
+    client = client_for(county_staff)
+    ours = client.get(f"/api/v1/covering-rules/{regions.province.pk}")
+    missing = client.get("/api/v1/covering-rules/2000000000")
+    below = client.get(f"/api/v1/covering-rules/{regions.county.pk}")
+    assert ours.status_code == missing.status_code == below.status_code == 403
+    assert ours.json()["code"] == missing.json()["code"] == below.json()["code"]
