@@ -81,6 +81,8 @@ class AuditAction(models.TextChoices):
     ENTRY_WINDOW_CLOSED = "entry_window_closed", _("Closed entry window early")
     ENTRY_WINDOW_REOPENED = "entry_window_reopened", _("Reopened entry window")
     VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
+    COVERING_RULE_CHANGED = "covering_rule_changed", _("Changed covering levels")
+    LOOP_RULE_CHANGED = "loop_rule_changed", _("Changed closed-loop deadlines")
     VISITS_EXPORTED = "visits_exported", _("Exported visits")
     PROBLEM_PUSHED = "problem_pushed", _("Pushed problem to the regulator")
     PROBLEM_ACCEPTED = "problem_accepted", _("Accepted problem")

@@ -7,6 +7,7 @@ business too)."""
 from liangze.accounts.access import can_manage_division, is_admin, office_subtrees
 from liangze.accounts.models import Role
 from liangze.core.tree import is_within
+from liangze.regions.models import Division, Level
 
 # Roles that read the officials and assignments of their whole subtree.
 _READ_ALL_ROLES = (Role.OFFICE_STAFF, Role.LEADER, Role.REGULATOR, Role.ADMIN)
@@ -31,4 +32,55 @@ def can_assign(viewer, *, business, official) -> bool:
     return any(
         is_within(post.path, path) and is_within(place.path, path)
         for path in office_subtrees(viewer) or []
+    )
+
+
+# --- a province's settings (docs/domain.md §1.12) ---------------------------------------------
+
+
+def _province_grants(viewer, province, roles) -> bool:
+    return any(
+        grant.role in roles and grant.division_id == province.pk for grant in viewer.active_grants()
+    )
+
+
+def can_read_province_rules(viewer, province) -> bool:
+    """A province's settings are read by its own office staff and leaders (a grant on the
+    province itself, not below it) and by administrators."""
+    if not (viewer.is_authenticated and viewer.is_active) or province.level != Level.PROVINCE:
+        return False
+    return is_admin(viewer) or _province_grants(viewer, province, (Role.OFFICE_STAFF, Role.LEADER))
+
+
+def can_set_province_rules(viewer, province) -> bool:
+    """A province's settings are changed by its own office staff and by administrators."""
+    if not (viewer.is_authenticated and viewer.is_active) or province.level != Level.PROVINCE:
+        return False
+    return is_admin(viewer) or _province_grants(viewer, province, (Role.OFFICE_STAFF,))
+
+
+def rule_provinces(viewer) -> list:
+    """The provinces whose settings the viewer reads, in code order."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return []
+    provinces = Division.objects.filter(level=Level.PROVINCE).order_by("code")
+    if is_admin(viewer):
+        return list(provinces)
+    ids = {
+        grant.division_id
+        for grant in viewer.active_grants()
+        if grant.role in (Role.OFFICE_STAFF, Role.LEADER)
+    }
+    return list(provinces.filter(pk__in=ids)) if ids else []
+
+
+def reads_province_rules(viewer) -> bool:
+    """Does the viewer read some province's settings (for the menu; no query)?"""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return False
+    return is_admin(viewer) or any(
+        grant.role in (Role.OFFICE_STAFF, Role.LEADER)
+        and grant.division is not None
+        and grant.division.level == Level.PROVINCE
+        for grant in viewer.active_grants()
     )

@@ -14,9 +14,11 @@ from liangze.audit.services import access_refuse
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import ErrorOut, choice_field
 from liangze.officials import selectors, services
 from liangze.officials.maps import geo_uri
+from liangze.officials.rules import province_covering
+from liangze.regions.models import Level
 from liangze.regions.selectors import access_division_by_id
 
 router = Router(tags=["officials"])
@@ -332,3 +334,62 @@ def assignment_bulk_create(request, payload: AssignmentBulkIn):
 def assignment_end(request, assignment_id: int, payload: AssignmentEndIn):
     assignment = selectors.access_assignment_by_id(request.user, assignment_id, for_write=True)
     return services.assignment_end(actor=request.user, assignment=assignment, on=payload.on)
+
+
+# --- a province's covering levels and load warning (docs/domain.md §1.2, §1.12) ----------------
+
+covering_rule_router = Router(tags=["province settings"])
+
+
+class CoveringRuleOut(Schema):
+    province_id: int
+    province_name: str
+    grade_a_level: str = choice_field(Level)
+    grade_b_level: str = choice_field(Level)
+    grade_c_level: str = choice_field(Level)
+    grade_d_level: str = choice_field(Level)
+    load_warning: int = Field(description="Businesses per official above which a warning shows.")
+    is_default: bool = Field(description="True while the province has not set its own.")
+
+
+class CoveringRuleIn(Schema):
+    grade_a_level: str = choice_field(
+        Level, max_length=10, description="Province only in a municipality."
+    )
+    grade_b_level: str = choice_field(Level, max_length=10)
+    grade_c_level: str = choice_field(Level, max_length=10)
+    grade_d_level: str = choice_field(Level, max_length=10)
+    load_warning: int = Field(description="1 to 1000.")
+
+
+def _covering_out(province) -> CoveringRuleOut:
+    current = province_covering(province)
+    return CoveringRuleOut(
+        province_id=province.pk,
+        province_name=province.name,
+        **{f"grade_{g.lower()}_level": level for g, level in current.levels.items()},
+        load_warning=current.load_warning,
+        is_default=current.is_default,
+    )
+
+
+@covering_rule_router.get("/{province_id}", response={200: CoveringRuleOut, codes_4xx: ErrorOut})
+def covering_rule_detail(request, province_id: int):
+    return _covering_out(selectors.access_rule_province(request.user, province_id))
+
+
+@covering_rule_router.put("/{province_id}", response={200: CoveringRuleOut, codes_4xx: ErrorOut})
+def covering_rule_set(request, province_id: int, payload: CoveringRuleIn):
+    province = selectors.access_rule_province(request.user, province_id, for_write=True)
+    services.covering_rule_set(
+        actor=request.user,
+        province=province,
+        levels={
+            "A": payload.grade_a_level,
+            "B": payload.grade_b_level,
+            "C": payload.grade_c_level,
+            "D": payload.grade_d_level,
+        },
+        load_warning=payload.load_warning,
+    )
+    return _covering_out(province)

@@ -79,7 +79,7 @@ def register_business_hooks() -> None:
         register_uncovered_filter,
     )
     from liangze.core.navigation import NavItem, nav_item_register
-    from liangze.officials.access import reads_own_only
+    from liangze.officials.access import reads_own_only, reads_province_rules
     from liangze.officials.figures import follow_business_change, register_measures
     from liangze.officials.selectors import official_of
     from liangze.officials.services import assignments_follow_business_change
@@ -99,6 +99,15 @@ def register_business_hooks() -> None:
             url_name="officials:mine",
             label=_("My businesses"),
             visible=lambda user: official_of(user) is not None,
+        )
+    )
+    nav_item_register(
+        NavItem(
+            key="covering_rules",
+            order=60,
+            url_name="officials:rules",
+            label=_("Covering levels"),
+            visible=reads_province_rules,
         )
     )
     nav_item_register(

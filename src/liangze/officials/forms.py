@@ -4,6 +4,7 @@ back as field errors (add_domain_error)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liangze.accounts.access import OFFICIAL_LEVELS, is_municipality
 from liangze.accounts.forms import DivisionChoiceField
 from liangze.core.forms import NamedRequiredMixin
 from liangze.regions.models import Division, Level
@@ -71,3 +72,32 @@ class HandOverForm(NamedRequiredMixin, forms.Form):
         self.fields["successor"].label_from_instance = lambda o: (
             f"{o.user.display_name}（{o.grant.division.name}）"
         )
+
+
+class CoveringRuleForm(NamedRequiredMixin, forms.Form):
+    """A province's covering level per grade and its load warning (docs/domain.md §1.2,
+    §1.12); the service checks the order of the levels and the range."""
+
+    grade_a_level = forms.ChoiceField(label=_("Grade A (large) covered at"))
+    grade_b_level = forms.ChoiceField(label=_("Grade B (medium) covered at"))
+    grade_c_level = forms.ChoiceField(label=_("Grade C (small) covered at"))
+    grade_d_level = forms.ChoiceField(label=_("Grade D (micro) covered at"))
+    load_warning = forms.IntegerField(
+        label=_("Load warning (businesses per official)"),
+        help_text=_("An official covering more is listed as over the load warning; never refused."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 1000, "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, province: Division, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(level.value, level.label) for level in Level if level in OFFICIAL_LEVELS]
+        for name in ("grade_a_level", "grade_b_level", "grade_c_level", "grade_d_level"):
+            self.fields[name].choices = choices
+        if is_municipality(province):
+            self.fields["grade_a_level"].choices = [
+                (Level.PROVINCE.value, Level.PROVINCE.label),
+                *choices,
+            ]
+
+    def levels(self) -> dict[str, str]:
+        return {g: self.cleaned_data[f"grade_{g.lower()}_level"] for g in ("A", "B", "C", "D")}

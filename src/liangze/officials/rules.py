@@ -72,3 +72,31 @@ def required_level_at(*, grade: str, path: str) -> str:
         if rule_level:
             book.levels[province] = {grade: rule_level}
     return book.required_level(grade=grade, path=path)
+
+
+@dataclass(frozen=True)
+class ProvinceCovering:
+    """One province's covering levels and load warning as the page and the API show them;
+    `is_default` when the province has no row yet (docs/domain.md §1.12)."""
+
+    levels: dict[str, str]
+    load_warning: int
+    is_default: bool
+
+
+def default_levels(province: Division) -> dict[str, str]:
+    levels = dict(DEFAULT_LEVELS)
+    if province.code in MUNICIPALITY_CODES:
+        levels["A"] = Level.PROVINCE
+    return levels
+
+
+def province_covering(province: Division) -> ProvinceCovering:
+    from liangze.officials.models import CoveringRule
+
+    rule = CoveringRule.objects.filter(province=province).first()
+    if rule is None:
+        return ProvinceCovering(default_levels(province), DEFAULT_LOAD_WARNING, is_default=True)
+    return ProvinceCovering(
+        {g: rule.level_for(g) for g in DEFAULT_LEVELS}, rule.load_warning, is_default=False
+    )

@@ -12,18 +12,25 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import office_subtrees, official_posts_q
+from liangze.accounts.access import is_admin, office_subtrees, official_posts_q
 from liangze.accounts.models import Role
 from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.selectors import business_list
 from liangze.core.errors import Forbidden, NotFound
 from liangze.core.scoping import in_jurisdiction, within_subtrees
-from liangze.officials.access import can_assign, can_edit_official, reads_own_only
+from liangze.officials.access import (
+    can_assign,
+    can_edit_official,
+    can_read_province_rules,
+    can_set_province_rules,
+    reads_own_only,
+    rule_provinces,
+)
 from liangze.officials.hooks import visits_settled
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import rule_book
-from liangze.regions.models import Division
+from liangze.regions.models import Division, Level
 from liangze.regions.selectors import division_list
 
 ONE_DAY = timedelta(days=1)
@@ -330,3 +337,40 @@ def assignable_businesses(
         )
         found = [b for b in found if b.pk not in covered]
     return found
+
+
+def access_rule_province(viewer, province_id: int | None = None, *, for_write: bool = False):
+    """The province whose settings (docs/domain.md §1.12) the viewer reads or, `for_write`,
+    changes: the one named, else the first the viewer reads. A province the viewer may not read
+    (or change) is refused, and so is a viewer who reads none; an id that names no province is
+    refused alike (docs/domain.md §1.13: an id reveals nothing), except to an administrator, who
+    reads every province and is told it is not found."""
+    if province_id is None:
+        provinces = rule_provinces(viewer)
+        province = provinces[0] if provinces else None
+    else:
+        province = Division.objects.filter(pk=province_id, level=Level.PROVINCE).first()
+        if province is None and is_admin(viewer):
+            raise access_refuse(
+                NotFound(code="province_not_found", message=_("Province not found.")),
+                viewer=viewer,
+                target_type="regions.division",
+                target_id=province_id,
+            )
+    allowed = can_set_province_rules if for_write else can_read_province_rules
+    if province is None or not allowed(viewer, province):
+        raise access_refuse(
+            Forbidden(
+                code="province_rules_out_of_reach",
+                message=_(
+                    "Only the province's food safety office changes its settings; its "
+                    "leaders may read them."
+                )
+                if for_write
+                else _("Only the province's food safety office and leaders read its settings."),
+            ),
+            viewer=viewer,
+            target_type="regions.division",
+            target_id=province_id or "",
+        )
+    return province

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -20,11 +21,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import can_manage_division, official_post_allowed
+from liangze.accounts.access import (
+    OFFICIAL_LEVELS,
+    can_manage_division,
+    is_municipality,
+    official_post_allowed,
+)
 from liangze.accounts.models import Role, RoleGrant, User
 from liangze.accounts.passwords import one_time_password
 from liangze.audit.models import AuditAction, AuditEvent
-from liangze.audit.services import audit_event_record, build_audit_event
+from liangze.audit.services import audit_event_record, build_audit_event, changes_between
 from liangze.businesses.hooks import BusinessChange, BusinessChanged
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.services import business_move, business_regrade
@@ -33,12 +39,12 @@ from liangze.core.phones import normalise_phone
 from liangze.core.tree import is_within
 from liangze.imports.bulk import Inserter, db_value, json_adapter
 from liangze.officials import figures
-from liangze.officials.access import can_assign, can_edit_official
+from liangze.officials.access import can_assign, can_edit_official, can_set_province_rules
 from liangze.officials.hooks import run_assignments_changed
-from liangze.officials.models import Assignment, Official
-from liangze.officials.rules import RuleBook, rule_book
+from liangze.officials.models import Assignment, CoveringRule, Official
+from liangze.officials.rules import DEFAULT_LEVELS, RuleBook, province_covering, rule_book
 from liangze.regions.codes import normalise_division_code
-from liangze.regions.models import Division, Level
+from liangze.regions.models import LEVEL_RANK, Division, Level
 
 _MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
 # The columns an officials sheet carries, by canonical name; the import engine maps headers.
@@ -1320,3 +1326,92 @@ def assignment_import_rows(
             data={"created": result.created, "unchanged": result.unchanged},
         )
     return result
+
+
+# --- a province's covering levels and load warning (docs/domain.md §1.2, §1.12) ----------------
+
+LOAD_WARNING_RANGE = (1, 1000)
+GRADES = tuple(DEFAULT_LEVELS)
+
+
+def _covering_levels_check(province: Division, levels: Mapping[str, str]) -> dict[str, str]:
+    """Field errors of a proposed grade → level mapping: each level an official's post
+    (a 直辖市 may keep grade A at province level), and a lower grade never covered higher
+    than a higher grade (docs/domain.md §1.2, §1.12: the larger the business, the higher the
+    level)."""
+    errors = {}
+    allowed = set(OFFICIAL_LEVELS)
+    for grade in GRADES:
+        level = levels.get(grade, "")
+        field = f"grade_{grade.lower()}_level"
+        if level in allowed:
+            continue
+        if grade == "A" and level == Level.PROVINCE and is_municipality(province):
+            continue
+        if level == Level.PROVINCE and grade == "A":
+            errors[field] = _(
+                "Only a municipality directly under the central government covers grade A at "
+                "province level."
+            )
+        else:
+            errors[field] = _(
+                "Grade %(grade)s must be covered at city, county, township or village level."
+            ) % {"grade": grade}
+    if errors:
+        return errors
+    for higher, lower in pairwise(GRADES):
+        if LEVEL_RANK[levels[lower]] < LEVEL_RANK[levels[higher]]:
+            errors[f"grade_{lower.lower()}_level"] = _(
+                "Grade %(lower)s cannot be covered at a higher level than grade %(higher)s."
+            ) % {"lower": lower, "higher": higher}
+    return errors
+
+
+@transaction.atomic
+def covering_rule_set(
+    *, actor, province: Division, levels: Mapping[str, str], load_warning: int
+) -> CoveringRule:
+    """A province office sets which level covers each grade and the officials' load warning.
+    Existing assignments are left as they are: one that no longer fits stays until the office
+    reassigns the business, and only new assignments must fit (docs/domain.md §1.12)."""
+    if not can_set_province_rules(actor, province):
+        raise Forbidden(
+            code="covering_rule_out_of_reach",
+            message=_("Only the province's office sets its covering levels."),
+        )
+    levels = {grade: str(levels.get(grade, "")) for grade in GRADES}
+    errors = _covering_levels_check(province, levels)
+    low, high = LOAD_WARNING_RANGE
+    if not isinstance(load_warning, int) or not low <= load_warning <= high:
+        errors["load_warning"] = _(
+            "The load warning is a whole number from %(low)d to %(high)d."
+        ) % {
+            "low": low,
+            "high": high,
+        }
+    if errors:
+        raise Invalid(
+            code="covering_rule_invalid",
+            message=_("The covering levels were not saved; see the marked fields."),
+            fields=errors,
+        )
+    before = province_covering(province)
+    after = {f"grade_{g.lower()}_level": levels[g] for g in GRADES}
+    rule, _created = CoveringRule.objects.update_or_create(
+        province=province, defaults={**after, "load_warning": load_warning}
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.COVERING_RULE_CHANGED,
+        target=rule,
+        division=province,
+        changes=changes_between(
+            {
+                **{f"grade_{g.lower()}_level": before.levels[g] for g in GRADES},
+                "load_warning": before.load_warning,
+            },
+            {**after, "load_warning": load_warning},
+        ),
+        data={"was_default": before.is_default},
+    )
+    return rule

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:job_id>/passwords/", views.import_passwords, name="import_passwords"),
     path("uncovered/", views.uncovered_list, name="uncovered"),
     path("mine/", views.my_businesses, name="mine"),
+    path("rules/", views.covering_rules, name="rules"),
     path("<int:official_id>/", views.official_detail, name="detail"),
     path("<int:official_id>/edit/", views.official_edit, name="edit"),
     path("<int:official_id>/assign/", views.official_assign, name="assign"),

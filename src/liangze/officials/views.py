@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -22,11 +23,19 @@ from liangze.core.views import render_list
 from liangze.imports.views import job_of_kind
 from liangze.jobs.models import Job
 from liangze.officials import selectors, services
-from liangze.officials.access import can_edit_official
-from liangze.officials.forms import BulkAssignForm, HandOverForm, OfficialFilterForm, OfficialForm
+from liangze.officials.access import can_edit_official, can_set_province_rules, rule_provinces
+from liangze.officials.forms import (
+    BulkAssignForm,
+    CoveringRuleForm,
+    HandOverForm,
+    OfficialFilterForm,
+    OfficialForm,
+)
 from liangze.officials.imports import OFFICIAL_IMPORT_WRITE
 from liangze.officials.maps import amap_url, geo_uri
+from liangze.officials.rules import province_covering
 from liangze.officials.services import grouped_password
+from liangze.regions.models import Level
 
 PAGE_SIZE = 25
 
@@ -351,3 +360,62 @@ def my_businesses(request):
         "officials/my_businesses.html",
         {"official": official, "businesses": businesses},
     )
+
+
+def province_id_of(request) -> int | None:
+    """The `province` of the query string or the form; a value that is no id names no
+    province (refused as not found by the selector)."""
+    raw = request.POST.get("province") or request.GET.get("province")
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return 0
+
+
+@login_required
+@never_cache
+def covering_rules(request):
+    """A province's covering level per grade and load warning (docs/domain.md §1.2, §1.12):
+    read by its office staff and leaders, changed by its office staff."""
+    viewer = request.user
+    province = selectors.access_rule_province(viewer, province_id_of(request))
+    if request.method == "POST":
+        province = selectors.access_rule_province(viewer, province.pk, for_write=True)
+    current = province_covering(province)
+    can_write = can_set_province_rules(viewer, province)
+    initial = {f"grade_{g.lower()}_level": level for g, level in current.levels.items()}
+    form = (
+        CoveringRuleForm(
+            request.POST or None,
+            initial={**initial, "load_warning": current.load_warning},
+            province=province,
+        )
+        if can_write
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.covering_rule_set(
+                actor=viewer,
+                province=province,
+                levels=form.levels(),
+                load_warning=form.cleaned_data["load_warning"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Covering levels saved."))
+            return redirect(f"{reverse('officials:rules')}?province={province.pk}")
+    context = {
+        "province": province,
+        "provinces": rule_provinces(viewer),
+        "rows": [
+            (grade, Grade(grade).label, Level(level).label)
+            for grade, level in current.levels.items()
+        ],
+        "current": current,
+        "form": form,
+    }
+    return render(request, "officials/covering_rules.html", context)

@@ -17,10 +17,11 @@ from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
+from liangze.officials.selectors import access_rule_province
 from liangze.rectification import reports, selectors, services
 from liangze.rectification.access import acting_as, sees_reporter_phone
 from liangze.rectification.models import ProblemStatus
-from liangze.rectification.rules import Action
+from liangze.rectification.rules import LOOP_FIELDS, Action, province_loop
 
 router = Router(tags=["problems"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
@@ -323,3 +324,49 @@ def problem_dispute(request, problem_id: int, payload: ReasonIn):
     problem = selectors.access_problem_by_id(request.user, problem_id)
     services.problem_dispute(actor=request.user, problem=problem, reason=payload.reason)
     return _detail(request, problem)
+
+
+# --- a province's deadlines and reminders (docs/domain.md §1.6, §1.12) --------------------------
+
+loop_rule_router = Router(tags=["province settings"])
+
+
+class LoopRuleOut(Schema):
+    province_id: int
+    province_name: str
+    serious_days: int
+    general_days: int
+    reminder_days: int
+    accept_reminder_days: int
+    overdue_notice_days: int
+    is_default: bool = Field(description="True while the province has not set its own.")
+
+
+class LoopRuleIn(Schema):
+    serious_days: int = Field(description="Deadline of a serious problem, 1 to 365 days.")
+    general_days: int = Field(description="Deadline of a general problem, 1 to 365 days.")
+    reminder_days: int = Field(description="Fewer than the shortest deadline.")
+    accept_reminder_days: int = Field(description="1 to 365 days.")
+    overdue_notice_days: int = Field(description="Days past the deadline, 1 to 365.")
+
+
+def _loop_out(province) -> LoopRuleOut:
+    current, is_default = province_loop(province)
+    return LoopRuleOut(
+        province_id=province.pk,
+        province_name=province.name,
+        **{name: getattr(current, name) for name in LOOP_FIELDS},
+        is_default=is_default,
+    )
+
+
+@loop_rule_router.get("/{province_id}", response={200: LoopRuleOut, codes_4xx: ErrorOut})
+def loop_rule_detail(request, province_id: int):
+    return _loop_out(access_rule_province(request.user, province_id))
+
+
+@loop_rule_router.put("/{province_id}", response={200: LoopRuleOut, codes_4xx: ErrorOut})
+def loop_rule_set(request, province_id: int, payload: LoopRuleIn):
+    province = access_rule_province(request.user, province_id, for_write=True)
+    services.loop_rule_set(actor=request.user, province=province, **payload.model_dump())
+    return _loop_out(province)

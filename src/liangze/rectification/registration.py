@@ -11,6 +11,7 @@ def register() -> None:
     from liangze.businesses.hooks import register_business_hook
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.jobs.schedule import PeriodicJob, periodic_job_register
+    from liangze.officials.access import reads_province_rules
     from liangze.rectification.access import is_business_staff, is_regulator
     from liangze.rectification.reminders import problem_reminders_run
     from liangze.rectification.services import problems_close_with_business
@@ -41,6 +42,15 @@ def register() -> None:
             url_name="rectification:list",
             label=_("Problems"),
             visible=lambda user: not is_business_staff(user),
+        )
+    )
+    nav_item_register(
+        NavItem(
+            key="loop_rules",
+            order=61,
+            url_name="rectification:rules",
+            label=_("Deadlines and reminders"),
+            visible=reads_province_rules,
         )
     )
     periodic_job_register(

@@ -109,3 +109,21 @@ def rule_for(path: str) -> LoopSettings:
         accept_reminder_days=rule.accept_reminder_days,
         overdue_notice_days=rule.overdue_notice_days,
     )
+
+
+LOOP_FIELDS = (
+    "serious_days",
+    "general_days",
+    "reminder_days",
+    "accept_reminder_days",
+    "overdue_notice_days",
+)
+LOOP_DAYS_RANGE = (1, 365)
+
+
+def province_loop(province) -> tuple[LoopSettings, bool]:
+    """A province's settings and whether they are the defaults (no row yet)."""
+    from liangze.rectification.models import LoopRule
+
+    has_row = LoopRule.objects.filter(province=province).exists()
+    return rule_for(province.path), not has_row

@@ -18,15 +18,17 @@ from django.utils.translation import gettext_lazy
 
 from liangze.accounts.models import BUSINESS_ROLES, Role, User
 from liangze.audit.models import AuditAction
-from liangze.audit.services import access_refuse, audit_event_record
+from liangze.audit.services import access_refuse, audit_event_record, changes_between
 from liangze.businesses.models import Business
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.notifications.services import Message, notifications_send
+from liangze.officials.access import can_set_province_rules
 from liangze.rectification.access import acting_as
 from liangze.rectification.figures import mark_problems
 from liangze.rectification.models import (
     CloseReason,
+    LoopRule,
     Problem,
     ProblemPhoto,
     ProblemSource,
@@ -36,7 +38,16 @@ from liangze.rectification.models import (
     Severity,
     VoidKind,
 )
-from liangze.rectification.rules import UNCLOSED, Action, Actor, move_for, rule_for
+from liangze.rectification.rules import (
+    LOOP_DAYS_RANGE,
+    LOOP_FIELDS,
+    UNCLOSED,
+    Action,
+    Actor,
+    move_for,
+    province_loop,
+    rule_for,
+)
 
 
 @dataclass
@@ -685,3 +696,65 @@ def problems_close_with_business(event) -> None:
             action=Action.BUSINESS_CLOSED,
             fields={"closed_at": now, "close_reason": CloseReason.BUSINESS_CLOSED},
         )
+
+
+# --- a province's deadlines and reminders (docs/domain.md §1.6, §1.12) --------------------------
+
+
+@transaction.atomic
+def loop_rule_set(
+    *,
+    actor,
+    province,
+    serious_days: int,
+    general_days: int,
+    reminder_days: int,
+    accept_reminder_days: int,
+    overdue_notice_days: int,
+) -> LoopRule:
+    """A province office sets its closed-loop deadlines and reminders. A problem already
+    accepted keeps the deadline it was given; reminders and notices from now on use the new
+    days (docs/domain.md §1.12)."""
+    if not can_set_province_rules(actor, province):
+        raise Forbidden(
+            code="loop_rule_out_of_reach",
+            message=_("Only the province's office sets its deadlines and reminders."),
+        )
+    values = {
+        "serious_days": serious_days,
+        "general_days": general_days,
+        "reminder_days": reminder_days,
+        "accept_reminder_days": accept_reminder_days,
+        "overdue_notice_days": overdue_notice_days,
+    }
+    low, high = LOOP_DAYS_RANGE
+    errors = {
+        name: _("Enter a whole number of days from %(low)d to %(high)d.")
+        % {"low": low, "high": high}
+        for name, value in values.items()
+        if not isinstance(value, int) or not low <= value <= high
+    }
+    if "reminder_days" not in errors and not {"serious_days", "general_days"} & set(errors):
+        shortest = min(serious_days, general_days)
+        if reminder_days >= shortest:
+            errors["reminder_days"] = _(
+                "The reminder comes before the deadline: fewer days than the shortest "
+                "deadline (%(days)d)."
+            ) % {"days": shortest}
+    if errors:
+        raise Invalid(
+            code="loop_rule_invalid",
+            message=_("The deadlines and reminders were not saved; see the marked fields."),
+            fields=errors,
+        )
+    before, was_default = province_loop(province)
+    rule, _created = LoopRule.objects.update_or_create(province=province, defaults=values)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.LOOP_RULE_CHANGED,
+        target=rule,
+        division=province,
+        changes=changes_between({name: getattr(before, name) for name in LOOP_FIELDS}, values),
+        data={"was_default": was_default},
+    )
+    return rule

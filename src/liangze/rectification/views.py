@@ -7,18 +7,25 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from liangze.audit.services import access_refuse
+from liangze.businesses.forms import add_domain_error
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
+from liangze.officials.access import can_set_province_rules, rule_provinces
+from liangze.officials.selectors import access_rule_province
+from liangze.officials.views import province_id_of
 from liangze.rectification import reports, selectors, services
 from liangze.rectification.access import acting_as, is_regulator, sees_reporter_phone
+from liangze.rectification.forms import LoopRuleForm
 from liangze.rectification.models import ProblemStatus, VoidKind
-from liangze.rectification.rules import Action, Actor
+from liangze.rectification.rules import LOOP_FIELDS, Action, Actor, province_loop
 
 
 def _error_text(exc: DomainError) -> str:
@@ -261,3 +268,35 @@ def report_handle(request, report_id: int):
     except DomainError as exc:
         messages.error(request, _error_text(exc))
     return redirect("rectification:reports")
+
+
+@login_required
+@never_cache
+def loop_rules(request):
+    """A province's closed-loop deadlines and reminders (docs/domain.md §1.6, §1.12): read by
+    its office staff and leaders, changed by its office staff."""
+    viewer = request.user
+    province = access_rule_province(viewer, province_id_of(request))
+    if request.method == "POST":
+        province = access_rule_province(viewer, province.pk, for_write=True)
+    current, is_default = province_loop(province)
+    can_write = can_set_province_rules(viewer, province)
+    initial = {name: getattr(current, name) for name in LOOP_FIELDS}
+    form = LoopRuleForm(request.POST or None, initial=initial) if can_write else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loop_rule_set(actor=viewer, province=province, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Deadlines and reminders saved."))
+            return redirect(f"{reverse('rectification:rules')}?province={province.pk}")
+    labels = LoopRuleForm.base_fields
+    context = {
+        "province": province,
+        "provinces": rule_provinces(viewer),
+        "rows": [(name, labels[name].label, getattr(current, name)) for name in LOOP_FIELDS],
+        "is_default": is_default,
+        "form": form,
+    }
+    return render(request, "rectification/loop_rules.html", context)

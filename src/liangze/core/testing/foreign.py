@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from liangze.accounts.models import Role, RoleGrant, User
 from liangze.accounts.services import user_create
+from liangze.core.tree import SEGMENT_WIDTH
 from liangze.regions.models import Division, Level
 
 LEAK_MARK = "LEAKMARK"
@@ -289,6 +290,8 @@ def _foreign_notice(world: ForeignWorld) -> int:
 
 PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "division_id": lambda world: world.village.pk,
+    # The province above the foreign county: its settings are its own office's.
+    "province_id": lambda world: int(world.county.path[:SEGMENT_WIDTH]),
     "within": lambda world: world.village.pk,
     "user_id": _foreign_user,
     "grant_id": _foreign_grant,

@@ -145,3 +145,28 @@ def test_the_import_takes_a_municipality_post_and_refuses_an_ordinary_province(
     row = {"display_name": "李省", "phone": "13900000013", "division_code": "630000000000"}
     checked = services.official_import_check(actor=province_staff, rows=[Row(2, row)])
     assert [(e.line, e.column) for e in checked.errors] == [(2, "division_code")]
+
+
+class TestCoveringLevelsOfAMunicipality:
+    """Its own settings page starts from grade A at province level, and keeps it allowed."""
+
+    def test_the_defaults_cover_a_at_province_level(self, beijing, client_for):
+        response = client_for(beijing.staff).get(f"/api/v1/covering-rules/{beijing.province.pk}")
+        assert response.status_code == 200
+        assert response.json()["grade_a_level"] == "province"
+        assert response.json()["is_default"] is True
+
+    def test_a_at_province_level_may_be_kept(self, beijing):
+        levels = {"A": "province", "B": "county", "C": "county", "D": "township"}
+        rule = services.covering_rule_set(
+            actor=beijing.staff, province=beijing.province, levels=levels, load_warning=30
+        )
+        assert rule.grade_a_level == "province"
+        assert rule.grade_d_level == "township"
+
+    def test_the_page_offers_province_for_grade_a_only(self, beijing, client_for):
+        form = client_for(beijing.staff).get("/officials/rules/").context["form"]
+        assert ("province", "省级") in [
+            (v, str(label)) for v, label in form.fields["grade_a_level"].choices
+        ]
+        assert "province" not in [v for v, _label in form.fields["grade_b_level"].choices]
