@@ -42,6 +42,8 @@ def covering_level_for_registry(business) -> str | None:
 def successors_for_registry(viewer, division) -> list[tuple[int, str]]:
     """Active officials the viewer's office may assign whose post holds `division`, the
     nearest post first (a village's own officials, then the township's, …)."""
+    from django.utils.translation import gettext as _
+
     from liangze.core.tree import SEGMENT_WIDTH
     from liangze.officials.selectors import official_list
     from liangze.regions.models import Level
@@ -61,8 +63,12 @@ def successors_for_registry(viewer, division) -> list[tuple[int, str]]:
     return [
         (
             official.pk,
-            f"{official.user} · {official.grant.division.name}"
-            f" ({levels.get(official.grant.division.level, '')})",
+            _("%(name)s · %(post)s (%(level)s)")
+            % {
+                "name": official.user,
+                "post": official.grant.division.name,
+                "level": levels.get(official.grant.division.level, ""),
+            },
         )
         for official in officials[:200]
     ]
