@@ -48,6 +48,19 @@ def test_it_loads_the_divisions_and_people_into_an_empty_database(demo_loaded):
     assert AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).count() == 1
 
 
+def snapshot() -> dict:
+    """What a rerun must leave as it was."""
+    return {
+        "counts": counts(),
+        "paths": dict(Division.objects.values_list("code", "path")),
+        "businesses": set(Business.objects.values_list("name", "uscc", "registration_number")),
+        "status_changes": StatusChange.objects.count(),
+        "officials": Official.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "problems": Problem.objects.count(),
+    }
+
+
 def test_a_rerun_changes_nothing_but_restores_what_was_changed(demo_loaded):
     """The command reruns the load: nothing is created twice (divisions, accounts, businesses,
     officials, assignments, problems), a business closed since stays closed, and a demo account
@@ -61,31 +74,14 @@ def test_a_rerun_changes_nothing_but_restores_what_was_changed(demo_loaded):
         reason="注销",
     )
     User.objects.filter(username="golmud_office").update(is_active=False)
-    before = {
-        "counts": counts(),
-        "paths": dict(Division.objects.values_list("code", "path")),
-        "businesses": set(Business.objects.values_list("name", "uscc", "registration_number")),
-        "status_changes": StatusChange.objects.count(),
-        "officials": Official.objects.count(),
-        "assignments": Assignment.objects.count(),
-        "problems": Problem.objects.count(),
-    }
+    before = snapshot()
     stdout = io.StringIO()
     call_command("demo_load", stdout=stdout)
     printed = stdout.getvalue()
     assert settings.LIANGZE_DEMO_PASSWORD in printed
     for person in DEMO_PEOPLE:
         assert person.username in printed
-    after = {
-        "counts": counts(),
-        "paths": dict(Division.objects.values_list("code", "path")),
-        "businesses": set(Business.objects.values_list("name", "uscc", "registration_number")),
-        "status_changes": StatusChange.objects.count(),
-        "officials": Official.objects.count(),
-        "assignments": Assignment.objects.count(),
-        "problems": Problem.objects.count(),
-    }
-    assert after == before
+    assert snapshot() == before
     assert before["counts"] == (DIVISIONS, ACCOUNTS, ACCOUNTS)
     rerun = AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).latest("pk")
     assert (rerun.data["businesses_created"], rerun.data["assignments_created"]) == (0, 0)
