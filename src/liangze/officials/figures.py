@@ -144,7 +144,7 @@ def _documents_url(division_id: int, period: str) -> str:
 def _uncovered_url(division_id: int, period: str) -> str:
     from django.urls import reverse
 
-    return reverse("officials:uncovered")
+    return f"{reverse('officials:uncovered')}?within={division_id}"
 
 
 def register_measures() -> None:

@@ -36,6 +36,7 @@ from liangze.officials.maps import amap_url, geo_uri
 from liangze.officials.rules import province_covering
 from liangze.officials.services import grouped_password
 from liangze.regions.models import Level
+from liangze.regions.selectors import division_list
 
 PAGE_SIZE = 25
 
@@ -331,15 +332,31 @@ def uncovered_list(request):
     """应包尽包: operating businesses nobody covers, longest waiting first."""
     viewer = request.user
     grade = request.GET.get("grade", "")
+    # A dashboard's coverage figure links here for its region (`within`, a division's id);
+    # one the viewer does not read narrows to nothing, as the business list does.
+    within_id = request.GET.get("within", "")
+    within = None
+    if within_id.isdigit():
+        within = division_list(viewer=viewer).filter(pk=int(within_id)).first()
     businesses = selectors.uncovered_businesses(
         viewer=viewer,
         search=request.GET.get("q", "")[:100],
         grade=grade if grade in Grade.values else "",
+        within=within,
     ).order_by("uncovered_since", "pk")
+    if within_id and within is None:
+        businesses = businesses.none()
     page = Paginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
     for business in page.object_list:
         business.days_uncovered = selectors.days_since(business.uncovered_since)
-    context = {"page": page, "grades": Grade.choices, "grade": grade, "q": request.GET.get("q", "")}
+    context = {
+        "page": page,
+        "grades": Grade.choices,
+        "grade": grade,
+        "q": request.GET.get("q", ""),
+        "within": within,
+        "within_id": within_id,
+    }
     return render_list(request, "officials/uncovered_list.html", context)
 
 

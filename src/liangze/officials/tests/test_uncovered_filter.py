@@ -55,3 +55,27 @@ def test_an_unknown_coverage_value_is_a_clear_error(client_for, county_staff, mi
     assert page.status_code == 200
     assert page.context["form"].errors["coverage"]
     assert list(page.context["page"].object_list) == []
+
+
+def test_the_gap_list_narrows_to_a_region(client_for, county_staff, mixed, regions):
+    """The dashboard's coverage figure of a region links to that region's gap list."""
+    from liangze.figures.measures import measures
+
+    coverage = next(m for m in measures() if m.code == "coverage_rate")
+    url = coverage.rows_url(regions.village.pk, "2026")
+    page = client_for(county_staff).get(url)
+    assert page.status_code == 200
+    assert {b.pk for b in page.context["page"].object_list} == {mixed["uncovered"].pk}
+    assert page.context["within"] == regions.village
+    whole = client_for(county_staff).get("/officials/uncovered/")
+    assert {b.pk for b in whole.context["page"].object_list} == {
+        mixed["uncovered"].pk,
+        mixed["elsewhere"].pk,
+    }
+
+
+def test_a_region_out_of_reach_lists_nothing(client_for, county_staff, mixed, regions):
+    page = client_for(county_staff).get(
+        "/officials/uncovered/", {"within": regions.neighbour_county.pk}
+    )
+    assert list(page.context["page"].object_list) == []
