@@ -20,6 +20,7 @@ from liangze.enterprise.models import (
     EnterpriseProfile,
     MonthlyMeeting,
     RiskControlList,
+    RiskTemplatePoint,
     SafetyDirector,
     SafetyOfficer,
     SelfCheckNotice,
@@ -37,6 +38,16 @@ from liangze.regions.models import Division
 
 # Missed operating days in one week that show the business to the official and the regulator.
 MISSED_DAYS_VISIBLE = 3
+
+
+def starter_groups_with_own_points(province_ids) -> set[tuple[int, str]]:
+    """(province id, group) pairs whose starter list the province has made its own; the
+    others start from the shipped set (docs/domain.md §1.8)."""
+    return set(
+        RiskTemplatePoint.objects.filter(province_id__in=province_ids)
+        .values_list("province_id", "group")
+        .distinct()
+    )
 
 
 def business_for_viewer(*, viewer, business_id: int) -> Business:
