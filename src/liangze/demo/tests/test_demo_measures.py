@@ -128,9 +128,11 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
     meetings = set(MonthlyMeeting.objects.values_list("business_id", "month"))
     whole_weeks = [d for d in _days(start, on) if d.weekday() == 0 and d + timedelta(days=6) <= on]
     whole_months = [d for d in _days(start, on) if d.day == 1 and _month_end(d) <= on]
-    for pk, division_id, uscc, kind, scale, chain_hq in Business.objects.filter(
+    for pk, division_id, uscc, kind, scale, chain_hq, since in Business.objects.filter(
         status=BusinessStatus.OPERATING
-    ).values_list("pk", "division_id", "uscc", "business_type", "scale", "chain_hq"):
+    ).values_list(
+        "pk", "division_id", "uscc", "business_type", "scale", "chain_hq", "status_since"
+    ):
         if uscc.startswith("91"):
             if officer_required(uscc=uscc, business_type=kind):
                 count("officer_staffing_rate", division_id, pk in officers)
@@ -141,13 +143,17 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
         if not (uscc.startswith("91") or pk in officers):
             continue
         pattern = weekdays.get(pk, ALL_WEEKDAYS)
-        for day in _days(start, on):
+        # Due only from the day the business started operating, and a week or month only when
+        # it operated for the whole of it (docs/domain.md §1.7: new → in scope from its start).
+        for day in _days(max(start, since), on):
             if str(day.isoweekday()) in pattern and (pk, day) not in closed_days:
                 count("self_check_daily_rate", division_id, (pk, day) in checks)
         for week in whole_weeks:
-            count("self_check_weekly_rate", division_id, (pk, week) in reviews)
+            if week >= since:
+                count("self_check_weekly_rate", division_id, (pk, week) in reviews)
         for month in whole_months:
-            count("self_check_monthly_rate", division_id, (pk, month) in meetings)
+            if month >= since:
+                count("self_check_monthly_rate", division_id, (pk, month) in meetings)
     return out
 
 
