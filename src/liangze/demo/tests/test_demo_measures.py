@@ -183,3 +183,22 @@ def test_every_measure_equals_an_independent_count_for_the_demo(demo_loaded):
     # The demo gives every measure something to count.
     assert set(checked) | OFFICIALS_OWN == codes
     assert all(checked.values()), checked
+
+
+def test_demo_minutes_carry_a_stored_drawn_signature(demo_loaded):
+    from django.core.files.storage import default_storage
+
+    from liangze.files.models import FileKind
+
+    meetings = MonthlyMeeting.objects.select_related("signature", "business")
+    assert meetings.exists()
+    assert not meetings.filter(signature__isnull=True).exists()
+    for meeting in meetings[:50]:
+        signature = meeting.signature
+        # Kept as the files app keeps any checked image (re-encoded).
+        assert signature.kind == FileKind.SIGNATURE
+        assert signature.content_type.startswith("image/")
+        # Filed where the business is, as a signature drawn for it on screen would be.
+        assert signature.division_id == meeting.business.division_id
+        with default_storage.open(signature.storage_name) as stored:
+            assert len(stored.read()) == signature.size > 0
