@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liangze.accounts.access import is_admin
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.types import BusinessGroup
@@ -589,7 +590,7 @@ def starter_lists(request):
             ),
             viewer=request.user,
             target_type="regions.division",
-            target_id=None,
+            target_id="",
         )
     custom = selectors.starter_groups_with_own_points([p.pk for p in provinces])
     rows = [
@@ -606,8 +607,17 @@ def starter_edit(request, province_id: int, group: str):
     start from it, lists already made keep their rows."""
     province = Division.objects.filter(pk=province_id, parent__isnull=True).first()
     if province is None or group not in BusinessGroup.values:
-        raise Http404
-    if not access.can_edit_starter_lists(request.user, province):
+        # An id reveals nothing (docs/domain.md §1.13): refused as a foreign province is, but
+        # to an administrator, who edits every province.
+        if is_admin(request.user):
+            raise access_refuse(
+                NotFound(code="starter_list_not_found", message=_("Not found.")),
+                viewer=request.user,
+                target_type="regions.division",
+                target_id=province_id,
+            )
+        province = None
+    if province is None or not access.can_edit_starter_lists(request.user, province):
         raise access_refuse(
             Forbidden(
                 code="starter_lists_forbidden",
@@ -615,7 +625,7 @@ def starter_edit(request, province_id: int, group: str):
             ),
             viewer=request.user,
             target_type="regions.division",
-            target_id=province.pk,
+            target_id=province_id,
         )
     initial = [
         {name: row.get(name, "") for name in starter.FIELDS}
