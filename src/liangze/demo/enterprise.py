@@ -1,7 +1,9 @@
 """The demo's enterprise duties (docs/domain.md §1.8, §4): directors and officers for the Golmud
 businesses per the rule, with a few missing so that the staffing rate stays below 100%; a risk
 control list each from the starter set; and the last quarter's daily checks, weekly reviews and
-monthly minutes of the businesses that keep them, with realistic gaps.
+monthly minutes of the businesses that keep them, with realistic gaps. The minutes carry a drawn
+signature, a small generated PNG stored through the files app as a signature drawn on screen is;
+one stored file per village (a few variants of the drawing) keeps the load fast.
 
 Deterministic (one seeded generator) and set-based: a few bulk inserts, no per-row service
 call. Records are written straight to their tables as an import would, not through the
@@ -9,10 +11,14 @@ services' entry windows (which refuse anything older than yesterday). A rerun fi
 appointments already there and changes nothing.
 """
 
+import io
 import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
 
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.types import TYPE_GROUP, BusinessType
@@ -31,6 +37,8 @@ from liangze.enterprise.models import (
 )
 from liangze.enterprise.rules import director_required, is_enterprise
 from liangze.enterprise.starter import starter_rows
+from liangze.files.models import FileKind
+from liangze.files.services import stored_file_save
 from liangze.regions.models import Division
 
 SEED = 20260301
@@ -80,7 +88,7 @@ def demo_enterprise_load(
             status=BusinessStatus.OPERATING, division__path__startswith=region.path
         )
         .order_by("pk")
-        .only("pk", "uscc", "business_type", "scale", "chain_hq", "status_since")
+        .only("pk", "division_id", "uscc", "business_type", "scale", "chain_hq", "status_since")
     )
     profiles, directors, officers = [], [], []
     keepers = []
@@ -169,6 +177,43 @@ def _risk_lists(keepers: list[Business]) -> dict[int, tuple[int, list[int]]]:
     return {b: (list_id, daily[list_id]) for b, list_id in list_ids.items()}
 
 
+SIGNATURE_VARIANTS = 4
+
+
+def signature_png(seed: int) -> bytes:
+    """A scribbled signature in dark ink on white, as the signature pad sends it (a PNG)."""
+    rng = random.Random(seed)  # noqa: S311 demo data, not a secret
+    image = Image.new("RGB", (180, 60), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    x, y = 12, 34
+    points = [(x, y)]
+    while x < 168:
+        x += rng.randint(6, 14)
+        y = max(8, min(52, y + rng.randint(-16, 16)))
+        points.append((x, y))
+    draw.line(points, fill=(20, 30, 80), width=3, joint="curve")
+    draw.line((20, 50, 150, 46), fill=(20, 30, 80), width=2)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _signatures(division_ids) -> dict[int, int]:
+    """One stored signature per division (stored as the meeting service stores a drawn one):
+    {division id: stored file id}."""
+    variants = [signature_png(SEED + n) for n in range(SIGNATURE_VARIANTS)]
+    divisions = Division.objects.in_bulk(set(division_ids))
+    return {
+        pk: stored_file_save(
+            actor=None,
+            division=division,
+            kind=FileKind.SIGNATURE,
+            upload=ContentFile(variants[pk % SIGNATURE_VARIANTS], name="signature.png"),
+        ).pk
+        for pk, division in sorted(divisions.items())
+    }
+
+
 def _records(rng, keepers, lists, *, today: date) -> dict:
     first = today - timedelta(days=DAYS)
     checks, reviews, meetings = [], [], []
@@ -241,6 +286,10 @@ def _records(rng, keepers, lists, *, today: date) -> dict:
     ]
     DailyCheckFailure.objects.bulk_create(failures, batch_size=BATCH)
     WeeklyReview.objects.bulk_create(reviews, batch_size=BATCH)
+    division_of = {business.pk: business.division_id for business in keepers}
+    signatures = _signatures(division_of[meeting.business_id] for meeting in meetings)
+    for meeting in meetings:
+        meeting.signature_id = signatures[division_of[meeting.business_id]]
     MonthlyMeeting.objects.bulk_create(meetings, batch_size=BATCH)
     return {
         "daily_checks": len(checks),

@@ -97,6 +97,13 @@ class EnrolmentIssueForm(NamedRequiredMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
 
 
+class StaffAccountForm(NamedRequiredMixin, forms.Form):
+    display_name = forms.CharField(label=_("Full name"), max_length=50)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
+
+
 class EnrolForm(NamedRequiredMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
     code = forms.CharField(label=_("Enrolment code"), max_length=20)
@@ -117,3 +124,4 @@ class RiskPointForm(NamedRequiredMixin, forms.Form):
 
 
 RiskPointFormSet = forms.formset_factory(RiskPointForm, extra=2, max_num=200)
+StarterPointFormSet = forms.formset_factory(RiskPointForm, extra=3, max_num=200)

@@ -20,6 +20,7 @@ from liangze.enterprise.models import (
     EnterpriseProfile,
     MonthlyMeeting,
     RiskControlList,
+    RiskTemplatePoint,
     SafetyDirector,
     SafetyOfficer,
     SelfCheckNotice,
@@ -37,6 +38,16 @@ from liangze.regions.models import Division
 
 # Missed operating days in one week that show the business to the official and the regulator.
 MISSED_DAYS_VISIBLE = 3
+
+
+def starter_groups_with_own_points(province_ids) -> set[tuple[int, str]]:
+    """(province id, group) pairs whose starter list the province has made its own; the
+    others start from the shipped set (docs/domain.md §1.8)."""
+    return set(
+        RiskTemplatePoint.objects.filter(province_id__in=province_ids)
+        .values_list("province_id", "group")
+        .distinct()
+    )
 
 
 def business_for_viewer(*, viewer, business_id: int) -> Business:
@@ -246,10 +257,25 @@ def _months(first: date, last: date) -> list[date]:
         month = end + timedelta(days=1)
 
 
+def _starts(ids: list[int], first: date) -> dict[int, date]:
+    """The first day each business is due in a range from `first`: an operating business is in
+    scope from the day it started operating, `status_since` (docs/domain.md §1.7: new → in scope
+    from its start date; resumed → back on resumption)."""
+    return {
+        pk: max(first, since)
+        for pk, since in Business.objects.filter(
+            pk__in=ids, status=BusinessStatus.OPERATING
+        ).values_list("pk", "status_since")
+    }
+
+
 def completion_by_business(business_ids, *, first: date, last: date) -> dict[int, Completion]:
     """Per business: days with a check / operating days (not closed), weeks wholly inside the
-    range with a review / those weeks, months wholly inside with minutes / those months."""
+    range with a review / those weeks, months wholly inside with minutes / those months. Only
+    the part of the range from the business's start is due (`_starts`): a week or month is due
+    when the business operated for the whole of it (docs/domain.md §1.7, §1.8)."""
     ids = list(business_ids)
+    starts = _starts(ids, first)
     weekdays = dict(
         EnterpriseProfile.objects.filter(business_id__in=ids).values_list(
             "business_id", "operating_weekdays"
@@ -285,16 +311,24 @@ def completion_by_business(business_ids, *, first: date, last: date) -> dict[int
         met[business_id].add(month)
     result = {}
     for business_id in ids:
+        start = starts.get(business_id, first)
+        if start > last:
+            result[business_id] = Completion(Rate(0, 0), Rate(0, 0), Rate(0, 0))
+            continue
         pattern = weekdays.get(business_id, ALL_WEEKDAYS)
-        off = {d for d in closed[business_id] if str(d.isoweekday()) in pattern}
-        due = periods.weekday_count(first, last, pattern) - len(off)
+        off = {d for d in closed[business_id] if d >= start and str(d.isoweekday()) in pattern}
+        due = periods.weekday_count(start, last, pattern) - len(off)
         done = sum(
-            1 for d in checked[business_id] if str(d.isoweekday()) in pattern and d not in off
+            1
+            for d in checked[business_id]
+            if d >= start and str(d.isoweekday()) in pattern and d not in off
         )
+        due_weeks = [w for w in weeks if w >= start]
+        due_months = [m for m in months if m >= start]
         result[business_id] = Completion(
             daily=Rate(done, due),
-            weekly=Rate(len(reviewed[business_id]), len(weeks)),
-            monthly=Rate(len(met[business_id]), len(months)),
+            weekly=Rate(len(reviewed[business_id] & set(due_weeks)), len(due_weeks)),
+            monthly=Rate(len(met[business_id] & set(due_months)), len(due_months)),
         )
     return result
 
@@ -370,8 +404,9 @@ def self_check_gaps(*, viewer, today: date | None = None) -> list[Gap]:
     for business in businesses:
         completion = weekly[business.pk]
         missed = completion.daily.denominator - completion.daily.numerator
-        review_missed = completion.weekly.numerator == 0
-        meeting_missed = business.pk not in met
+        review_missed = completion.weekly.numerator < completion.weekly.denominator
+        # Last month is due only from a business that operated for the whole of it (§1.7).
+        meeting_missed = business.pk not in met and business.status_since <= month
         if missed >= MISSED_DAYS_VISIBLE or review_missed or meeting_missed:
             gaps.append(Gap(business, missed, review_missed, meeting_missed))
     return gaps

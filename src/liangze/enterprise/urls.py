@@ -9,6 +9,8 @@ urlpatterns = [
     path("gaps/", views.gaps, name="gaps"),
     path("enrol/", views.enrol, name="enrol"),
     path("notices/<int:self_check_notice_id>/read/", views.notice_read, name="notice_read"),
+    path("starter/", views.starter_lists, name="starter_lists"),
+    path("starter/<int:province_id>/<str:group>/", views.starter_edit, name="starter_edit"),
     path("<int:business_id>/", views.business_duties, name="business"),
     path("<int:business_id>/daily/", views.daily_check, name="daily_check"),
     path("<int:business_id>/closed/", views.closed_day, name="closed_day"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("<int:business_id>/profile/", views.profile_edit, name="profile"),
     path("<int:business_id>/officers/", views.officer_add, name="officer_add"),
     path("<int:business_id>/director/", views.director_appoint, name="director_appoint"),
+    path("<int:business_id>/accounts/new/", views.staff_account_new, name="staff_account_new"),
     path("<int:business_id>/enrolment/", views.enrolment_issue, name="enrolment_issue"),
     path("<int:business_id>/<str:kind>/<int:person_id>/end/", views.person_end, name="person_end"),
     path(

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liangze.accounts.access import is_admin
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
+from liangze.businesses.types import BusinessGroup
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
 from liangze.core.middleware import client_ip
 from liangze.core.scoping import in_jurisdiction
-from liangze.enterprise import access, periods, selectors, services
+from liangze.enterprise import access, periods, selectors, services, starter
 from liangze.enterprise.forms import (
     EnrolForm,
     EnrolmentIssueForm,
@@ -24,6 +26,8 @@ from liangze.enterprise.forms import (
     PersonForm,
     ProfileForm,
     RiskPointFormSet,
+    StaffAccountForm,
+    StarterPointFormSet,
     TrainingForm,
     WeeklyReviewForm,
 )
@@ -451,6 +455,35 @@ def enrolment_issue(request, business_id: int):
     return redirect("enterprise:business", business.pk)
 
 
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_account_new(request, business_id: int):
+    """An account for the business's director or officer, made by the office of its subtree
+    (docs/domain.md §1.8): the one-time password is shown on this answer only."""
+    business = _business(request, business_id, check=access.can_manage_people)
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.staff_account_create(
+                actor=request.user, business=business, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return render(
+                request,
+                "enterprise/staff_account_issued.html",
+                {"business": business, "issued": issued},
+            )
+    return render(
+        request,
+        "enterprise/staff_account_form.html",
+        {"business": business, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrol(request):
@@ -536,6 +569,94 @@ def risk_list_edit(request, business_id: int):
     )
 
 
+# --- the province's starter lists ------------------------------------------------------------
+
+
+def _editable_provinces(viewer) -> list[Division]:
+    provinces = Division.objects.filter(parent__isnull=True).order_by("code")
+    return [p for p in provinces if access.can_edit_starter_lists(viewer, p)]
+
+
+@login_required
+@require_GET
+def starter_lists(request):
+    """The groups of the starter lists of the provinces the viewer edits (docs/domain.md §1.8)."""
+    provinces = _editable_provinces(request.user)
+    if not provinces:
+        raise access_refuse(
+            Forbidden(
+                code="starter_lists_forbidden",
+                message=_("Only a province's office staff edit its starter lists."),
+            ),
+            viewer=request.user,
+            target_type="regions.division",
+            target_id="",
+        )
+    custom = selectors.starter_groups_with_own_points([p.pk for p in provinces])
+    rows = [
+        (province, [(group, (province.pk, group.value) in custom) for group in BusinessGroup])
+        for province in provinces
+    ]
+    return render(request, "enterprise/starter_lists.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def starter_edit(request, province_id: int, group: str):
+    """Replace one group's starter list of a province; businesses that start their list later
+    start from it, lists already made keep their rows."""
+    province = Division.objects.filter(pk=province_id, parent__isnull=True).first()
+    if province is None or group not in BusinessGroup.values:
+        # An id reveals nothing (docs/domain.md §1.13): refused as a foreign province is, but
+        # to an administrator, who edits every province.
+        if is_admin(request.user):
+            raise access_refuse(
+                NotFound(code="starter_list_not_found", message=_("Not found.")),
+                viewer=request.user,
+                target_type="regions.division",
+                target_id=province_id,
+            )
+        province = None
+    if province is None or not access.can_edit_starter_lists(request.user, province):
+        raise access_refuse(
+            Forbidden(
+                code="starter_lists_forbidden",
+                message=_("Only a province's office staff edit its starter lists."),
+            ),
+            viewer=request.user,
+            target_type="regions.division",
+            target_id=province_id,
+        )
+    initial = [
+        {name: row.get(name, "") for name in starter.FIELDS}
+        for row in services.template_rows(province=province, group=group)
+    ]
+    formset = StarterPointFormSet(request.POST or None, initial=initial, prefix="points")
+    error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("point")]
+        try:
+            services.risk_template_save(
+                actor=request.user, province=province, group=group, rows=rows
+            )
+        except Invalid as exc:
+            error = " ".join([exc.message, *exc.fields.values()])
+        else:
+            messages.success(request, _("The starter list is saved."))
+            return redirect("enterprise:starter_lists")
+    return render(
+        request,
+        "enterprise/starter_edit.html",
+        {
+            "province": province,
+            "group": BusinessGroup(group),
+            "formset": formset,
+            "error": error,
+        },
+        status=422 if error or (formset.is_bound and not formset.is_valid()) else 200,
+    )
+
+
 # --- gaps: the official's and the regulator's view -------------------------------------------
 
 
@@ -571,6 +692,7 @@ def gaps(request):
             "first": first,
             "last": last,
             "notices": selectors.notices_for(viewer),
+            "can_edit_starters": bool(_editable_provinces(viewer)),
         },
     )
 

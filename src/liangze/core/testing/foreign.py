@@ -310,6 +310,8 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "reminder_id": _foreign_reminder,
     "visit_id": _foreign_visit,
     "kind": lambda world: "officer",
+    # A business group of a province's starter lists (with `province_id`).
+    "group": lambda world: "catering",
     "person_id": _foreign_officer,
     "self_check_notice_id": _foreign_self_check_notice,
     "notice_id": _foreign_notice,

@@ -128,9 +128,11 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
     meetings = set(MonthlyMeeting.objects.values_list("business_id", "month"))
     whole_weeks = [d for d in _days(start, on) if d.weekday() == 0 and d + timedelta(days=6) <= on]
     whole_months = [d for d in _days(start, on) if d.day == 1 and _month_end(d) <= on]
-    for pk, division_id, uscc, kind, scale, chain_hq in Business.objects.filter(
+    for pk, division_id, uscc, kind, scale, chain_hq, since in Business.objects.filter(
         status=BusinessStatus.OPERATING
-    ).values_list("pk", "division_id", "uscc", "business_type", "scale", "chain_hq"):
+    ).values_list(
+        "pk", "division_id", "uscc", "business_type", "scale", "chain_hq", "status_since"
+    ):
         if uscc.startswith("91"):
             if officer_required(uscc=uscc, business_type=kind):
                 count("officer_staffing_rate", division_id, pk in officers)
@@ -141,13 +143,17 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
         if not (uscc.startswith("91") or pk in officers):
             continue
         pattern = weekdays.get(pk, ALL_WEEKDAYS)
-        for day in _days(start, on):
+        # Due only from the day the business started operating, and a week or month only when
+        # it operated for the whole of it (docs/domain.md §1.7: new → in scope from its start).
+        for day in _days(max(start, since), on):
             if str(day.isoweekday()) in pattern and (pk, day) not in closed_days:
                 count("self_check_daily_rate", division_id, (pk, day) in checks)
         for week in whole_weeks:
-            count("self_check_weekly_rate", division_id, (pk, week) in reviews)
+            if week >= since:
+                count("self_check_weekly_rate", division_id, (pk, week) in reviews)
         for month in whole_months:
-            count("self_check_monthly_rate", division_id, (pk, month) in meetings)
+            if month >= since:
+                count("self_check_monthly_rate", division_id, (pk, month) in meetings)
     return out
 
 
@@ -177,3 +183,20 @@ def test_every_measure_equals_an_independent_count_for_the_demo(demo_loaded):
     # The demo gives every measure something to count.
     assert set(checked) | OFFICIALS_OWN == codes
     assert all(checked.values()), checked
+
+
+def test_demo_minutes_carry_a_stored_drawn_signature(demo_loaded):
+    from liangze.files.models import FileKind
+
+    meetings = MonthlyMeeting.objects.select_related("signature", "business")
+    assert meetings.exists()
+    assert not meetings.filter(signature__isnull=True).exists()
+    for meeting in meetings[:50]:
+        signature = meeting.signature
+        # Kept as the files app keeps any checked image (re-encoded).
+        assert signature.kind == FileKind.SIGNATURE
+        assert signature.content_type.startswith("image/")
+        # Filed where the business is, as a signature drawn for it on screen would be.
+        assert signature.division_id == meeting.business.division_id
+        assert signature.size > 0
+        assert signature.storage_name.startswith("signature/")

@@ -166,3 +166,100 @@ def test_a_failed_item_opened_in_the_closed_loop(client_for, shop, officer):
     )
     assert "冷库制冷故障" in problem.description
     assert problem.photos.count() == 1
+
+
+def test_office_creates_a_staff_account_in_a_page(client_for, shop, county_staff):
+    from liangze.accounts.models import Role, User
+
+    client = client_for(county_staff)
+    page = client.get(reverse("enterprise:business", args=[shop.pk]))
+    url = reverse("enterprise:staff_account_new", args=[shop.pk])
+    assert url.encode() in page.content
+    response = client.post(
+        url, {"display_name": "新总监", "username": "new_director", "role": "business_director"}
+    )
+    assert response.status_code == 200
+    assert b'data-testid="one-time-password"' in response.content
+    user = User.objects.get(username="new_director")
+    assert user.jurisdiction().business_ids == (shop.pk,)
+    assert user.active_grants()[0].role == Role.BUSINESS_DIRECTOR
+    # Shown once: the form page does not show it again.
+    assert b"one-time-password" not in client.get(url).content
+
+
+def test_staff_account_refusal_is_a_form_error_in_chinese(client_for, shop, county_staff):
+    client = client_for(county_staff)
+    url = reverse("enterprise:staff_account_new", args=[shop.pk])
+    data = {"display_name": "甲", "username": "taken_name", "role": "business_officer"}
+    assert client.post(url, data).status_code == 200
+    response = client.post(url, {**data, "display_name": "乙"})
+    assert response.status_code == 422
+    assert b"one-time-password" not in response.content
+    # The service's refusal sits on the username field, in the default language.
+    field = response.content.decode().split('for="id_username"')[1].split('class="field')[0]
+    assert "该用户名已被使用" in field
+
+
+def test_staff_account_page_refused_outside_the_office(
+    client_for, shop, officer, regulator, outsider
+):
+    from liangze.audit.models import AuditEvent
+
+    url = reverse("enterprise:staff_account_new", args=[shop.pk])
+    for user in (officer, regulator):
+        assert client_for(user).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="access_denied").count() >= 2
+    assert b'data-testid="staff-account-link"' not in (
+        client_for(regulator).get(reverse("enterprise:business", args=[shop.pk])).content
+    )
+
+
+def test_province_office_edits_the_starter_list_used_by_new_businesses(
+    client_for, province_staff, county_staff, regions
+):
+    from liangze.businesses.testing import make_business
+    from liangze.enterprise.starter import starter_rows
+    from liangze.regions.models import Division
+
+    client = client_for(province_staff)
+    assert b"starter-province" in client.get(reverse("enterprise:starter_lists")).content
+    url = reverse("enterprise:starter_edit", args=[regions.province.pk, "catering"])
+    shipped = starter_rows("catering")
+    page = client.get(url)
+    assert shipped[0]["point"] in page.content.decode()
+    data = {
+        "points-TOTAL_FORMS": "2",
+        "points-INITIAL_FORMS": "0",
+        "points-0-stage": "原料采购",
+        "points-0-point": "省定风险点",
+        "points-0-measure": "索证索票",
+        "points-0-frequency": "week",
+        "points-1-frequency": "day",
+    }
+    assert client.post(url, data).status_code == 302
+    business = make_business(actor=county_staff, division=regions.village, serial=7)
+    started = services.risk_list_save(actor=county_staff, business=business)
+    assert [(p.point, p.frequency) for p in started.points.all()] == [("省定风险点", "week")]
+    # Another province still starts from the shipped set.
+    other = Division.objects.create(
+        code="620000000000",
+        name="甘肃省",
+        level=regions.province.level,
+        path="620000000000"[: len(regions.province.path)],
+        vintage=2023,
+    )
+    assert services.template_rows(province=other, group="catering") == shipped
+
+
+def test_county_staff_may_not_edit_starter_lists(client_for, county_staff, regions):
+    from liangze.audit.models import AuditEvent
+    from liangze.enterprise.models import RiskTemplatePoint
+
+    client = client_for(county_staff)
+    assert client.get(reverse("enterprise:starter_lists")).status_code == 403
+    url = reverse("enterprise:starter_edit", args=[regions.province.pk, "catering"])
+    data = {"points-TOTAL_FORMS": "0", "points-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 403
+    assert AuditEvent.objects.filter(action="access_denied").count() == 2
+    assert not RiskTemplatePoint.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from liangze.businesses.codes import uscc_check_digit
+from liangze.businesses.models import Business
 from liangze.businesses.testing import make_business
 from liangze.enterprise import selectors, services
 from liangze.enterprise.models import ClosedDay, DailyCheck, EnterpriseProfile, WeeklyReview
@@ -119,7 +120,7 @@ def _raw_daily(region_path: str, first: date, last: date) -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT b.id, COALESCE(p.operating_weekdays, '1234567')
+            SELECT b.id, COALESCE(p.operating_weekdays, '1234567'), b.status_since
             FROM businesses_business b JOIN regions_division v ON v.id = b.division_id
             LEFT JOIN enterprise_enterpriseprofile p ON p.business_id = b.id
             WHERE b.status = 'operating' AND v.path LIKE %s AND (b.uscc LIKE '91%%' OR EXISTS
@@ -130,7 +131,7 @@ def _raw_daily(region_path: str, first: date, last: date) -> tuple[int, int]:
         )
         keepers = cursor.fetchall()
         done = due = 0
-        for business_id, pattern in keepers:
+        for business_id, pattern, since in keepers:
             cursor.execute(
                 "SELECT on FROM enterprise_closedday WHERE business_id = %s".replace(
                     " on ", ' "on" '
@@ -143,7 +144,8 @@ def _raw_daily(region_path: str, first: date, last: date) -> tuple[int, int]:
                 [business_id],
             )
             checked = {str(row[0]) for row in cursor.fetchall()}
-            day = first
+            # Due from the day the business started operating (docs/domain.md §1.7).
+            day = max(first, date.fromisoformat(str(since)))
             while day <= last:
                 if str(day.isoweekday()) in pattern and day.isoformat() not in closed:
                     due += 1
@@ -155,6 +157,10 @@ def _raw_daily(region_path: str, first: date, last: date) -> tuple[int, int]:
 def test_daily_completion_matches_the_raw_query(registry, regions, county_staff):
     first, last = date(2026, 3, 2), date(2026, 3, 29)  # four whole weeks, no whole month
     keepers = list(selectors.record_keepers(regions.county))
+    # All operating before the range but the last, which started on a Thursday mid-range.
+    Business.objects.filter(pk__in=[b.pk for b in keepers]).update(status_since=date(2026, 1, 1))
+    late_start = first + timedelta(days=10)
+    Business.objects.filter(pk=keepers[-1].pk).update(status_since=late_start)
     rows = []
     for index, business in enumerate(keepers):
         risk_list = services.risk_list_save(actor=county_staff, business=business)
@@ -182,10 +188,32 @@ def test_daily_completion_matches_the_raw_query(registry, regions, county_staff)
     assert (completion.daily.numerator, completion.daily.denominator) == _raw_daily(
         regions.county.path, first, last
     )
-    reviewed = len([b for i, b in enumerate(keepers) if i % 3 == 0])
+    # The reviews were of the first week, before the last business started.
+    reviewed = len([b for i, b in enumerate(keepers[:-1]) if i % 3 == 0])
     assert (completion.weekly.numerator, completion.weekly.denominator) == (
         reviewed,
-        4 * len(keepers),
+        4 * len(keepers) - 2,
     )
+    late = selectors.completion_by_business([keepers[-1].pk], first=first, last=last)
+    assert late[keepers[-1].pk].weekly.denominator == 2
+    assert late[keepers[-1].pk].daily.denominator <= (last - late_start).days + 1
     assert completion.monthly.denominator == 0
     assert completion.monthly.display == "—"
+
+
+def test_a_business_registered_mid_month_is_due_from_its_start(shop, officer):
+    """docs/domain.md §1.7: new → in scope from its start date. Its earlier days are not due,
+    nor the month it started in; the next whole month is."""
+    first, last = date(2026, 3, 1), date(2026, 4, 30)
+    started = date(2026, 3, 16)  # a Monday
+    Business.objects.filter(pk=shop.pk).update(status_since=started)
+    risk_list = services.current_risk_list(shop)
+    DailyCheck.objects.bulk_create(
+        DailyCheck(business=shop, risk_list=risk_list, on=started + timedelta(days=n))
+        for n in range(10)
+    )
+    completion = selectors.completion_by_business([shop.pk], first=first, last=last)[shop.pk]
+    assert (completion.daily.numerator, completion.daily.denominator) == (10, 46)
+    # Weeks from 16 March: 16, 23, 30 March and 6, 13, 20 April (27 April ends in May).
+    assert completion.weekly.denominator == 6
+    assert completion.monthly.denominator == 1
