@@ -250,8 +250,9 @@ def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
         businesses, seconds = build(checks)
         setup = f"built by set-based SQL in {seconds:.0f} s"
     print(f"enterprise: {businesses:,} businesses, {setup}", flush=True)
-    total = DailyCheck.objects.count()
     today = periods.today()
+    _remove_today(today)  # what an interrupted run left
+    total = DailyCheck.objects.count()
     targets = _targets(WRITES)
     ids = [b.pk for b in targets]
     first_points = dict(

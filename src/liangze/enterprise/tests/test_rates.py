@@ -189,3 +189,34 @@ def test_daily_completion_matches_the_raw_query(registry, regions, county_staff)
     )
     assert completion.monthly.denominator == 0
     assert completion.monthly.display == "—"
+
+
+def test_completion_reads_one_row_per_business_and_day(registry, regions, county_staff):
+    """The records' default ordering (by date, then pk) must not join the DISTINCT: it would
+    read every check row, and its table, instead of the (business, date) index alone; the
+    counts stay the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    first = date(2026, 3, 2)
+    business = selectors.record_keepers(regions.county).first()
+    risk_list = services.risk_list_save(actor=county_staff, business=business)
+    DailyCheck.objects.bulk_create(
+        [DailyCheck(business=business, risk_list=risk_list, on=first) for _ in range(3)]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        completion = selectors.completion_by_business(
+            [business.pk], first=date(2026, 3, 1), last=date(2026, 3, 31)
+        )
+    assert completion[business.pk].daily.numerator == 1
+    record_queries = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(
+            f'FROM "enterprise_{table}"' in q["sql"]
+            for table in ("dailycheck", "weeklyreview", "monthlymeeting")
+        )
+    ]
+    assert len(record_queries) == 3
+    for sql in record_queries:
+        assert "ORDER BY" not in sql
+        assert '"id"' not in sql.split(" FROM ")[0], sql
