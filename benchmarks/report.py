@@ -41,7 +41,23 @@ TITLES = {
     "bench_figures": "Figures from the summary tables at {n:,} businesses ({vendor})",
     "bench_visits": "A quarter's visit tasks for {n:,} businesses ({vendor})",
     "bench_visits_page": "The office's visit progress page at {n:,} businesses ({vendor})",
+    "bench_enterprise": "Recording daily checks beside {checks:,} of them ({vendor})",
+    "bench_enterprise_page": "The self-check gaps page at {checks:,} daily checks ({vendor})",
 }
+RUN_AT_KEPT = 12  # the machine table's "run at" keeps the last few runs, each with its groups
+
+
+def _machine_rows(text: str) -> dict[str, str]:
+    """The `| key | value |` rows of an earlier BENCHMARKS.md's machine table."""
+    rows = {}
+    if "\n## Machine" not in text:
+        return rows
+    table = text.split("\n## Machine", 1)[1].split("\n## ", 1)[0]
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] and not cells[0].startswith("---"):
+            rows[cells[0]] = cells[1]
+    return rows
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -55,17 +71,30 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def render(
-    results: dict[str, list[Sample]], *, businesses: int, vendor: str, previous: str = ""
+    results: dict[str, list[Sample]],
+    *,
+    businesses: int,
+    vendor: str,
+    previous: str = "",
+    checks: int = 0,
 ) -> str:
     """The machine, then each group run now; groups not run now (BENCH_ONLY) keep their
-    earlier section, which names the run it came from."""
+    earlier section, which names the run it came from. The machine table's databases and run
+    times add this run's to the earlier ones, whose sections are kept."""
     now = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    earlier = _machine_rows(previous)
+    database = earlier.get("database", "")
+    if vendor not in database:
+        database = f"{database}, {vendor}" if database else vendor
+    groups = ", ".join(dict.fromkeys(key.removeprefix("bench_").split("_")[0] for key in results))
+    runs = [r.strip() for r in earlier.get("run at", "").split(";") if r.strip()]
+    runs = [*runs, f"{now} ({vendor}: {groups})" if groups else now][-RUN_AT_KEPT:]
     lines = [INTRO, "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in machine().items()]
-    lines += [f"| database | {vendor} |", f"| run at | {now} |", ""]
+    lines += [f"| database | {database} |", f"| run at | {'; '.join(runs)} |", ""]
     sections = _sections(previous)
     for key, samples in results.items():
-        title = TITLES.get(key, key).format(n=businesses, vendor=vendor)
+        title = TITLES.get(key, key).format(n=businesses, vendor=vendor, checks=checks)
         body = [
             f"## {title}",
             "",

@@ -289,6 +289,7 @@ def completion_by_business(business_ids, *, first: date, last: date) -> dict[int
     checked = defaultdict(set)
     for business_id, on in (
         DailyCheck.objects.filter(business_id__in=ids, on__range=(first, last))
+        .order_by()  # no default ordering: its columns would join the DISTINCT, row per check
         .values_list("business_id", "on")
         .distinct()
     ):
@@ -298,6 +299,7 @@ def completion_by_business(business_ids, *, first: date, last: date) -> dict[int
     reviewed = defaultdict(set)
     for business_id, start in (
         WeeklyReview.objects.filter(business_id__in=ids, week_start__in=weeks)
+        .order_by()
         .values_list("business_id", "week_start")
         .distinct()
     ):
@@ -305,6 +307,7 @@ def completion_by_business(business_ids, *, first: date, last: date) -> dict[int
     met = defaultdict(set)
     for business_id, month in (
         MonthlyMeeting.objects.filter(business_id__in=ids, month__in=months)
+        .order_by()
         .values_list("business_id", "month")
         .distinct()
     ):

@@ -217,3 +217,36 @@ def test_a_business_registered_mid_month_is_due_from_its_start(shop, officer):
     # Weeks from 16 March: 16, 23, 30 March and 6, 13, 20 April (27 April ends in May).
     assert completion.weekly.denominator == 6
     assert completion.monthly.denominator == 1
+
+
+def test_completion_reads_one_row_per_business_and_day(registry, regions, county_staff):
+    """The records' default ordering (by date, then pk) must not join the DISTINCT: it would
+    read every check row, and its table, instead of the (business, date) index alone; the
+    counts stay the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    first = date(2026, 3, 2)
+    business = selectors.record_keepers(regions.county).first()
+    # Operating since before March, so March's days are due (docs/domain.md §1.7).
+    Business.objects.filter(pk=business.pk).update(status_since=date(2026, 1, 1))
+    risk_list = services.risk_list_save(actor=county_staff, business=business)
+    DailyCheck.objects.bulk_create(
+        [DailyCheck(business=business, risk_list=risk_list, on=first) for _ in range(3)]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        completion = selectors.completion_by_business(
+            [business.pk], first=date(2026, 3, 1), last=date(2026, 3, 31)
+        )
+    assert completion[business.pk].daily.numerator == 1
+    record_queries = [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(
+            f'FROM "enterprise_{table}"' in q["sql"]
+            for table in ("dailycheck", "weeklyreview", "monthlymeeting")
+        )
+    ]
+    assert len(record_queries) == 3
+    for sql in record_queries:
+        assert "ORDER BY" not in sql
+        assert '"id"' not in sql.split(" FROM ")[0], sql
