@@ -5,8 +5,9 @@ business staff their own business. Business staff keep the records; the director
 officers and the contact details; office staff manage people, accounts and enrolment codes
 inside their subtrees and the starter lists of their province."""
 
-from liangze.accounts.access import can_manage_division, is_admin
+from liangze.accounts.access import can_manage_division
 from liangze.accounts.models import Role
+from liangze.officials.access import can_set_province_rules
 
 
 def staff_role(viewer, business) -> str | None:
@@ -61,11 +62,6 @@ def can_edit_risk_list(viewer, business) -> bool:
 
 
 def can_edit_starter_lists(viewer, province) -> bool:
-    """A province's starter risk lists: its office staff (at province level) or administrators."""
-    return is_admin(viewer) or (
-        can_manage_division(viewer, province)
-        and any(
-            g.role == Role.OFFICE_STAFF and g.division_id == province.pk
-            for g in viewer.active_grants()
-        )
-    )
+    """A province's starter risk lists are one of its settings: changed by whoever changes the
+    province's settings (its own office staff, administrators; officials.access)."""
+    return can_set_province_rules(viewer, province)
