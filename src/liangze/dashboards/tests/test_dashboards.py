@@ -125,3 +125,23 @@ class TestApi:
     def test_measures_listed(self, county_world, county_staff, client_for):
         codes = [m["code"] for m in client_for(county_staff).get("/api/v1/figures/measures").json()]
         assert {"coverage_rate", "commitment_rate", "list_filing_rate"} <= set(codes)
+
+
+class TestHomeTile:
+    """The home page leads to the figures: a leader's large-type summary first, then the
+    dashboard; people who do not read figures get neither."""
+
+    def test_a_leader_gets_the_summary_and_the_dashboard(self, leader, client_for):
+        page = client_for(leader).get("/").content.decode()
+        assert 'href="/dashboards/summary/" data-testid="summary-tile"' in page
+        assert 'data-testid="figures-tile"' in page
+        assert page.index("summary-tile") < page.index("figures-tile")
+
+    def test_office_staff_get_the_dashboard_only(self, county_staff, client_for):
+        page = client_for(county_staff).get("/").content.decode()
+        assert 'href="/dashboards/" data-testid="figures-tile"' in page
+        assert "summary-tile" not in page
+
+    def test_officials_get_no_figures(self, village_official, client_for):
+        page = client_for(village_official).get("/", follow=True).content.decode()
+        assert "figures-tile" not in page and "summary-tile" not in page
