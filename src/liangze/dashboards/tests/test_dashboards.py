@@ -145,3 +145,38 @@ class TestHomeTile:
     def test_officials_get_no_figures(self, village_official, client_for):
         page = client_for(village_official).get("/", follow=True).content.decode()
         assert "figures-tile" not in page and "summary-tile" not in page
+
+
+class TestLeaderShortfalls:
+    """The leader's summary names, per measure, the lowest sub-regions below 100% (worst first,
+    at most three) and counts the rest; complete and unranked ones are left out."""
+
+    def board(self, rates):
+        from types import SimpleNamespace
+
+        from liangze.figures.rates import Rate, rank
+
+        rows = [
+            SimpleNamespace(code=f"{n:02d}", division=SimpleNamespace(pk=n, name=f"T{n}"), rate=r)
+            for n, r in enumerate(rates, start=1)
+        ]
+        measure = SimpleNamespace(code="visit_completion_rate", label="visits")
+        ranked = rank(rows, rate=lambda row: Rate(*row.rate), code=lambda row: row.code)
+        return SimpleNamespace(measures=[measure], ranked={measure.code: ranked})
+
+    def test_worst_first_capped_with_the_rest_counted(self):
+        from liangze.dashboards.views import _shortfalls
+
+        board = self.board([(9, 10), (1, 2), (4, 4), (0, 0), (3, 10), (7, 10), (8, 10)])
+        (group,) = _shortfalls(board)
+        assert [p.item.division.name for p in group["places"]] == ["T5", "T2", "T6"]
+        assert group["more"] == 2  # T7 (80%) and T1 (90%); T3 is complete, T4 not ranked
+
+    def test_nothing_when_every_sub_region_is_complete(self):
+        from liangze.dashboards.views import _shortfalls
+
+        assert _shortfalls(self.board([(4, 4), (0, 0)])) == []
+
+    def test_the_page_shows_the_group(self, county_world, leader, client_for):
+        html = client_for(leader).get("/dashboards/summary/").content.decode()
+        assert 'data-measure="coverage_rate">' in html  # the township at 3 of 4 covered
