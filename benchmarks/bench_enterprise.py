@@ -16,10 +16,9 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.harness import Sample
+from benchmarks.harness import Sample, get_timed
 
 # A business's operating days kept (2022–25): 15,000,000 checks are ~13,600 businesses' days; a
 # smaller count keeps fewer days, never fewer businesses than WRITES.
@@ -291,13 +290,8 @@ def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
     for url in ("/bench/baseline?page=1", "/duties/gaps/"):  # warm-up, not timed
         client.get(url)
     for _ in range(PAGE_RUNS):
-        for sample, url in ((page_floor, "/bench/baseline?page=1"), (page, "/duties/gaps/")):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url)
-                sample.seconds.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-            sample.queries.append(len(queries))
+        get_timed(client, "/bench/baseline?page=1", page_floor)
+        get_timed(client, "/duties/gaps/", page)
     page.note = (
         f"{total:,} checks of {businesses:,} record keepers; last week's gaps and last "
         "month's completion"

@@ -8,11 +8,9 @@ the refresh after one change under 50 ms, no rebuild.
 
 import time
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from benchmarks.harness import Sample
+from benchmarks.harness import Sample, get_timed
 
 REQUESTS = 40
 WARMUP = 3
@@ -23,13 +21,7 @@ def _measure(name: str, client: Client, url: str, *, note: str = "") -> Sample:
         client.get(url)
     sample = Sample(name=name, note=note)
     for _ in range(REQUESTS):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            sample.seconds.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        sample.queries.append(len(queries))
+        get_timed(client, url, sample)
     return sample
 
 

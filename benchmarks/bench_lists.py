@@ -10,25 +10,13 @@ import os
 import random
 import time
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from benchmarks import registry
-from benchmarks.harness import Sample
+from benchmarks.harness import Sample, get_timed
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))  # per measurement
 WARMUP = 5
-
-
-def _get(client: Client, url: str, sample: Sample) -> None:
-    with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
-        response = client.get(url)
-        sample.seconds.append(time.perf_counter() - start)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    sample.queries.append(len(queries))
 
 
 def _measure(
@@ -39,8 +27,8 @@ def _measure(
         client.get(url)
     sample = Sample(name=name, note=note, baseline=Sample(name="baseline"))
     for url, reference in zip(urls, baseline, strict=True):
-        _get(client, url, sample)
-        _get(client, reference, sample.baseline)
+        get_timed(client, url, sample)
+        get_timed(client, reference, sample.baseline)
     return sample
 
 

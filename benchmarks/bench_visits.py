@@ -12,10 +12,9 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.harness import Sample
+from benchmarks.harness import Sample, get_timed
 
 RUNS = int(os.environ.get("BENCH_VISIT_RUNS", "3"))
 PAGE_RUNS = int(os.environ.get("BENCH_VISIT_PAGE_RUNS", "15"))
@@ -106,12 +105,7 @@ def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
     page_floor = Sample(name="baseline: bare Django JSON view, 25 rows")
     page = Sample(name="office progress page /visits/progress/ (whole county)")
     for _ in range(PAGE_RUNS):
-        for sample, url in ((page_floor, "/bench/baseline?page=1"), (page, "/visits/progress/")):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url)
-                sample.seconds.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-            sample.queries.append(len(queries))
+        get_timed(client, "/bench/baseline?page=1", page_floor)
+        get_timed(client, "/visits/progress/", page)
     page.note = f"{made:,} tasks of the quarter, grouped per official and per post"
     return [floor, ours, again], [page_floor, page]

@@ -8,6 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 
 @dataclass
 class Sample:
@@ -36,6 +39,18 @@ def timed(name: str, work: Callable[[], object], *, repeat: int = 1, note: str =
         work()
         sample.seconds.append(time.perf_counter() - start)
     return sample
+
+
+def get_timed(client, url: str, sample: Sample) -> None:
+    """One GET by the test client, its time and query count added to `sample`; any answer
+    but 200 stops the bench (a timed error page would measure nothing)."""
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = client.get(url)
+        sample.seconds.append(time.perf_counter() - start)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    sample.queries.append(len(queries))
 
 
 def machine() -> dict[str, str]:
