@@ -135,6 +135,31 @@ def dashboard(*, viewer, region: Division, period: Period, code: str | None = No
     return Dashboard(region, period, chosen, totals, rows, own, trend, ranked)
 
 
+SUMMARY_SHORTFALLS = 3
+
+
+def shortfalls(board: Dashboard, limit: int = SUMMARY_SHORTFALLS) -> list[dict]:
+    """Per measure, the sub-regions below 100%: the lowest few, worst first, and how many more
+    (a leader reads this on a phone; the full ranking is on the dashboard)."""
+    out = []
+    for m in board.measures:
+        below = [
+            place
+            for place in board.ranked.get(m.code, [])
+            if place.rank and place.rate.numerator < place.rate.denominator
+        ]
+        if below:
+            below.sort(key=lambda place: (place.rate.fraction, place.item.code))
+            out.append(
+                {
+                    "measure": m,
+                    "places": below[:limit],
+                    "more": len(below) - limit,
+                }
+            )
+    return out
+
+
 # --- Notices ---------------------------------------------------------------------------------
 
 

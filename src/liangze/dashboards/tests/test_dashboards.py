@@ -165,17 +165,17 @@ class TestLeaderShortfalls:
         return SimpleNamespace(measures=[measure], ranked={measure.code: ranked})
 
     def test_worst_first_capped_with_the_rest_counted(self):
-        from liangze.dashboards.views import _shortfalls
+        from liangze.dashboards.selectors import shortfalls
 
         board = self.board([(9, 10), (1, 2), (4, 4), (0, 0), (3, 10), (7, 10), (8, 10)])
-        (group,) = _shortfalls(board)
+        (group,) = shortfalls(board)
         assert [p.item.division.name for p in group["places"]] == ["T5", "T2", "T6"]
         assert group["more"] == 2  # T7 (80%) and T1 (90%); T3 is complete, T4 not ranked
 
     def test_nothing_when_every_sub_region_is_complete(self):
-        from liangze.dashboards.views import _shortfalls
+        from liangze.dashboards.selectors import shortfalls
 
-        assert _shortfalls(self.board([(4, 4), (0, 0)])) == []
+        assert shortfalls(self.board([(4, 4), (0, 0)])) == []
 
     def test_the_page_shows_the_group(self, county_world, leader, client_for):
         html = client_for(leader).get("/dashboards/summary/").content.decode()
