@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from liangze.core.testing.browser import log_in as shared_log_in
+from liangze.core.testing.browser import work_off_the_queue
 from liangze.demo.people import DEMO_PEOPLE
 from liangze.demo.services import demo_load
 
@@ -147,9 +147,7 @@ def test_an_administrator_watches_a_division_import_job_finish(demo, live_server
     assert status.get_attribute("data-status") == "queued"
     phone.screenshot(path=SHOTS / "job-queued-phone.png", full_page=True)
 
-    call_command(
-        "db_worker", batch=True, no_startup_delay=True, verbosity=0
-    )  # the worker picks it up
+    work_off_the_queue()  # the worker picks it up
 
     phone.wait_for_selector(
         "[data-testid=job-status][data-status=succeeded]", timeout=10_000

@@ -10,20 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from liangze.businesses.testing import make_business
-from liangze.core.testing.browser import log_in
+from liangze.core.testing.browser import log_in, work_off_the_queue
 from liangze.officials.models import Assignment, Official
 from liangze.officials.testing import import_workbook as workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.VAR_DIR) / "screenshots"
-
-
-def work_off_the_queue():
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def upload_and_wait(page, live_server, path: Path):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from liangze.businesses.imports import KEYS
 from liangze.businesses.models import Business
 from liangze.businesses.testing import make_uscc
+from liangze.core.testing.browser import work_off_the_queue
 from liangze.core.testing.fixtures import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,10 +39,6 @@ def table(regions) -> bytes:
     for row in rows:
         writer.writerow({key: row.get(key, "") for key in KEYS})
     return out.getvalue().encode("utf-8")
-
-
-def work_off_the_queue():
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def test_import_with_a_bad_row_then_stickers_and_the_public_page(
