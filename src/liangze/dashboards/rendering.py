@@ -71,7 +71,7 @@ def notice_laggards(notice: Notice) -> list[Laggards]:
             heading=_("Officials who did not complete their visit tasks on time"),
             sheet=_("Missed visit tasks"),
             columns=[
-                _("Name"),
+                _("Full name"),
                 _("Position"),
                 _("Level"),
                 _("Region"),
@@ -96,8 +96,8 @@ def notice_laggards(notice: Notice) -> list[Laggards]:
             heading=_("Problems not rectified by their deadline"),
             sheet=_("Overdue problems"),
             columns=[
-                _("Business"),
-                _("Unified social credit code"),
+                _("Business name"),
+                _("Credit code or registration number"),
                 _("Region"),
                 _("Problem"),
                 _("Severity"),
