@@ -48,9 +48,7 @@ def overdue_q(today=None) -> Q:
     return Q(status__in=RUNNING, deadline__lt=today)
 
 
-def overdue_in_subtree(
-    *, viewer, path: str, today: date, limit: int
-) -> tuple[list[Problem], int]:
+def overdue_in_subtree(*, viewer, path: str, today: date, limit: int) -> tuple[list[Problem], int]:
     """The problems of the businesses within the subtree at `path` overdue on `today` (overdue_q,
     the one definition), most overdue first: the overdue problems a notice names (docs/domain.md
     §2, "Laggards in a notice"). Returns (the first `limit`, with their business, its division
