@@ -307,6 +307,9 @@ LIANGZE_PUBLIC_REPORTS_PER_BUSINESS_DAY = env_int("LIANGZE_PUBLIC_REPORTS_PER_BU
 # reopened entry window lasts N days unless the office gives another end.
 LIANGZE_VISIT_EXEMPT_DAYS = env_int("LIANGZE_VISIT_EXEMPT_DAYS", 15)
 LIANGZE_WINDOW_REOPEN_DAYS = env_int("LIANGZE_WINDOW_REOPEN_DAYS", 7)
+# Quarterly notices (docs/domain.md §2, "Rankings"): at most N officials with missed visit tasks
+# and N overdue problems are named, the rest counted ("and N more").
+LIANGZE_NOTICE_LAGGARDS_MAX = env_int("LIANGZE_NOTICE_LAGGARDS_MAX", 50)
 
 # SMS (docs/architecture.md, "Notifications"): a backend class like Django's email backends; the
 # console backend writes messages to the log.

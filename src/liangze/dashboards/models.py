@@ -30,6 +30,10 @@ class Notice(BaseModel):
     closing = models.TextField(_("closing paragraph"), max_length=4000, blank=True)
     # {measure code: [label, numerator, denominator]} of the region as generated.
     totals = models.JSONField(default=dict)
+    # The laggards named as generated (docs/domain.md §2 "Rankings"; services.notice_laggards
+    # says the shape): officials with missed visit tasks and overdue problems, each list capped
+    # with the count of all. Empty: a notice from before laggards were named.
+    laggards = models.JSONField(default=dict)
     figures_as_of = models.DateField(_("figures as of"))
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

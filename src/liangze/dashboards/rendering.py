@@ -1,10 +1,12 @@
 """A notice as a Word document (python-docx) and an Excel workbook (xlsxwriter), in the style of a
 government notice: title, period, summary, a ranked table of direct sub-regions per rate with
-numerator and denominator, the units below 100%, the closing paragraph. Rendered from the frozen
-rows only, so a published notice always renders the same content."""
+numerator and denominator, the units below 100%, the laggards (officials who missed visit tasks,
+problems overdue), the closing paragraph. Rendered from the frozen rows only, so a published
+notice always renders the same content."""
 
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 
 import xlsxwriter
 from django.utils.translation import gettext as _
@@ -14,6 +16,8 @@ from docx.shared import Pt
 
 from liangze.dashboards.models import Notice
 from liangze.figures.rates import Rate
+from liangze.rectification.models import Severity
+from liangze.regions.models import Level
 
 
 def notice_sections(notice: Notice):
@@ -24,6 +28,100 @@ def notice_sections(notice: Notice):
     return [
         (code, label, Rate(numerator, denominator), rankings.get(code, []))
         for code, (label, numerator, denominator) in notice.totals.items()
+    ]
+
+
+@dataclass
+class Laggards:
+    """One list of a notice's laggards as frozen: its heading, column headings, the rows as
+    text, and how many more there were than the rows named."""
+
+    key: str
+    heading: str
+    sheet: str
+    columns: list[str]
+    rows: list[list[str | int]]
+    more: int
+    note: str = ""
+
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, str | int]]]:
+        """Each row's values beside their column headings (a table read as cards on a phone)."""
+        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    @property
+    def more_text(self) -> str:
+        return _("and %(count)d more") % {"count": self.more} if self.more else ""
+
+
+def _label(choices, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def notice_laggards(notice: Notice) -> list[Laggards]:
+    """The notice's two lists of laggards (docs/domain.md §2 "Rankings"); none for a notice
+    generated before laggards were named."""
+    if not notice.laggards:
+        return []
+    officials = notice.laggards["officials"]
+    problems = notice.laggards["problems"]
+    return [
+        Laggards(
+            key="officials",
+            heading=_("Officials who did not complete their visit tasks on time"),
+            sheet=_("Missed visit tasks"),
+            columns=[
+                _("Full name"),
+                _("Position"),
+                _("Level"),
+                _("Region"),
+                _("Tasks missed"),
+                _("Tasks due"),
+            ],
+            rows=[
+                [
+                    row["name"],
+                    row["position"] or "—",
+                    _label(Level, row["level"]),
+                    row["region"],
+                    row["missed"],
+                    row["due"],
+                ]
+                for row in officials["rows"]
+            ],
+            more=officials["total"] - len(officials["rows"]),
+        ),
+        Laggards(
+            key="problems",
+            heading=_("Problems not rectified by their deadline"),
+            sheet=_("Overdue problems"),
+            columns=[
+                _("Business name"),
+                _("Credit code or registration number"),
+                _("Region"),
+                _("Problem"),
+                _("Severity"),
+                _("Deadline"),
+                _("Days overdue"),
+                _("Responsible regulator"),
+            ],
+            rows=[
+                [
+                    row["business"],
+                    row["credit_code"] or "—",
+                    row["region"],
+                    row["description"],
+                    _label(Severity, row["severity"]),
+                    row["deadline"],
+                    row["days_overdue"],
+                    row["regulator"] or "—",
+                ]
+                for row in problems["rows"]
+            ],
+            more=problems["total"] - len(problems["rows"]),
+            note=_("Problems past their deadline and still not rectified on %(day)s.")
+            % {"day": notice.laggards["as_of"]},
+        ),
     ]
 
 
@@ -75,6 +173,7 @@ def notice_docx(notice: Notice) -> bytes:
         below = [r.division_name for r in rankings if r.rank and r.numerator < r.denominator]
         if below:
             document.add_paragraph(_("Below 100%%: %(units)s") % {"units": "、".join(below)})
+    _docx_laggards(document, notice)
     if notice.closing:
         for paragraph in notice.closing.splitlines():
             if paragraph.strip():
@@ -82,6 +181,25 @@ def notice_docx(notice: Notice) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_laggards(document, notice: Notice) -> None:
+    for laggards in notice_laggards(notice):
+        document.add_heading(laggards.heading, 2)
+        if laggards.note:
+            document.add_paragraph(laggards.note)
+        if not laggards.rows:
+            document.add_paragraph(_("None."))
+            continue
+        table = document.add_table(rows=1, cols=len(laggards.columns))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, laggards.columns, strict=True):
+            cell.text = str(text)
+        for row in laggards.rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = str(value)
+        if laggards.more:
+            document.add_paragraph(laggards.more_text)
 
 
 def notice_xlsx(notice: Notice) -> bytes:
@@ -115,5 +233,12 @@ def notice_xlsx(notice: Notice) -> bytes:
                     Rate(ranking.numerator, ranking.denominator).display,
                 ],
             )
+    for laggards in notice_laggards(notice):
+        sheet = book.add_worksheet(laggards.sheet[:31])
+        sheet.write_row(0, 0, laggards.columns, bold)
+        for row, values in enumerate(laggards.rows, start=1):
+            sheet.write_row(row, 0, values)
+        if laggards.more:
+            sheet.write_row(len(laggards.rows) + 1, 0, [laggards.more_text])
     book.close()
     return out.getvalue()

@@ -1,6 +1,9 @@
 """Writes of the quarterly notices (通报, docs/domain.md §2 "Rankings"): generate (a job with
 progress), edit the narrative of a draft, publish (then immutable; a correction supersedes)."""
 
+from datetime import date
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,11 +11,14 @@ from django.utils.translation import gettext as _
 from liangze.audit.models import AuditAction
 from liangze.audit.services import audit_event_record
 from liangze.core.errors import Conflict, Invalid
+from liangze.core.tree import SEGMENT_WIDTH
 from liangze.dashboards.models import Notice, Ranking
 from liangze.dashboards.selectors import dashboard
 from liangze.figures.periods import Period, today
 from liangze.jobs.services import job_create
+from liangze.rectification.selectors import overdue_in_subtree
 from liangze.regions.models import Division
+from liangze.visits.selectors import officials_with_missed_tasks
 
 NOTICE_GENERATE = "dashboards_notice_generate"
 NARRATIVE_LIMIT = 4000
@@ -65,16 +71,103 @@ def _default_summary(region: Division, period: Period, board) -> str:
     }
 
 
+def _region_names(region: Division, paths: set[str]) -> dict[str, str]:
+    """Each path within the region named from the region's direct sub-region down (the region's
+    own name for the region itself): one query for all of them."""
+    prefixes = {
+        path[:end]
+        for path in paths
+        for end in range(len(region.path) + SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)
+    }
+    names = dict(Division.objects.filter(path__in=prefixes).values_list("path", "name"))
+    return {
+        path: "".join(
+            names.get(path[:end], "")
+            for end in range(len(region.path) + SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)
+        )
+        or region.name
+        for path in paths
+    }
+
+
+def notice_laggards(*, actor, region: Division, period: Period, day: date) -> dict:
+    """The laggards a notice names, as plain values to freeze (docs/domain.md §2 "Rankings",
+    §1.10: missed duties only, never app activity):
+
+    - `officials`: officials posted in the region with visit tasks of the period missed (the
+      visits app's task status), most missed first;
+    - `problems`: problems of the region's businesses past their deadline and still not
+      rectified on `day`, the generation day (the closed loop's one definition of overdue, taken
+      at report time as the rectification rate takes "closed": overdue is shown, never a state,
+      so the quarter's end cannot be read back), most overdue first.
+
+    Each is {"total": all of them, "rows": the first LIANGZE_NOTICE_LAGGARDS_MAX}. A fixed number
+    of queries whatever the region's size."""
+    limit = settings.LIANGZE_NOTICE_LAGGARDS_MAX
+    officials, officials_total = officials_with_missed_tasks(
+        viewer=actor,
+        path=region.path,
+        first_quarter=period.start,
+        last_quarter=period.end,
+        limit=limit,
+    )
+    problems, problems_total = overdue_in_subtree(
+        viewer=actor, path=region.path, today=day, limit=limit
+    )
+    names = _region_names(
+        region,
+        {o["path"] for o in officials} | {p.business.division.path for p in problems},
+    )
+    return {
+        "as_of": day.isoformat(),
+        "officials": {
+            "total": officials_total,
+            "rows": [
+                {
+                    "name": o["name"] or o["username"],
+                    "position": o["position"],
+                    "level": o["level"],
+                    "region": names[o["path"]],
+                    "missed": o["missed"],
+                    "due": o["due"],
+                }
+                for o in officials
+            ],
+        },
+        "problems": {
+            "total": problems_total,
+            "rows": [
+                {
+                    "business": p.business.name,
+                    "credit_code": p.business.uscc or p.business.registration_number,
+                    "region": names[p.business.division.path],
+                    "category": p.category,
+                    "description": p.description[:200],
+                    "severity": p.severity,
+                    "deadline": p.deadline.isoformat(),
+                    "days_overdue": (day - p.deadline).days,
+                    "regulator": p.regulator_division.name if p.regulator_division else "",
+                }
+                for p in problems
+            ],
+        },
+    }
+
+
 @transaction.atomic
 def notice_generate(
     *, actor, region: Division, period: Period, supersedes_id: int | None = None, progress=None
 ) -> Notice:
     """A draft notice with the region's figures and each direct sub-region's rates and ranks
-    frozen from the summary tables as they are now."""
+    frozen from the summary tables as they are now, and its laggards (notice_laggards) frozen
+    from the tasks and problems as they are now."""
     _period_closed(period)
     board = dashboard(viewer=actor, region=region, period=period)
     if progress is not None:
-        progress(1, 2)
+        progress(1, 3)
+    laggards = notice_laggards(actor=actor, region=region, period=period, day=today())
+    if progress is not None:
+        progress(2, 3)
     notice = Notice.objects.create(
         region=region,
         period=period.code,
@@ -89,6 +182,7 @@ def notice_generate(
             m.code: [str(m.label), board.totals[m.code].numerator, board.totals[m.code].denominator]
             for m in board.measures
         },
+        laggards=laggards,
         figures_as_of=period.as_of(today()),
         generated_by=actor if getattr(actor, "pk", None) else None,
         supersedes_id=supersedes_id,
@@ -118,7 +212,7 @@ def notice_generate(
         data={"period": period.code, "supersedes": supersedes_id},
     )
     if progress is not None:
-        progress(2, 2)
+        progress(3, 3)
     return notice
 
 

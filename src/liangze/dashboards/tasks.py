@@ -19,7 +19,7 @@ def _generate(job: Job, report: Report) -> dict:
     region = Division.objects.filter(pk=job.params.get("region")).first()
     if region is None:
         raise JobRejected(code="region_missing", message=_("The region no longer exists."))
-    message = _("Freezing the figures and rankings")
+    message = _("Freezing the figures, rankings and laggards")
     notice = services.notice_generate(
         actor=job.created_by,
         region=region,

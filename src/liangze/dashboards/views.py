@@ -143,6 +143,7 @@ def notice_detail(request, notice_id: int):
     context = {
         "notice": notice,
         "sections": rendering.notice_sections(notice),
+        "laggards": rendering.notice_laggards(notice),
         "can_edit": can_manage and notice.status == Notice.Status.DRAFT,
         "can_correct": can_manage and notice.status == Notice.Status.PUBLISHED,
     }

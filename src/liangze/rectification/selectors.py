@@ -2,7 +2,7 @@
 readers of a region see the problems of the businesses in their subtrees; business staff those
 of their own business."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,7 +12,7 @@ from liangze.accounts.models import Role
 from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
-from liangze.core.scoping import in_jurisdiction
+from liangze.core.scoping import in_jurisdiction, subtrees_q
 from liangze.core.tree import SEGMENT_WIDTH, subtree_bounds
 from liangze.rectification.models import Problem, ProblemStatus
 from liangze.rectification.rules import DEFAULT_REMINDER_DAYS, rule_for
@@ -46,6 +46,18 @@ def overdue_q(today=None) -> Q:
     """Past its deadline and not fixed yet: shown, never a state (docs/domain.md §1.6)."""
     today = today or timezone.localdate()
     return Q(status__in=RUNNING, deadline__lt=today)
+
+
+def overdue_in_subtree(*, viewer, path: str, today: date, limit: int) -> tuple[list[Problem], int]:
+    """The problems of the businesses within the subtree at `path` overdue on `today` (overdue_q,
+    the one definition), most overdue first: the overdue problems a notice names (docs/domain.md
+    §2, "Laggards in a notice"). Returns (the first `limit`, with their business, its division
+    and the regulator's division; how many in all) in two queries, whatever the subtree's size."""
+    problems = problem_list(viewer=viewer).filter(
+        overdue_q(today), subtrees_q([path], path_field="business__division__path")
+    )
+    total = problems.count()
+    return list(problems.order_by("deadline", "found_at", "pk")[:limit]), total
 
 
 def regulator_paths(viewer) -> list[str]:

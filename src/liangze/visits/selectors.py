@@ -1,11 +1,13 @@
 """Reads of the visits app, each starting from the viewer's jurisdiction (core.scoping)."""
 
-from django.db.models import Count, Q
+from datetime import date
+
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
-from liangze.core.scoping import in_jurisdiction
+from liangze.core.scoping import in_jurisdiction, subtrees_q
 from liangze.officials.models import Official
 from liangze.officials.selectors import access_official_by_id, official_of
 from liangze.visits.models import TaskStatus, Visit, VisitTask
@@ -13,6 +15,9 @@ from liangze.visits.periods import Quarter
 from liangze.visits.rules import haversine_m
 
 COUNTED = (TaskStatus.DUE, TaskStatus.DONE, TaskStatus.MISSED, TaskStatus.EXEMPT)
+# The tasks the visit completion rate counts in its denominator (docs/domain.md §2): an exempt
+# task that is not done and a cancelled one are in neither.
+DUE_COUNTED = (TaskStatus.DONE, TaskStatus.DUE, TaskStatus.MISSED)
 
 
 def my_tasks(*, viewer, quarter: Quarter, lat_e6: int | None = None, lng_e6: int | None = None):
@@ -113,3 +118,47 @@ def visit_by_id(*, viewer, visit_id: int) -> Visit:
             target_id=visit_id,
         )
     return visit
+
+
+def officials_with_missed_tasks(
+    *, viewer, path: str, first_quarter: date, last_quarter: date, limit: int
+) -> tuple[list[dict], int]:
+    """The officials posted within the subtree at `path` who missed visit tasks in the quarters
+    named by their first days from `first_quarter` to `last_quarter`, most missed first (then by
+    post and name): the laggards a notice names (docs/domain.md §2 "Rankings", §1.10: a missed
+    duty, never app activity). "Missed" is the task's own status (services.task_status: the
+    window closed without the visits). Each row: `official_id`, `name`, `username`, `position`, `division_id`,
+    `division_name`, `level`, `path` of the post, `missed`, and `due` (the tasks the visit
+    completion rate counts: done, due or missed). Returns (the first `limit` rows, how many such
+    officials in all) in two queries, whatever the subtree's size."""
+    per_official = (
+        in_jurisdiction(
+            VisitTask.objects.filter(
+                subtrees_q([path], path_field="official__grant__division__path"),
+                period__gte=first_quarter,
+                period__lte=last_quarter,
+                status__in=DUE_COUNTED,
+            ),
+            viewer,
+            via="official__grant__division",
+        )
+        .values("official_id")
+        .annotate(missed=Count("pk", filter=Q(status=TaskStatus.MISSED)), due=Count("pk"))
+        .filter(missed__gt=0)
+    )
+    total = per_official.count()
+    rows = per_official.order_by(
+        "-missed", "official__grant__division__path", "official__user__display_name", "official_id"
+    ).values(
+        "official_id",
+        "missed",
+        "due",
+        name=F("official__user__display_name"),
+        username=F("official__user__username"),
+        position=F("official__position"),
+        division_id=F("official__grant__division_id"),
+        division_name=F("official__grant__division__name"),
+        level=F("official__grant__division__level"),
+        path=F("official__grant__division__path"),
+    )[:limit]
+    return list(rows), total
