@@ -21,6 +21,7 @@ from liangze.businesses.models import (
     new_public_token,
     new_public_tokens,
 )
+from liangze.businesses.register import register_match_businesses, register_match_codes
 from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
 from liangze.core.dates import check_user_dates, date_bounds_errors
@@ -36,7 +37,7 @@ from liangze.imports.bulk import (
     update_rows,
 )
 from liangze.imports.events import EVENT_FIELDS, event_common, event_row, json_object_texts
-from liangze.imports.selectors import listed
+from liangze.imports.selectors import chunks, listed
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
@@ -188,7 +189,9 @@ def business_register_many(
     # The figures of the divisions gained businesses (docs/architecture.md#figures).
     figures_mark(side=Side.BUSINESS, division_ids={row.division_id for row in rows})
     if set_based:
-        return _register_set_based(actor=actor, rows=rows, data=shared, progress=progress)
+        ids = _register_set_based(actor=actor, rows=rows, data=shared, progress=progress)
+        _match_register(rows)
+        return ids
     ids = []
     writer = actor if getattr(actor, "pk", None) else None
     registered = _("Registered")
@@ -230,7 +233,23 @@ def business_register_many(
         _after_row(done - 1)
         if progress is not None:
             progress(done)
+    _match_register(rows)
     return ids
+
+
+def _match_register(rows: Sequence[Registration]) -> None:
+    """Register rows missing from the platform that name these new businesses are theirs now
+    (register.py)."""
+    register_match_codes(
+        **{
+            key: [row.values[CLEANED_FIELDS.index(name)] for row in rows]
+            for key, name in (
+                ("usccs", "uscc"),
+                ("licenses", "license_number"),
+                ("registrations", "registration_number"),
+            )
+        }
+    )
 
 
 def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
@@ -422,11 +441,21 @@ def business_change_many(
             done += 1
         if progress is not None:
             progress(done)
-    # Figures of both divisions of a moved business; the hook marks the rest.
+    # Figures of both divisions of a moved business, and of every changed one (its codes and
+    # licence count for the data collection rate); the hook marks the rest.
+    changed_ids = [row.business_id for row in rows]
     figures_mark(
         side=Side.BUSINESS,
         division_ids={row.before["division"] for row in rows if "division" in row.before},
     )
+    for batch in chunks(changed_ids):
+        businesses = list(
+            Business.objects.filter(pk__in=batch).only(
+                "division_id", "uscc", "license_number", "registration_number"
+            )
+        )
+        figures_mark(side=Side.BUSINESS, division_ids={b.division_id for b in businesses})
+        register_match_businesses(businesses)
     # What a table changes is a regrade or a move like any other: the apps above the registry
     # (assignments) follow it in this transaction, as they do for the single-row services.
     for change, name in ((BusinessChange.REGRADED, "grade"), (BusinessChange.MOVED, "division")):
@@ -511,6 +540,9 @@ def business_update(
     audit_event_record(
         actor=actor, action=AuditAction.BUSINESS_UPDATED, target=business, changes=changes
     )
+    # Its codes and licence count for the data collection rate (docs/domain.md §2).
+    figures_mark(side=Side.BUSINESS, division_ids=[business.division_id])
+    register_match_businesses([business])
     return business
 
 
