@@ -42,7 +42,7 @@ def _missing_rows(rng: random.Random, count: int, places: list[Division], county
 
 def demo_register_load(*, county: Division, valid_from: date) -> RegisterImported:
     """Golmud's register in force from `valid_from` (the first day of the demo's figures)."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 demo data, not a secret
     businesses = list(
         Business.objects.filter(
             division__path__startswith=county.path,

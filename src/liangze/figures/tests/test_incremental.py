@@ -337,7 +337,7 @@ def test_the_register_and_a_licence_reach_the_incremental_figures(world):
         ("register", "other_village"),  # serial 103: the missing row's code
     ]
     shops = [shop]
-    for index, step in enumerate(steps):
+    for step in steps:
         apply(step, actor=actor, officials=officials, places=places, shops=shops, serial=103)
         figures_refresh()
         incremental = snapshot()
