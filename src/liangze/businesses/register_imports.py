@@ -246,7 +246,7 @@ def register_template(viewer, language: str) -> TemplateParts:
             ("", _("The drop-down lists the first divisions only; any other is accepted."))
         )
     return TemplateParts(
-        sheet_title=_("Register"),
+        sheet_title=_("Licence register"),
         dropdowns={
             "division_code": Dropdown([f"{code} {name}" for code, name in entries], warning=True)
         },
