@@ -48,27 +48,35 @@ def demo_register_load(*, county: Division, valid_from: date) -> RegisterImporte
             division__path__startswith=county.path,
             status__in=[BusinessStatus.OPERATING, BusinessStatus.SUSPENDED],
         )
-        .select_related("division")
         .order_by("pk")
+        .values_list(
+            "division_id",
+            "division__path",
+            "name",
+            "address",
+            "uscc",
+            "license_number",
+            "registration_number",
+        )
     )
     rows = []
-    for business in businesses:
+    for division_id, path, name, address, uscc, license_number, registration in businesses:
         if rng.random() > LISTED_SHARE:
             continue
-        by_licence = business.license_number and rng.random() < LICENCE_ONLY_SHARE
+        by_licence = license_number and rng.random() < LICENCE_ONLY_SHARE
         rows.append(
             RegisterRow(
-                division_id=business.division_id,
+                division_id=division_id,
                 county_id=county.pk,
-                division_path=business.division.path,
-                name=business.name,
-                address=business.address,
-                uscc="" if by_licence else business.uscc,
-                license_number=business.license_number,
-                registration_number="" if business.uscc else business.registration_number,
+                division_path=path,
+                name=name,
+                address=address,
+                uscc="" if by_licence else uscc,
+                license_number=license_number,
+                registration_number="" if uscc else registration,
             )
         )
-    places = list(Division.objects.filter(pk__in={b.division_id for b in businesses}))
+    places = list(Division.objects.filter(pk__in={b[0] for b in businesses}))
     places.sort(key=lambda d: d.path)
     rows.extend(_missing_rows(rng, round(len(businesses) * MISSING_SHARE), places, county))
     return register_import(actor=None, rows=rows, valid_from=valid_from)
