@@ -336,6 +336,26 @@ class TestRate:
         assert (county.numerator, county.denominator) == (1, 4)
         del uncovered
 
+    def test_the_figures_api_serves_it_scoped(self, county_staff, outsider, client_for, regions):
+        client = client_for(county_staff)
+        url = f"/api/v1/figures?within={regions.county.pk}&measure=data_collection_rate"
+        figures_rebuild(periods=[Period.quarter_of(timezone.localdate())])
+        # No register yet: 0/0, shown as "—" (percent null).
+        [figure] = client.get(url).json()["figures"]
+        assert figure["rate"] == {"numerator": 0, "denominator": 0, "percent": None}
+        register_import(
+            actor=county_staff,
+            rows=[entry(regions.village, regions.county, "未入库", uscc=make_uscc(50))],
+        )
+        figures_rebuild(periods=[Period.quarter_of(timezone.localdate())])
+        codes = [m["code"] for m in client.get("/api/v1/figures/measures").json()]
+        assert "data_collection_rate" in codes
+        response = client.get(url)
+        assert response.status_code == 200
+        [figure] = response.json()["figures"]
+        assert figure["rate"] == {"numerator": 0, "denominator": 1, "percent": "0.00"}
+        assert client_for(outsider).get(url).status_code == 404
+
 
 class TestMissingPages:
     @pytest.fixture
