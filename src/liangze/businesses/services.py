@@ -37,7 +37,7 @@ from liangze.imports.bulk import (
     update_rows,
 )
 from liangze.imports.events import EVENT_FIELDS, event_common, event_row, json_object_texts
-from liangze.imports.selectors import chunks, listed
+from liangze.imports.selectors import listed
 from liangze.regions.models import Division, Level
 
 BUSINESS_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
@@ -237,17 +237,22 @@ def business_register_many(
     return ids
 
 
+# The codes a register row is matched by (register.py): the keyword of register_match_codes
+# and the business's field.
+MATCHED_CODES = (
+    ("usccs", "uscc"),
+    ("licenses", "license_number"),
+    ("registrations", "registration_number"),
+)
+
+
 def _match_register(rows: Sequence[Registration]) -> None:
     """Register rows missing from the platform that name these new businesses are theirs now
     (register.py)."""
     register_match_codes(
         **{
             key: [row.values[CLEANED_FIELDS.index(name)] for row in rows]
-            for key, name in (
-                ("usccs", "uscc"),
-                ("licenses", "license_number"),
-                ("registrations", "registration_number"),
-            )
+            for key, name in MATCHED_CODES
         }
     )
 
@@ -443,19 +448,26 @@ def business_change_many(
             progress(done)
     # Figures of both divisions of a moved business, and of every changed one (its codes and
     # licence count for the data collection rate); the hook marks the rest.
-    changed_ids = [row.business_id for row in rows]
     figures_mark(
         side=Side.BUSINESS,
         division_ids={row.before["division"] for row in rows if "division" in row.before},
     )
-    for batch in chunks(changed_ids):
-        businesses = list(
-            Business.objects.filter(pk__in=batch).only(
-                "division_id", "uscc", "license_number", "registration_number"
+    if rows:
+        figures_mark(
+            side=Side.BUSINESS,
+            division_ids=Business.objects.filter(
+                pk__in=listed([row.business_id for row in rows], "bigint")
             )
+            .values_list("division_id", flat=True)
+            .distinct(),
         )
-        figures_mark(side=Side.BUSINESS, division_ids={b.division_id for b in businesses})
-        register_match_businesses(businesses)
+    # Register rows missing from the platform that a new code or licence names (register.py).
+    register_match_codes(
+        **{
+            key: [row.after[name] for row in rows if row.after.get(name)]
+            for key, name in MATCHED_CODES
+        }
+    )
     # What a table changes is a regrade or a move like any other: the apps above the registry
     # (assignments) follow it in this transaction, as they do for the single-row services.
     for change, name in ((BusinessChange.REGRADED, "grade"), (BusinessChange.MOVED, "division")):

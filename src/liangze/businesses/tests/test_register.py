@@ -15,7 +15,12 @@ from python_calamine import CalamineWorkbook
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses.models import BusinessStatus, RegisterEntry
 from liangze.businesses.register import RegisterRow, match_codes, register_import
-from liangze.businesses.services import business_status_change, business_update
+from liangze.businesses.services import (
+    Change,
+    business_change_many,
+    business_status_change,
+    business_update,
+)
 from liangze.businesses.testing import make_business, make_uscc
 from liangze.figures.models import Figure, FigureDirty
 from liangze.figures.periods import Period
@@ -137,6 +142,29 @@ class TestMatching:
         )
         business_update(actor=county_staff, business=business, fields={"license_number": LICENSE})
         assert RegisterEntry.objects.get().business_id == business.pk
+
+    def test_a_licence_given_by_a_table_matches_too(self, county_staff, regions):
+        business = make_business(actor=county_staff, division=regions.other_village, serial=1)
+        register_import(
+            actor=county_staff,
+            rows=[entry(regions.village, regions.county, "许可", license_number=LICENSE)],
+        )
+        FigureDirty.objects.all().delete()
+        business_change_many(
+            actor=county_staff,
+            rows=[
+                Change(
+                    business_id=business.pk,
+                    name=business.name,
+                    division_path=business.division.path,
+                    after={"license_number": LICENSE},
+                    before={"license_number": ""},
+                )
+            ],
+        )
+        assert RegisterEntry.objects.get().business_id == business.pk
+        marked = set(FigureDirty.objects.values_list("division_id", flat=True))
+        assert {regions.village.pk, regions.other_village.pk} <= marked
 
 
 class TestImport:
