@@ -146,6 +146,8 @@ api.add_router("/jobs", "liangze.jobs.api.router")
 api.add_router("/businesses/import", "liangze.businesses.import_api.import_router")
 api.add_router("/businesses/export", "liangze.businesses.import_api.export_router")
 api.add_router("/businesses", "liangze.businesses.api.router")
+api.add_router("/register/import", "liangze.businesses.register_api.import_router")
+api.add_router("/register", "liangze.businesses.register_api.router")
 # Before /officials and /assignments, whose /{id} routes would otherwise take "import".
 api.add_router("/officials/import", "liangze.officials.import_api.official_import_router")
 api.add_router("/assignments/import", "liangze.officials.import_api.assignment_import_router")

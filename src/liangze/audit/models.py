@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     BUSINESS_PUBLIC_REPORTED = "business_public_reported", _("Problem reported by the public")
     BUSINESSES_IMPORTED = "businesses_imported", _("Imported businesses")
     BUSINESS_EXPORTED = "business_exported", _("Exported businesses")
+    REGISTER_IMPORTED = "register_imported", _("Imported the regulator's register")
+    REGISTER_REPLACED = "register_replaced", _("Replaced a county's register")
     JOB_STARTED = "job_started", _("Started job")
     JOB_SUCCEEDED = "job_succeeded", _("Job succeeded")
     JOB_FAILED = "job_failed", _("Job failed")

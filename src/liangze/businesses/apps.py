@@ -8,7 +8,7 @@ class BusinessesConfig(AppConfig):
 
     def ready(self) -> None:
         from liangze.accounts.access import is_office_or_admin
-        from liangze.businesses import imports
+        from liangze.businesses import imports, register_imports
         from liangze.businesses.stickers import QR_STICKERS_KIND
         from liangze.core.navigation import NavItem, nav_item_register
         from liangze.jobs.kinds import JobKind, job_kind_register
@@ -53,6 +53,30 @@ class BusinessesConfig(AppConfig):
                     task=f"liangze.imports.tasks.{task}",
                     may_start=may_start,
                     page_context="liangze.imports.views.job_page_context",
+                )
+            )
+
+        # The regulator's register (register_imports.py), on the same engine.
+        register_imports.register()
+        for code, label, task in (
+            (
+                register_imports.REGISTER_IMPORT_CHECK,
+                _("Register import: check"),
+                "table_import_check_run",
+            ),
+            (
+                register_imports.REGISTER_IMPORT_WRITE,
+                _("Register import: write"),
+                "table_import_write_run",
+            ),
+        ):
+            job_kind_register(
+                JobKind(
+                    code=code,
+                    label=label,
+                    task=f"liangze.imports.tasks.{task}",
+                    may_start=is_office_or_admin,
+                    page_context="liangze.businesses.register_imports.job_page_context",
                 )
             )
 

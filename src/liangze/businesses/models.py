@@ -3,7 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from liangze.businesses.types import TYPE_GROUP, BusinessType, Scale
@@ -215,3 +215,67 @@ class PublicReport(BaseModel):
 
     def __str__(self) -> str:
         return f"report on {self.business_id}"
+
+
+class RegisterEntry(BaseModel):
+    """One row of the regulator's licence/filing register (许可/备案台账), imported by the food
+    safety office to measure 数据归集率 (docs/domain.md §2, "The register").
+
+    A county's register is replaced as a whole by the next import of that county (`county`, the
+    row's county-level division): the rows in force end the day before the new ones begin, so a
+    past period is computed from the register then in force (`valid_from` ≤ day < `valid_to`).
+    `business` is the business the row names on the platform (credit code, else licence number,
+    else registration number); none: the row is missing from the platform. `province_id` (the
+    first segment of the division's path) lets the table be distributed by province.
+    """
+
+    province_id = models.BigIntegerField()
+    county = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.PROTECT, related_name="register_entries"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    license_number = models.CharField(_("food licence number"), max_length=16, blank=True)
+    registration_number = models.CharField(
+        _("local registration number"), max_length=50, blank=True
+    )
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="register_entries",
+    )
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        ordering = ["division", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="register_entry_valid_range",
+            ),
+        ]
+        indexes = [
+            # A county's register in force (the replacement) and a region's missing rows.
+            models.Index(fields=["county", "valid_to"], name="register_county_idx"),
+            models.Index(fields=["division", "valid_to"], name="register_division_idx"),
+            # The businesses a rate looks at, by province for a distributed table.
+            models.Index(fields=["province_id", "valid_from"], name="register_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

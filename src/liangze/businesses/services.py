@@ -21,6 +21,7 @@ from liangze.businesses.models import (
     new_public_token,
     new_public_tokens,
 )
+from liangze.businesses.register import register_match_businesses, register_match_codes
 from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
 from liangze.core.dates import check_user_dates, date_bounds_errors
@@ -188,7 +189,9 @@ def business_register_many(
     # The figures of the divisions gained businesses (docs/architecture.md#figures).
     figures_mark(side=Side.BUSINESS, division_ids={row.division_id for row in rows})
     if set_based:
-        return _register_set_based(actor=actor, rows=rows, data=shared, progress=progress)
+        ids = _register_set_based(actor=actor, rows=rows, data=shared, progress=progress)
+        _match_register(rows)
+        return ids
     ids = []
     writer = actor if getattr(actor, "pk", None) else None
     registered = _("Registered")
@@ -230,7 +233,28 @@ def business_register_many(
         _after_row(done - 1)
         if progress is not None:
             progress(done)
+    _match_register(rows)
     return ids
+
+
+# The codes a register row is matched by (register.py): the keyword of register_match_codes
+# and the business's field.
+MATCHED_CODES = (
+    ("usccs", "uscc"),
+    ("licenses", "license_number"),
+    ("registrations", "registration_number"),
+)
+
+
+def _match_register(rows: Sequence[Registration]) -> None:
+    """Register rows missing from the platform that name these new businesses are theirs now
+    (register.py)."""
+    register_match_codes(
+        **{
+            key: [row.values[CLEANED_FIELDS.index(name)] for row in rows]
+            for key, name in MATCHED_CODES
+        }
+    )
 
 
 def _register_set_based(*, actor, rows, data: dict, progress) -> list[int]:
@@ -422,10 +446,27 @@ def business_change_many(
             done += 1
         if progress is not None:
             progress(done)
-    # Figures of both divisions of a moved business; the hook marks the rest.
+    # Figures of both divisions of a moved business, and of every changed one (its codes and
+    # licence count for the data collection rate); the hook marks the rest.
     figures_mark(
         side=Side.BUSINESS,
         division_ids={row.before["division"] for row in rows if "division" in row.before},
+    )
+    if rows:
+        figures_mark(
+            side=Side.BUSINESS,
+            division_ids=Business.objects.filter(
+                pk__in=listed([row.business_id for row in rows], "bigint")
+            )
+            .values_list("division_id", flat=True)
+            .distinct(),
+        )
+    # Register rows missing from the platform that a new code or licence names (register.py).
+    register_match_codes(
+        **{
+            key: [row.after[name] for row in rows if row.after.get(name)]
+            for key, name in MATCHED_CODES
+        }
     )
     # What a table changes is a regrade or a move like any other: the apps above the registry
     # (assignments) follow it in this transaction, as they do for the single-row services.
@@ -511,6 +552,9 @@ def business_update(
     audit_event_record(
         actor=actor, action=AuditAction.BUSINESS_UPDATED, target=business, changes=changes
     )
+    # Its codes and licence count for the data collection rate (docs/domain.md §2).
+    figures_mark(side=Side.BUSINESS, division_ids=[business.division_id])
+    register_match_businesses([business])
     return business
 
 

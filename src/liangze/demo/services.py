@@ -23,6 +23,7 @@ from liangze.demo.businesses import LEDGER_DAY, DemoBusiness, demo_businesses
 from liangze.demo.enterprise import demo_enterprise_load
 from liangze.demo.officials import DemoOfficial, demo_assignments, demo_officials
 from liangze.demo.people import DEMO_PEOPLE, GOLMUD, HAIXI
+from liangze.demo.register import demo_register_load
 from liangze.figures.periods import Period, recent_quarters
 from liangze.figures.services import figures_rebuild
 from liangze.officials.documents.demo import demo_documents_load
@@ -338,6 +339,8 @@ def demo_load() -> DemoSummary:
     planner_statistics_refresh()
     # The dashboards' summary tables, from scratch: the last quarters and their years.
     quarters = recent_quarters(DEMO_FIGURE_QUARTERS)
+    # The regulator's register of Golmud, in force over those quarters.
+    register = demo_register_load(county=divisions[GOLMUD], valid_from=quarters[0].start)
     figures_rebuild(periods=sorted({*quarters, *(Period(q.year) for q in quarters)}))
     by_grade = dict(sorted(Counter(row.grade for row in business_rows).items()))
     by_level = dict(
@@ -366,6 +369,8 @@ def demo_load() -> DemoSummary:
             "safety_directors": enterprise.directors,
             "safety_officers": enterprise.officers,
             "daily_checks": enterprise.daily_checks,
+            "register_entries": register.entries,
+            "register_matched": register.matched,
         },
     )
     return DemoSummary(

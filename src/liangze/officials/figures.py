@@ -10,6 +10,12 @@ facts change.
   responsibility list / filing units (divisions with officials with tasks posted at them).
 - `task_list_filing_rate` (official side, per official): officials with tasks holding a valid
   task list / officials with tasks.
+- `data_collection_rate` (business side, 数据归集率): rows of the regulator's register in force
+  that name a business operating that day with its required fields complete (credit code or
+  name, licence or registration number, grade, division, status, an official covering it) / rows
+  of the register in force, less those whose business on the platform was suspended or closed
+  that day (out of scope, docs/domain.md §1.7). A row counts at its business's division, or at
+  its own when no business on the platform matches it (docs/domain.md §2, "The register").
 
 Who has tasks and which documents are valid are the documents' own definitions
 (documents/selectors.py: `officials_with_tasks_on`, `holders_of_valid`), used here and by the
@@ -29,6 +35,7 @@ COVERAGE = "coverage_rate"
 COMMITMENT = "commitment_rate"
 LIST_FILING = "list_filing_rate"
 TASK_LIST_FILING = "task_list_filing_rate"
+DATA_COLLECTION = "data_collection_rate"
 
 
 def _active_on(day: date, prefix: str = "") -> Q:
@@ -90,6 +97,84 @@ def coverage_compute(day: date, division_ids: Collection[int] | None) -> Compute
     return {pk: tuple(row) for pk, row in out.items()}
 
 
+def statuses_on(day: date, business_ids: Collection[int]) -> dict[int, str]:
+    """{business id: its status on `day`} ("" when it was not yet registered), by the same
+    rule as in_scope_on."""
+    statuses: dict[int, str] = {}
+    later = []
+    for pk, status, since in Business.objects.filter(pk__in=list(business_ids)).values_list(
+        "pk", "status", "status_since"
+    ):
+        if since <= day:
+            statuses[pk] = status
+        else:
+            later.append(pk)
+    for business_id, from_status in (
+        StatusChange.objects.filter(business_id__in=later, effective_on__gt=day)
+        .order_by("business_id", "effective_on", "pk")
+        .values_list("business_id", "from_status")
+    ):
+        statuses.setdefault(business_id, from_status)
+    return statuses
+
+
+def data_collection_compute(day: date, division_ids: Collection[int] | None) -> Computed:
+    from liangze.businesses.models import RegisterEntry
+    from liangze.officials.models import Assignment
+
+    entries = RegisterEntry.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+    if division_ids is not None:
+        ids = list(division_ids)
+        entries = entries.filter(
+            Q(business__isnull=True, division_id__in=ids) | Q(business__division_id__in=ids)
+        )
+    rows = list(
+        entries.values_list(
+            "division_id",
+            "division__path",
+            "business_id",
+            "business__division_id",
+            "business__division__path",
+        )
+    )
+    matched = {row[2] for row in rows if row[2] is not None}
+    statuses = statuses_on(day, matched) if matched else {}
+    complete: set[int] = set()
+    covered: set[int] = set()
+    if matched:
+        # Required fields (docs/domain.md §2): division and status are never blank.
+        complete = set(
+            Business.objects.filter(pk__in=list(matched))
+            .filter(Q(uscc__gt="") | Q(name__gt=""))
+            .filter(Q(license_number__gt="") | Q(registration_number__gt=""))
+            .exclude(grade="")
+            .values_list("pk", flat=True)
+        )
+        covered = set(
+            Assignment.objects.filter(_active_on(day), business_id__in=list(matched)).values_list(
+                "business_id", flat=True
+            )
+        )
+    out: dict[int, list] = {}
+    for division_id, path, business_id, business_division, business_path in rows:
+        if business_id is None:
+            out.setdefault(division_id, [path, 0, 0])[2] += 1
+            continue
+        status = statuses.get(business_id, "")
+        if status and status != BusinessStatus.OPERATING:
+            continue  # suspended or closed that day: out of scope
+        row = out.setdefault(business_division, [business_path, 0, 0])
+        row[2] += 1
+        row[1] += bool(
+            status == BusinessStatus.OPERATING
+            and business_id in complete
+            and business_id in covered
+        )
+    return {pk: tuple(row) for pk, row in out.items()}
+
+
 def _officials_by_post(day: date, division_ids: Collection[int] | None) -> list[tuple]:
     from liangze.officials.documents.selectors import officials_with_tasks_on
 
@@ -141,6 +226,12 @@ def _documents_url(division_id: int, period: str) -> str:
     return f"{reverse('documents:board')}?within={division_id}&on={on.isoformat()}"
 
 
+def _register_missing_url(division_id: int, period: str) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('businesses:register_missing')}?within={division_id}"
+
+
 def _uncovered_url(division_id: int, period: str) -> str:
     from django.urls import reverse
 
@@ -180,6 +271,20 @@ def register_measures() -> None:
             compute=list_filing_compute,
             order=50,
             rows_url=_documents_url,
+        )
+    )
+    measure_register(
+        Measure(
+            code=DATA_COLLECTION,
+            label=_("Data collection"),
+            side=Side.BUSINESS,
+            compute=data_collection_compute,
+            order=65,
+            rows_url=_register_missing_url,
+            help=_(
+                "Businesses of the regulator's register that are on the platform, operating, "
+                "with their codes, licence, grade and official / businesses of the register."
+            ),
         )
     )
     measure_register(

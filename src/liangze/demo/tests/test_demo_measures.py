@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from liangze.businesses.models import Business, BusinessStatus
+from liangze.businesses.models import Business, BusinessStatus, RegisterEntry, StatusChange
 from liangze.demo.services import DEMO_FIGURE_QUARTERS
 from liangze.enterprise.models import (
     ALL_WEEKDAYS,
@@ -27,7 +27,7 @@ from liangze.figures.measures import measures
 from liangze.figures.periods import Period, recent_quarters, today
 from liangze.figures.rates import Rate
 from liangze.figures.selectors import region_figures
-from liangze.officials.models import Official
+from liangze.officials.models import Assignment, Official
 from liangze.rectification.models import Problem
 from liangze.regions.models import Division
 from liangze.visits.models import Visit, VisitTask
@@ -154,6 +154,44 @@ def independent(start: date, on: date) -> dict[str, dict[int, list[int]]]:
         for month in whole_months:
             if month >= since:
                 count("self_check_monthly_rate", division_id, (pk, month) in meetings)
+    # The regulator's register in force on `on`, against the businesses as they were then:
+    # operating, with a code or name, a licence or registration number, a grade and an
+    # official; suspended or closed ones leave the count.
+    changes = defaultdict(list)
+    for business_id, effective_on, pk, to_status in StatusChange.objects.values_list(
+        "business_id", "effective_on", "pk", "to_status"
+    ):
+        changes[business_id].append((effective_on, pk, to_status))
+    covered = {
+        business_id
+        for business_id, starts_on, ends_on in Assignment.objects.values_list(
+            "business_id", "starts_on", "ends_on"
+        )
+        if starts_on <= on and (ends_on is None or ends_on > on)
+    }
+    fields = {
+        pk: (uscc or name) and (licence or registration) and grade
+        for pk, uscc, name, licence, registration, grade in Business.objects.values_list(
+            "pk", "uscc", "name", "license_number", "registration_number", "grade"
+        )
+    }
+    for division_id, business_id, valid_from, valid_to in RegisterEntry.objects.values_list(
+        "division_id", "business_id", "valid_from", "valid_to"
+    ):
+        if not (valid_from <= on and (valid_to is None or valid_to > on)):
+            continue
+        if business_id is None:
+            count("data_collection_rate", division_id, False)
+            continue
+        then = [c for c in sorted(changes[business_id]) if c[0] <= on]
+        status = then[-1][2] if then else ""
+        if status and status != BusinessStatus.OPERATING:
+            continue
+        count(
+            "data_collection_rate",
+            place[business_id],
+            status == BusinessStatus.OPERATING and fields[business_id] and business_id in covered,
+        )
     return out
 
 

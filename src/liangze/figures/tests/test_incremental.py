@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangze.businesses.models import Business, BusinessStatus
-from liangze.businesses.services import business_move, business_status_change
-from liangze.businesses.testing import make_business
+from liangze.businesses.register import RegisterRow, register_import
+from liangze.businesses.services import business_move, business_status_change, business_update
+from liangze.businesses.testing import make_business, make_uscc
 from liangze.core.errors import DomainError
 from liangze.figures.models import Figure, FigureDirty
 from liangze.figures.periods import Period
@@ -51,6 +52,15 @@ operation = st.one_of(
     st.tuples(st.just("visit"), st.integers(0, BUSINESSES - 1), st.sampled_from(OFFICIALS)),
     st.tuples(st.just("problem"), st.integers(0, BUSINESSES - 1), st.booleans()),
     st.tuples(st.just("problem_move"), st.integers(0, BUSINESSES - 1), st.integers(0, 7)),
+    # The regulator's register: some shops by credit code or licence, and a row that a later
+    # registration (serial 100 + step) may match.
+    st.tuples(
+        st.just("register_import"),
+        st.frozensets(st.integers(0, BUSINESSES - 1)),
+        st.integers(0, 9),
+        st.sampled_from(PLACES),
+    ),
+    st.tuples(st.just("relicense"), st.integers(0, BUSINESSES - 1), st.booleans()),
 )
 
 
@@ -187,6 +197,38 @@ def apply(step, *, actor, officials, places, shops, serial):
         )
     elif kind == "problem_move":
         _problem_move(actor, shops[step[1]], step[2])
+    elif kind == "register_import":
+        county = places["village"].parent.parent
+        rows = [
+            RegisterRow(
+                division_id=places[step[3]].pk,
+                county_id=county.pk,
+                division_path=places[step[3]].path,
+                name=f"registered {i}",
+                # Odd shops by licence (matched only once a licence is given), even by code.
+                uscc="" if i % 2 else shops[i].uscc,
+                license_number=f"JY1632801{i:06d}1" if i % 2 else "",
+            )
+            for i in sorted(step[1])
+            if i < len(shops)
+        ]
+        place = places[step[3]]
+        rows.append(
+            RegisterRow(
+                division_id=place.pk,
+                county_id=county.pk,
+                division_path=place.path,
+                name="missing",
+                uscc=make_uscc(100 + step[2]),
+            )
+        )
+        register_import(actor=actor, rows=rows)
+    elif kind == "relicense":
+        business_update(
+            actor=actor,
+            business=shop(step[1]),
+            fields={"license_number": f"JY1632801{step[1]:06d}1" if step[2] else ""},
+        )
     elif kind == "reject":
         official = Official.objects.get(pk=officials[step[1]].pk)
         document = _document(actor=actor, kind=step[2], official=official)
@@ -278,3 +320,33 @@ def test_visits_and_problems_reach_the_incremental_figures(world):
     incremental = snapshot()
     figures_rebuild()
     assert incremental == snapshot()
+
+
+def test_the_register_and_a_licence_reach_the_incremental_figures(world):
+    """A register row naming a shop in another division than the row's own, a licence given
+    and a missing row matched by a later registration: each refresh equals a rebuild."""
+    actor, officials, places = world
+    shop = make_business(actor=actor, division=places["village"], serial=1, grade="D")
+    services.assignment_create(
+        actor=actor, official=officials["village"], business=shop, replace=True
+    )
+    figures_rebuild()
+    steps = [
+        ("register_import", frozenset({0}), 3, "township"),
+        ("relicense", 0, True),
+        ("register", "other_village"),  # serial 103: the missing row's code
+    ]
+    shops = [shop]
+    for step in steps:
+        apply(step, actor=actor, officials=officials, places=places, shops=shops, serial=103)
+        figures_refresh()
+        incremental = snapshot()
+        figures_rebuild()
+        assert incremental == snapshot(), step
+    quarter = Period.quarter_of(timezone.localdate()).code
+    rows = Figure.objects.filter(period=quarter, measure="data_collection_rate")
+    # The shop (licensed, covered) counts in its village; the matched newcomer in its own.
+    assert set(rows.values_list("division_id", "numerator", "denominator")) == {
+        (places["village"].pk, 1, 1),
+        (places["other_village"].pk, 0, 1),
+    }
