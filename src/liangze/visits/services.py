@@ -437,10 +437,11 @@ def _checklist_row(province, business_type: str, key: str) -> ChecklistItem:
 def checklist_item_create(
     *, actor, province, business_type: str = "", label: str, key: str = ""
 ) -> ChecklistItem:
-    """Add an item, last, to the province's set for `business_type` (`""`: every type). A
-    province still on the defaults gets them copied first. `key` names the item in visits
-    (a type's item under a key of the set for every type replaces that item for the type);
-    left blank, a new one is made. Raises Forbidden (not the province's office) or Invalid."""
+    """Add an item to the province's set for `business_type` (`""`: every type), after every
+    item a visit of the type checks. A province still on the defaults gets them copied first.
+    `key` names the item in visits; a type's item under a key of the set for every type
+    replaces that item for the type, in its place. Left blank, a new key is made. Raises
+    Forbidden (not the province's office) or Invalid."""
     _checklist_refuse_unless_allowed(actor, province)
     business_type = _checklist_business_type(business_type)
     label = _checklist_label(label)
@@ -459,13 +460,28 @@ def checklist_item_create(
         while f"item-{n}" in taken:
             n += 1
         key = f"item-{n}"
-    last = same_set.order_by("-order").values_list("order", flat=True).first() or 0
+    # Last of what a visit of the type checks, not only of its own set.
+    last = (
+        ChecklistItem.objects.filter(province=province, business_type__in={"", business_type})
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+        or 0
+    )
+    # An item replacing one for every type takes its place.
+    replaced = (
+        ChecklistItem.objects.filter(province=province, business_type="", key=key)
+        .values_list("order", flat=True)
+        .first()
+        if business_type
+        else None
+    )
     item = ChecklistItem.objects.create(
         province=province,
         business_type=business_type,
         key=key,
         label=label,
-        order=min(last + ORDER_STEP, CHECKLIST_ORDER_MAX),
+        order=replaced if replaced is not None else min(last + ORDER_STEP, CHECKLIST_ORDER_MAX),
     )
     audit_event_record(
         actor=actor,
@@ -529,9 +545,10 @@ def checklist_item_update(
 def checklist_item_move(
     *, actor, province, business_type: str = "", key: str, up: bool
 ) -> ChecklistItem:
-    """Move one item a place up or down in its set (in use or not), numbering the set again
-    10, 20, 30…; the first item moved up, or the last down, stays. Raises as
-    `checklist_item_update` does."""
+    """Move one item a place up or down in its set (in use or not) by swapping order numbers
+    with its neighbour, so the set keeps its place among the items for every type (a set with
+    equal numbers is first numbered again from its smallest, 10 apart). The first item moved
+    up, or the last down, stays. Raises as `checklist_item_update` does."""
     _checklist_refuse_unless_allowed(actor, province)
     business_type = _checklist_business_type(business_type)
     copied = _checklist_rows_start(province)
@@ -541,16 +558,20 @@ def checklist_item_move(
         .filter(province=province, business_type=business_type)
         .order_by("order", "pk")
     )
+    before = {row.pk: row.order for row in rows}
+    if len({row.order for row in rows}) < len(rows):
+        base = rows[0].order
+        for n, row in enumerate(rows):
+            row.order = min(base + n * ORDER_STEP, CHECKLIST_ORDER_MAX)
     at = next(n for n, row in enumerate(rows) if row.pk == item.pk)
     to = at - 1 if up else at + 1
     if 0 <= to < len(rows):
+        rows[at].order, rows[to].order = rows[to].order, rows[at].order
         rows[at], rows[to] = rows[to], rows[at]
     now = timezone.now()
-    moved = []
-    for n, row in enumerate(rows, start=1):
-        if row.order != n * ORDER_STEP:
-            row.order, row.updated_at = n * ORDER_STEP, now
-            moved.append(row)
+    moved = [row for row in rows if row.order != before[row.pk]]
+    for row in moved:
+        row.updated_at = now
     ChecklistItem.objects.bulk_update(moved, ["order", "updated_at"])
     item = next(row for row in rows if row.pk == item.pk)
     audit_event_record(
