@@ -3,6 +3,8 @@ business type (or for every type), else these defaults."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from liangze.officials.rules import province_pk_of
@@ -48,22 +50,27 @@ ORDER_STEP = 10  # the order numbers of a set: 10, 20, 30…, room to put one be
 def province_checklist_items(province) -> tuple[list, bool]:
     """Every set of the province's checklist for its office to edit: the rows, in use or not,
     the set for every type first, each in order; or, while the province has none, the
-    defaults as unsaved rows of the set for every type (True: these are the defaults)."""
+    defaults as unsaved rows of the set for every type, in the platform's language (True:
+    these are the defaults)."""
     from liangze.visits.models import ChecklistItem
 
     rows = province_checklist_rows(province.pk)
     if rows:
         return rows, False
-    return [
-        ChecklistItem(
-            province=province,
-            business_type="",
-            key=item.key,
-            label=str(item.label),
-            order=n * ORDER_STEP,
-        )
-        for n, item in enumerate(DEFAULT_ITEMS, start=1)
-    ], True
+    # In the platform's language, whoever reads: the words the first change copies, and a
+    # change form must not save another language's words as the province's.
+    with translation.override(settings.LANGUAGE_CODE):
+        defaults = [
+            ChecklistItem(
+                province=province,
+                business_type="",
+                key=item.key,
+                label=str(item.label),
+                order=n * ORDER_STEP,
+            )
+            for n, item in enumerate(DEFAULT_ITEMS, start=1)
+        ]
+    return defaults, True
 
 
 def province_checklist(province_pk: int, business_type: str = "") -> list[Item]:

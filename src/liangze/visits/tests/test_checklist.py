@@ -259,6 +259,17 @@ class TestPage:
         assert 'data-testid="checklist-set-restaurant"' in page
         assert 'data-testid="out-of-use"' in page
 
+    def test_the_defaults_are_offered_in_the_platforms_language_whoever_reads(
+        self, province_staff, client_for
+    ):
+        client = client_for(province_staff)
+        page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
+        assert "Add an item" in page.content.decode()  # the page itself speaks English
+        storage = next(i for i in page.context["sets"][0][2] if i.key == "storage")
+        assert storage.form.initial["label"] == chinese(DEFAULT_ITEMS[6].label)
+        with translation.override("en"):
+            assert chinese(DEFAULT_ITEMS[6].label) != str(DEFAULT_ITEMS[6].label)
+
     def test_an_empty_label_is_shown_inline_and_nothing_saved(self, province_staff, client_for):
         response = client_for(province_staff).post(PAGE, {"action": "add", "label": " "})
         assert response.status_code == 200
