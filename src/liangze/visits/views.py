@@ -244,31 +244,34 @@ def _checklist_prefix(business_type: str, key: str) -> str:
     return f"i-{business_type or 'all'}-{key}"
 
 
-def _checklist_post(request, viewer, province) -> tuple[bool, dict]:
-    """Carry out the one change the page posted: (done, {}) or (False, the failed form to show
-    again: `add_form`, or `failed` with its item's set and key)."""
+def _checklist_post(request, viewer, province) -> tuple[str | None, dict]:
+    """Carry out the one change the page posted: (the changed item's anchor, {}) or (None, the
+    failed form to show again: `add_form`, or `failed` with its item's set and key)."""
     action = request.POST.get("action", "")
     if action == "add":
         form = ChecklistItemAddForm(request.POST)
         if form.is_valid():
             try:
-                services.checklist_item_create(actor=viewer, province=province, **form.cleaned_data)
+                item = services.checklist_item_create(
+                    actor=viewer, province=province, **form.cleaned_data
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("Item added."))
-                return True, {}
-        return False, {"add_form": form}
+                return _checklist_prefix(item.business_type, item.key), {}
+        return None, {"add_form": form}
     business_type = request.POST.get("business_type", "")
     key = request.POST.get("key", "")
+    anchor = _checklist_prefix(business_type, key)
     item = {"actor": viewer, "province": province, "business_type": business_type, "key": key}
     if action in ("up", "down"):
         try:
             services.checklist_item_move(**item, up=action == "up")
         except DomainError as exc:
             messages.error(request, exc.message)
-        return True, {}
-    form = ChecklistItemChangeForm(request.POST, prefix=_checklist_prefix(business_type, key))
+        return anchor, {}
+    form = ChecklistItemChangeForm(request.POST, prefix=anchor)
     if form.is_valid():
         try:
             services.checklist_item_update(**item, **form.cleaned_data)
@@ -276,8 +279,8 @@ def _checklist_post(request, viewer, province) -> tuple[bool, dict]:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Item saved."))
-            return True, {}
-    return False, {"failed": (business_type, key, form)}
+            return anchor, {}
+    return None, {"failed": (business_type, key, form)}
 
 
 @login_required
@@ -291,9 +294,11 @@ def checklist_items(request):
     forms = {}
     if request.method == "POST":
         province = access_rule_province(viewer, province.pk, for_write=True)
-        done, forms = _checklist_post(request, viewer, province)
-        if done:
-            return redirect(f"{reverse('visits:checklist')}?province={province.pk}")
+        # Back to the item changed, so that a phone keeps its place in a long list.
+        anchor, forms = _checklist_post(request, viewer, province)
+        if anchor is not None:
+            url = reverse("visits:checklist")
+            return redirect(f"{url}?province={province.pk}#{anchor}")
     can_write = can_set_province_rules(viewer, province)
     rows, is_default = province_checklist_items(province)
     failed = forms.get("failed")

@@ -242,7 +242,9 @@ class TestPage:
             f"{prefix}-label": "冷藏冷冻温度",
             f"{prefix}-order": "65",
         }
-        assert client.post(PAGE, change).status_code == 302
+        response = client.post(PAGE, change)
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"?province={regions.province.pk}#{prefix}")
         storage = ChecklistItem.objects.get(key="storage")
         assert (storage.label, storage.order, storage.active) == ("冷藏冷冻温度", 65, False)
         add = {"action": "add", "business_type": "restaurant", "label": "后厨分区"}
