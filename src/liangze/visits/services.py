@@ -528,6 +528,8 @@ def checklist_item_update(
         if value is not None:
             setattr(item, name, value)
     changes = changes_between(before, snapshot(item, fields))
+    if not changes and not copied:
+        return item  # nothing to record
     if changes:
         item.save(update_fields=[*changes, "updated_at"])
     audit_event_record(

@@ -98,6 +98,12 @@ class TestServices:
         assert changed.count() == 3
         assert changed.order_by("pk").first().changes["label"][1] == "贮存条件"
 
+    def test_a_change_that_changes_nothing_records_nothing(self, province_staff, regions):
+        edit = {"actor": province_staff, "province": regions.province, "key": "storage"}
+        services.checklist_item_update(**edit, label="贮存条件")
+        services.checklist_item_update(**edit, label="贮存条件", active=True)
+        assert AuditEvent.objects.filter(action=AuditAction.CHECKLIST_ITEM_CHANGED).count() == 1
+
     def test_a_first_item_moved_up_stays(self, province_staff, regions):
         services.checklist_item_move(
             actor=province_staff, province=regions.province, key="officers", up=True
