@@ -85,6 +85,8 @@ class AuditAction(models.TextChoices):
     VISIT_RULE_CHANGED = "visit_rule_changed", _("Changed visit rules")
     COVERING_RULE_CHANGED = "covering_rule_changed", _("Changed covering levels")
     LOOP_RULE_CHANGED = "loop_rule_changed", _("Changed closed-loop deadlines")
+    CHECKLIST_ITEM_ADDED = "checklist_item_added", _("Added a checklist item")
+    CHECKLIST_ITEM_CHANGED = "checklist_item_changed", _("Changed a checklist item")
     VISITS_EXPORTED = "visits_exported", _("Exported visits")
     PROBLEM_PUSHED = "problem_pushed", _("Pushed problem to the regulator")
     PROBLEM_ACCEPTED = "problem_accepted", _("Accepted problem")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liangze.accounts.access import is_admin
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.types import BusinessGroup
@@ -40,6 +39,7 @@ from liangze.enterprise.models import (
 )
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
+from liangze.officials.access import province_by_id
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.regions.models import Division
 
@@ -605,24 +605,20 @@ def starter_lists(request):
 def starter_edit(request, province_id: int, group: str):
     """Replace one group's starter list of a province; businesses that start their list later
     start from it, lists already made keep their rows."""
-    province = Division.objects.filter(pk=province_id, parent__isnull=True).first()
-    if province is None or group not in BusinessGroup.values:
-        # An id reveals nothing (docs/domain.md §1.13): refused as a foreign province is, but
-        # to an administrator, who edits every province.
-        if is_admin(request.user):
-            raise access_refuse(
-                NotFound(code="starter_list_not_found", message=_("Not found.")),
-                viewer=request.user,
-                target_type="regions.division",
-                target_id=province_id,
-            )
-        province = None
+    province = province_by_id(request.user, province_id)
     if province is None or not access.can_edit_starter_lists(request.user, province):
         raise access_refuse(
             Forbidden(
                 code="starter_lists_forbidden",
                 message=_("Only a province's office staff edit its starter lists."),
             ),
+            viewer=request.user,
+            target_type="regions.division",
+            target_id=province_id,
+        )
+    if group not in BusinessGroup.values:
+        raise access_refuse(
+            NotFound(code="starter_list_not_found", message=_("Not found.")),
             viewer=request.user,
             target_type="regions.division",
             target_id=province_id,

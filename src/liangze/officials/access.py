@@ -4,8 +4,12 @@ Reading is decided by the scoping function, narrowed for officials to their own 
 belongs to the food safety office whose subtree holds the post (and, for an assignment, the
 business too)."""
 
+from django.utils.translation import gettext as _
+
 from liangze.accounts.access import can_manage_division, is_admin, office_subtrees
 from liangze.accounts.models import Role
+from liangze.audit.services import access_refuse
+from liangze.core.errors import NotFound
 from liangze.core.tree import is_within
 from liangze.regions.models import Division, Level
 
@@ -57,6 +61,22 @@ def can_set_province_rules(viewer, province) -> bool:
     if not (viewer.is_authenticated and viewer.is_active) or province.level != Level.PROVINCE:
         return False
     return is_admin(viewer) or _province_grants(viewer, province, (Role.OFFICE_STAFF,))
+
+
+def province_by_id(viewer, province_id) -> Division | None:
+    """The province `province_id` names, else None, which the caller refuses exactly as it
+    refuses a province out of the viewer's reach: an id reveals nothing (docs/domain.md §1.13).
+    An administrator, who reads every province, is told instead that it is not found (NotFound,
+    recorded as every refusal is)."""
+    province = Division.objects.filter(pk=province_id, level=Level.PROVINCE).first()
+    if province is None and is_admin(viewer):
+        raise access_refuse(
+            NotFound(code="province_not_found", message=_("Province not found.")),
+            viewer=viewer,
+            target_type="regions.division",
+            target_id=province_id,
+        )
+    return province
 
 
 def rule_provinces(viewer) -> list:

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangze.accounts.access import is_admin, office_subtrees, official_posts_q
+from liangze.accounts.access import office_subtrees, official_posts_q
 from liangze.accounts.models import Role
 from liangze.audit.services import access_refuse
 from liangze.businesses.models import Business, BusinessStatus
@@ -24,13 +24,14 @@ from liangze.officials.access import (
     can_edit_official,
     can_read_province_rules,
     can_set_province_rules,
+    province_by_id,
     reads_own_only,
     rule_provinces,
 )
 from liangze.officials.hooks import visits_settled
 from liangze.officials.models import Assignment, Official
 from liangze.officials.rules import rule_book
-from liangze.regions.models import Division, Level
+from liangze.regions.models import Division
 from liangze.regions.selectors import division_list
 
 ONE_DAY = timedelta(days=1)
@@ -349,14 +350,7 @@ def access_rule_province(viewer, province_id: int | None = None, *, for_write: b
         provinces = rule_provinces(viewer)
         province = provinces[0] if provinces else None
     else:
-        province = Division.objects.filter(pk=province_id, level=Level.PROVINCE).first()
-        if province is None and is_admin(viewer):
-            raise access_refuse(
-                NotFound(code="province_not_found", message=_("Province not found.")),
-                viewer=viewer,
-                target_type="regions.division",
-                target_id=province_id,
-            )
+        province = province_by_id(viewer, province_id)
     allowed = can_set_province_rules if for_write else can_read_province_rules
     if province is None or not allowed(viewer, province):
         raise access_refuse(

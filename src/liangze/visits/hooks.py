@@ -73,7 +73,7 @@ def register_visit_hooks() -> None:
     from liangze.businesses.hooks import register_business_hook, register_last_visit_provider
     from liangze.core.navigation import NavItem, nav_item_register
     from liangze.jobs.schedule import PeriodicJob, periodic_job_register
-    from liangze.officials.access import reads_own_only
+    from liangze.officials.access import reads_own_only, reads_province_rules
     from liangze.officials.hooks import (
         register_assignment_hook,
         register_visits_settled_provider,
@@ -100,6 +100,15 @@ def register_visit_hooks() -> None:
             url_name="visits:progress",
             label=_("Visit progress"),
             visible=lambda user: official_of(user) is None and not reads_own_only(user),
+        )
+    )
+    nav_item_register(
+        NavItem(
+            key="checklist_items",
+            order=62,
+            url_name="visits:checklist",
+            label=_("Visit checklists"),
+            visible=reads_province_rules,
         )
     )
     register_business_hook(_tasks_follow_business)

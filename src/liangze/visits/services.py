@@ -12,6 +12,7 @@ Visits: `visit_submit` checks who, when and what, writes the visit with its exce
 records its problems through the closed loop's `problem_record_many`, and refreshes the tasks.
 """
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,20 +22,23 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction
-from liangze.audit.services import audit_event_record
+from liangze.audit.services import audit_event_record, changes_between, snapshot
 from liangze.businesses.models import Business, BusinessStatus
-from liangze.core.errors import Conflict, Forbidden, Invalid
-from liangze.officials.access import can_manage_division
+from liangze.businesses.types import BusinessType
+from liangze.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liangze.officials.access import can_manage_division, can_set_province_rules
 from liangze.officials.models import Assignment, Official
 from liangze.officials.selectors import official_of
 from liangze.rectification.services import ProblemDraft, problem_record_many
-from liangze.visits.checklist import checklist_for
+from liangze.regions.models import Division
+from liangze.visits.checklist import DEFAULT_ITEMS, ORDER_STEP, checklist_for
 from liangze.visits.figures import mark_officials
 from liangze.visits.models import (
+    ChecklistItem,
     EntryWindow,
     ItemResult,
     LocationState,
@@ -359,6 +363,233 @@ def visit_rule_set(*, actor, province, per_quarter: Mapping[str, int], grace_day
         data={"per_quarter": dict(per_quarter), "grace_days": grace_days},
     )
     return rule
+
+
+# --- checklist templates (docs/domain.md §1.5, §1.12) ---------------------------------------
+
+CHECKLIST_ORDER_MAX = 32767  # PositiveSmallIntegerField
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def _checklist_refuse_unless_allowed(actor, province) -> None:
+    if not can_set_province_rules(actor, province):
+        raise Forbidden(
+            code="province_rules_out_of_reach",
+            message=_(
+                "Only the province's food safety office changes its settings; its leaders may "
+                "read them."
+            ),
+        )
+
+
+def _checklist_rows_start(province) -> int:
+    """Lock the province's checklist (one writer at a time) and, while it has no rows, copy
+    the defaults into its set for every type, in the platform's language whoever writes
+    first. Returns how many rows were copied."""
+    list(Division.objects.select_for_update().filter(pk=province.pk).values_list("pk"))
+    if ChecklistItem.objects.filter(province=province).exists():
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            ChecklistItem(
+                province=province,
+                business_type="",
+                key=item.key,
+                label=str(item.label),
+                order=n * ORDER_STEP,
+            )
+            for n, item in enumerate(DEFAULT_ITEMS, start=1)
+        ]
+    ChecklistItem.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _checklist_label(label) -> str:
+    label = " ".join(str(label or "").split())
+    limit = ChecklistItem._meta.get_field("label").max_length
+    if not label or len(label) > limit:
+        message = _("Write the item in 1 to %(limit)d characters.") % {"limit": limit}
+        raise Invalid(code="checklist_label_invalid", message=message, fields={"label": message})
+    return label
+
+
+def _checklist_business_type(business_type: str) -> str:
+    if business_type and business_type not in BusinessType.values:
+        message = _("Choose a business type, or every type.")
+        raise Invalid(
+            code="checklist_type_invalid", message=message, fields={"business_type": message}
+        )
+    return business_type
+
+
+def _checklist_row(province, business_type: str, key: str) -> ChecklistItem:
+    row = (
+        ChecklistItem.objects.select_for_update()
+        .filter(province=province, business_type=business_type, key=key)
+        .first()
+    )
+    if row is None:
+        raise NotFound(code="checklist_item_not_found", message=_("Checklist item not found."))
+    return row
+
+
+@transaction.atomic
+def checklist_item_create(
+    *, actor, province, business_type: str = "", label: str, key: str = ""
+) -> ChecklistItem:
+    """Add an item to the province's set for `business_type` (`""`: every type), after every
+    item a visit of the type checks. A province still on the defaults gets them copied first.
+    `key` names the item in visits; a type's item under a key of the set for every type
+    replaces that item for the type, in its place. Left blank, a new key is made. Raises
+    Forbidden (not the province's office) or Invalid."""
+    _checklist_refuse_unless_allowed(actor, province)
+    business_type = _checklist_business_type(business_type)
+    label = _checklist_label(label)
+    key = str(key or "").strip()
+    if key and (len(key) > 40 or not SLUG.fullmatch(key)):
+        message = _("A key is up to 40 letters, digits, hyphens or underscores.")
+        raise Invalid(code="checklist_key_invalid", message=message, fields={"key": message})
+    copied = _checklist_rows_start(province)
+    same_set = ChecklistItem.objects.filter(province=province, business_type=business_type)
+    taken = set(ChecklistItem.objects.filter(province=province).values_list("key", flat=True))
+    if key and same_set.filter(key=key).exists():
+        message = _("This set already has an item with this key.")
+        raise Invalid(code="checklist_key_taken", message=message, fields={"key": message})
+    if not key:
+        n = len(taken) + 1
+        while f"item-{n}" in taken:
+            n += 1
+        key = f"item-{n}"
+    # Last of what a visit of the type checks, not only of its own set.
+    last = (
+        ChecklistItem.objects.filter(province=province, business_type__in={"", business_type})
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+        or 0
+    )
+    # An item replacing one for every type takes its place.
+    replaced = (
+        ChecklistItem.objects.filter(province=province, business_type="", key=key)
+        .values_list("order", flat=True)
+        .first()
+        if business_type
+        else None
+    )
+    item = ChecklistItem.objects.create(
+        province=province,
+        business_type=business_type,
+        key=key,
+        label=label,
+        order=replaced if replaced is not None else min(last + ORDER_STEP, CHECKLIST_ORDER_MAX),
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHECKLIST_ITEM_ADDED,
+        target=item,
+        division=province,
+        data={"business_type": business_type, "key": key, "label": label, "copied": copied},
+    )
+    return item
+
+
+@transaction.atomic
+def checklist_item_update(
+    *,
+    actor,
+    province,
+    business_type: str = "",
+    key: str,
+    label: str | None = None,
+    order: int | None = None,
+    active: bool | None = None,
+) -> ChecklistItem:
+    """Rename, renumber, take out of use or put back one item of the province's set for
+    `business_type`; what is None stays. Rows are never deleted: a visit keeps the key and
+    wording it was recorded with, and its figures stay. The set for every type keeps at least
+    one item in use, so no visit has nothing to check. A province still on the defaults gets
+    them copied first. Raises Forbidden, NotFound (no such item) or Invalid."""
+    _checklist_refuse_unless_allowed(actor, province)
+    business_type = _checklist_business_type(business_type)
+    label = None if label is None else _checklist_label(label)
+    if order is not None and not (isinstance(order, int) and 0 <= order <= CHECKLIST_ORDER_MAX):
+        message = _("The order is a whole number from 0 to %(max)d.") % {"max": CHECKLIST_ORDER_MAX}
+        raise Invalid(code="checklist_order_invalid", message=message, fields={"order": message})
+    copied = _checklist_rows_start(province)
+    item = _checklist_row(province, business_type, key)
+    if active is False and item.active and business_type == "":
+        others = ChecklistItem.objects.filter(province=province, business_type="", active=True)
+        if not others.exclude(pk=item.pk).exists():
+            message = _("Keep at least one item in use for every type.")
+            raise Invalid(code="checklist_empty", message=message, fields={"active": message})
+    fields = ("label", "order", "active")
+    before = snapshot(item, fields)
+    for name, value in (("label", label), ("order", order), ("active", active)):
+        if value is not None:
+            setattr(item, name, value)
+    changes = changes_between(before, snapshot(item, fields))
+    if not changes and not copied:
+        return item  # nothing to record
+    if changes:
+        item.save(update_fields=[*changes, "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHECKLIST_ITEM_CHANGED,
+        target=item,
+        division=province,
+        changes=changes,
+        data={"business_type": business_type, "key": key, "copied": copied},
+    )
+    return item
+
+
+@transaction.atomic
+def checklist_item_move(
+    *, actor, province, business_type: str = "", key: str, up: bool
+) -> ChecklistItem:
+    """Move one item a place up or down in its set (in use or not) by swapping order numbers
+    with its neighbour, so the set keeps its place among the items for every type (a set with
+    equal numbers is first numbered again from its smallest, 10 apart). The first item moved
+    up, or the last down, stays. Raises as `checklist_item_update` does."""
+    _checklist_refuse_unless_allowed(actor, province)
+    business_type = _checklist_business_type(business_type)
+    copied = _checklist_rows_start(province)
+    item = _checklist_row(province, business_type, key)
+    rows = list(
+        ChecklistItem.objects.select_for_update()
+        .filter(province=province, business_type=business_type)
+        .order_by("order", "pk")
+    )
+    before = {row.pk: row.order for row in rows}
+    if len({row.order for row in rows}) < len(rows):
+        base = rows[0].order
+        for n, row in enumerate(rows):
+            row.order = min(base + n * ORDER_STEP, CHECKLIST_ORDER_MAX)
+    at = next(n for n, row in enumerate(rows) if row.pk == item.pk)
+    to = at - 1 if up else at + 1
+    if 0 <= to < len(rows):
+        rows[at].order, rows[to].order = rows[to].order, rows[at].order
+        rows[at], rows[to] = rows[to], rows[at]
+    now = timezone.now()
+    moved = [row for row in rows if row.order != before[row.pk]]
+    for row in moved:
+        row.updated_at = now
+    ChecklistItem.objects.bulk_update(moved, ["order", "updated_at"])
+    item = next(row for row in rows if row.pk == item.pk)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CHECKLIST_ITEM_CHANGED,
+        target=item,
+        division=province,
+        data={
+            "business_type": business_type,
+            "key": key,
+            "moved": "up" if up else "down",
+            "order": [row.key for row in rows],
+            "copied": copied,
+        },
+    )
+    return item
 
 
 # --- visits ---------------------------------------------------------------------------------

@@ -13,19 +13,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liangze.audit.services import access_refuse
+from liangze.businesses.forms import add_domain_error
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import DomainError, Forbidden
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
+from liangze.officials.access import can_set_province_rules, rule_provinces
 from liangze.officials.documents.services import signature_from_data_url
-from liangze.officials.selectors import official_of
+from liangze.officials.selectors import access_rule_province, official_of
+from liangze.officials.views import province_id_of
 from liangze.rectification.models import Problem, Severity
 from liangze.rectification.services import ProblemDraft
-from liangze.visits import selectors
-from liangze.visits.checklist import checklist_for
+from liangze.visits import selectors, services
+from liangze.visits.checklist import checklist_for, province_checklist_items
+from liangze.visits.forms import (
+    ChecklistItemAddForm,
+    ChecklistItemChangeForm,
+    business_type_choices,
+)
 from liangze.visits.models import ItemResult, LocationState, VisitMode
 from liangze.visits.periods import Quarter
 from liangze.visits.rules import entry_state
@@ -226,6 +235,93 @@ def official_visits(request, official_id: int):
     return render(
         request, "visits/official_visits.html", {"quarter": quarter, "visits": visits[:500]}
     )
+
+
+# --- a province's checklist templates (docs/domain.md §1.5, §1.12) ----------------------------
+
+
+def _checklist_prefix(business_type: str, key: str) -> str:
+    return f"i-{business_type or 'all'}-{key}"
+
+
+def _checklist_post(request, viewer, province) -> tuple[str | None, dict]:
+    """Carry out the one change the page posted: (the changed item's anchor, {}) or (None, the
+    failed form to show again: `add_form`, or `failed` with its item's set and key)."""
+    action = request.POST.get("action", "")
+    if action == "add":
+        form = ChecklistItemAddForm(request.POST)
+        if form.is_valid():
+            try:
+                item = services.checklist_item_create(
+                    actor=viewer, province=province, **form.cleaned_data
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Item added."))
+                return _checklist_prefix(item.business_type, item.key), {}
+        return None, {"add_form": form}
+    business_type = request.POST.get("business_type", "")
+    key = request.POST.get("key", "")
+    anchor = _checklist_prefix(business_type, key)
+    item = {"actor": viewer, "province": province, "business_type": business_type, "key": key}
+    if action in ("up", "down"):
+        try:
+            services.checklist_item_move(**item, up=action == "up")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return anchor, {}
+    form = ChecklistItemChangeForm(request.POST, prefix=anchor)
+    if form.is_valid():
+        try:
+            services.checklist_item_update(**item, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Item saved."))
+            return anchor, {}
+    return None, {"failed": (business_type, key, form)}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checklist_items(request):
+    """A province's visit checklist per business type (docs/domain.md §1.5, §1.12): read by its
+    office staff and leaders, changed by its office staff, one item at a time."""
+    viewer = request.user
+    province = access_rule_province(viewer, province_id_of(request))
+    forms = {}
+    if request.method == "POST":
+        province = access_rule_province(viewer, province.pk, for_write=True)
+        # Back to the item changed, so that a phone keeps its place in a long list.
+        anchor, forms = _checklist_post(request, viewer, province)
+        if anchor is not None:
+            url = reverse("visits:checklist")
+            return redirect(f"{url}?province={province.pk}#{anchor}")
+    can_write = can_set_province_rules(viewer, province)
+    rows, is_default = province_checklist_items(province)
+    failed = forms.get("failed")
+    sets: dict[str, list] = {}
+    for row in rows:
+        row.form = None
+        if failed is not None and failed[:2] == (row.business_type, row.key):
+            row.form = failed[2]
+        elif can_write:
+            row.form = ChecklistItemChangeForm(
+                initial={"label": row.label, "order": row.order, "active": row.active},
+                prefix=_checklist_prefix(row.business_type, row.key),
+            )
+        sets.setdefault(row.business_type, []).append(row)
+    labels = dict(business_type_choices())
+    context = {
+        "province": province,
+        "provinces": rule_provinces(viewer),
+        "sets": [(kind, labels.get(kind, kind), items) for kind, items in sets.items()],
+        "is_default": is_default,
+        "add_form": forms.get("add_form", ChecklistItemAddForm()) if can_write else None,
+    }
+    return render(request, "visits/checklist_items.html", context)
 
 
 SERVICE_WORKER = """// Keeps the visits pages and the static assets for offline use

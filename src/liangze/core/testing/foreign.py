@@ -312,6 +312,8 @@ PARAM_FACTORIES: dict[str, Callable[[ForeignWorld], object]] = {
     "kind": lambda world: "officer",
     # A business group of a province's starter lists (with `province_id`).
     "group": lambda world: "catering",
+    # An item of a province's visit checklist (with `province_id`).
+    "key": lambda world: "storage",
     "person_id": _foreign_officer,
     "self_check_notice_id": _foreign_self_check_notice,
     "notice_id": _foreign_notice,

@@ -263,3 +263,18 @@ def test_county_staff_may_not_edit_starter_lists(client_for, county_staff, regio
     assert client.post(url, data).status_code == 403
     assert AuditEvent.objects.filter(action="access_denied").count() == 2
     assert not RiskTemplatePoint.objects.exists()
+
+
+def test_a_starter_list_id_that_names_no_province_is_refused_like_a_foreign_one(
+    client_for, county_staff, province_staff, admin_user, regions
+):
+    """docs/domain.md §1.13: one answer (officials.access.province_by_id) for every page."""
+    ours = reverse("enterprise:starter_edit", args=[regions.province.pk, "catering"])
+    missing = reverse("enterprise:starter_edit", args=[2000000000, "catering"])
+    below = reverse("enterprise:starter_edit", args=[regions.county.pk, "catering"])
+    client = client_for(county_staff)
+    assert [client.get(url).status_code for url in (ours, missing, below)] == [403, 403, 403]
+    admin = client_for(admin_user)
+    assert [admin.get(url).status_code for url in (ours, missing, below)] == [200, 404, 404]
+    unknown_group = reverse("enterprise:starter_edit", args=[regions.province.pk, "spaceship"])
+    assert client_for(province_staff).get(unknown_group).status_code == 404

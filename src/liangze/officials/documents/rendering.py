@@ -21,14 +21,16 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 KINDS = ("commitment", "task_list", "responsibility_list", "inspection_list")
 
 # Document content, not interface text: the four tasks of the task list (docs/domain.md §1.4),
-# the default visit checklist items (§1.5) and what the office checks when it inspects officials. A replaced template may print them or write its own.
+# sample visit checklist items for trying a template (a real task list prints its province's
+# checklist, §1.5) and what the office checks when it inspects officials. A replaced template
+# may print them or write its own.
 TASKS = (
     "督促包保主体建立健全并落实食品安全管理制度，配备食品安全总监、食品安全员，落实日管控、周排查、月调度。",
     "督促包保主体做好日常风险防控，对照风险管控清单排查食品安全风险隐患。",
     "督促包保主体强化应急处置，制定食品安全事故处置方案，发现问题及时报告、处置。",
     "推动食品安全宣传和培训，督促从业人员学习食品安全知识。",
 )
-CHECKLIST = (
+SAMPLE_CHECKLIST = (
     "食品安全总监、食品安全员配备到位，岗位职责公示",
     "风险管控清单建立",
     "日管控、周排查、月调度记录齐全",
@@ -137,6 +139,7 @@ def sample_context(kind: str) -> dict:
         ],
         officials_count=1,
         countersigner_level="township",
+        checklist=list(SAMPLE_CHECKLIST),
     )
 
 
@@ -151,8 +154,10 @@ def document_context(
     rows: list[dict] | None = None,
     officials_count: int = 0,
     countersigner_level: str = "",
+    checklist: list[str] | None = None,
 ) -> dict:
-    """The one shape of a template's context: plain data, the same keys for every kind."""
+    """The one shape of a template's context: plain data, the same keys for every kind.
+    `checklist` is the visit checklist of the holder's province (visits/checklist.py)."""
     return {
         "kind": kind,
         "year": year,
@@ -161,7 +166,7 @@ def document_context(
         "businesses": businesses or [],
         "countersigner_title": COUNTERSIGNER_TITLES.get(countersigner_level, ""),
         "tasks": list(TASKS),
-        "checklist": list(CHECKLIST),
+        "checklist": list(checklist or []),
         "unit": unit or {},
         "office": unit or {},
         "rows": rows or [],

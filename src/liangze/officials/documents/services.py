@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liangze.accounts.models import Role, RoleGrant
@@ -45,7 +46,9 @@ from liangze.officials.documents.models import (
 from liangze.officials.documents.registration import DUTY_DOCUMENTS_GENERATE
 from liangze.officials.documents.selectors import template_for
 from liangze.officials.models import Assignment, Official
+from liangze.officials.rules import province_pk_of
 from liangze.regions.models import Division
+from liangze.visits.checklist import province_checklist
 
 LEVEL_NAMES = {  # document content (Chinese), not interface text
     "province": "省级",
@@ -101,12 +104,29 @@ def _official_data(official: Official) -> dict:
     }
 
 
+class _Checklists:
+    """Each province's visit checklist for every business type, as the visit form reads it
+    (docs/domain.md §1.5), in the platform's language: document content. Read once per
+    province and generation."""
+
+    def __init__(self):
+        self._cache: dict[int, list[str]] = {}
+
+    def of(self, division: Division) -> list[str]:
+        province = province_pk_of(division.path)
+        if province not in self._cache:
+            with translation.override(settings.LANGUAGE_CODE):
+                self._cache[province] = [i.label for i in province_checklist(province)]
+        return self._cache[province]
+
+
 def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> list[Holder]:
     """Everyone under `region` who should hold each kind (docs/domain.md §1.4): a
     letter and a task list per active official covering businesses; a responsibility list per
     filing unit (a division with such officials posted at it); an inspection list per office
     (each division under it with food safety office staff)."""
     kinds = set(kinds)
+    checklists = _Checklists()
     today = timezone.localdate()
     generated_on = today.isoformat()
     officials = list(
@@ -140,6 +160,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
                             official=_official_data(official),
                             businesses=_business_rows(covered[official.pk]),
                             countersigner_level=official.grant.division.level,
+                            checklist=checklists.of(official.grant.division),
                         ),
                     )
                 )
@@ -171,6 +192,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
                         unit={"name": unit.name, "level": LEVEL_NAMES[unit.level]},
                         rows=rows,
                         officials_count=len(members),
+                        checklist=checklists.of(unit),
                     ),
                 )
             )
@@ -194,6 +216,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
                         generated_on=generated_on,
                         unit={"name": office.name, "level": LEVEL_NAMES[office.level]},
                         officials_count=count,
+                        checklist=checklists.of(office),
                     ),
                 )
             )
