@@ -243,7 +243,8 @@ def test_the_form_lists_only_problems_awaiting_a_recheck(client_for, covered, ea
     shop, official = covered
     client = client_for(official.user)
     url = reverse("visits:new", args=[shop.pk])
-    assert b'data-testid="rechecks"' not in client.get(url).content
+    empty = client.get(url).content
+    assert b'data-testid="rechecks"' not in empty and b'data-testid="rechecks-waiting"' not in empty
     pushed = earlier()
     loop.problem_verify(actor=regulator, problem=pushed, fixed=True)  # closed: not listed
     rectified, accepted = (
@@ -251,7 +252,7 @@ def test_the_form_lists_only_problems_awaiting_a_recheck(client_for, covered, ea
         earlier("accepted", description="无留样"),
     )
     page = client.get(url).content.decode()
-    assert 'data-testid="rechecks"' in page
+    assert 'data-testid="rechecks"' in page and 'data-testid="rechecks-waiting"' in page
     assert f'data-testid="recheck-{rectified.pk}"' in page
     assert f'data-testid="recheck-{accepted.pk}"' in page
     assert f'data-testid="recheck-{pushed.pk}"' not in page
