@@ -320,8 +320,8 @@ def test_a_recheck_refused_on_the_page_shows_on_its_field(client_for, covered, e
     assert not Visit.objects.exists()
 
 
-def test_a_problem_out_of_reach_is_not_found_on_the_page(client_for, covered, outsider, regions):
-    shop, official = covered
+def foreign_problem(outsider, regions):
+    """A problem at a business of the neighbouring county."""
     foreign = make_business(actor=outsider, division=regions.neighbour_village, serial=9)
     (problem,) = problem_record_many(
         actor=outsider,
@@ -331,6 +331,12 @@ def test_a_problem_out_of_reach_is_not_found_on_the_page(client_for, covered, ou
         found_at=timezone.now(),
         drafts=[ProblemDraft(description="外县问题", photos=[photo(outsider, foreign.division)])],
     )
+    return problem
+
+
+def test_a_problem_out_of_reach_is_not_found_on_the_page(client_for, covered, outsider, regions):
+    shop, official = covered
+    problem = foreign_problem(outsider, regions)
     client = client_for(official.user)
     page = client.post(
         reverse("visits:new", args=[shop.pk]), form_data(shop, **{f"recheck-{problem.pk}": "fixed"})
@@ -389,7 +395,7 @@ def test_the_api_records_rechecks_with_their_photos_once(client_for, covered, ea
 
 
 def test_the_api_refuses_what_the_visit_may_not_recheck(
-    client_for, covered, earlier, county_staff, regulator
+    client_for, covered, earlier, county_staff, regulator, outsider, regions
 ):
     shop, official = covered
     client = client_for(official.user)
@@ -403,7 +409,10 @@ def test_the_api_refuses_what_the_visit_may_not_recheck(
     elsewhere = earlier(business=other)
     refused = post([{"problem": elsewhere.pk, "fixed": True}])
     assert refused.status_code == 422 and refused.json()["code"] == "recheck_other_business"
-    assert post([{"problem": 2_000_000_000, "fixed": True}]).status_code == 404
+    missing = post([{"problem": 2_000_000_000, "fixed": True}])
+    foreign = post([{"problem": foreign_problem(outsider, regions).pk, "fixed": True}])
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.json()["code"] == foreign.json()["code"] == "problem_not_found"
     problem = earlier()
     loop.problem_verify(actor=regulator, problem=problem, fixed=True)
     moved = post([{"problem": problem.pk, "fixed": True}])
