@@ -1,6 +1,7 @@
 """A visit that re-checks earlier problems (回头看) at 360 px (docs/architecture.md#the-visit-form):
-the answers and the after photo are kept in the draft across a closed tab, and the visit closes
-the problems as the closed loop's rules say (docs/domain.md §1.6)."""
+a refused re-check refuses the visit with its reason, the answers and the after photo are kept in
+the draft across a closed tab, and the visit closes the problems as the closed loop's rules say
+(docs/domain.md §1.6)."""
 
 import pytest
 from django.utils import timezone
@@ -71,6 +72,13 @@ def test_an_official_records_a_visit_that_rechecks_earlier_problems(
     page.goto(form_url)
     page.check("[data-testid=mode-remote]")
     page.click("[data-testid=all-pass]")
+    # Not fixed without a reason: the whole visit is refused, the reason named once.
+    page.check(f"[data-testid=recheck-{rectified.pk}-not-fixed]")
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=client-errors]:not([hidden])")
+    refusal = page.locator("[data-testid=client-errors] p")
+    assert refusal.count() == 1 and "后厨地面积水" in refusal.text_content()
+    assert not Visit.objects.exists()
     page.check(f"[data-testid=recheck-{rectified.pk}-fixed]")
     page.check(f"[data-testid=recheck-{accepted.pk}-fixed]")
     page.fill(f"[data-testid=recheck-{accepted.pk}-note]", "已补当日留样")
