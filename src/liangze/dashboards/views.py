@@ -83,12 +83,38 @@ def region_dashboard(request):
     return render(request, "dashboards/region.html", context)
 
 
+SUMMARY_SHORTFALLS = 3
+
+
+def _shortfalls(board) -> list[dict]:
+    """Per measure, the sub-regions below 100%: the lowest few, worst first, and how many more
+    (a leader reads this on a phone; the full ranking is on the dashboard)."""
+    out = []
+    for m in board.measures:
+        below = [
+            place
+            for place in board.ranked.get(m.code, [])
+            if place.rank and place.rate.numerator < place.rate.denominator
+        ]
+        if below:
+            below.sort(key=lambda place: (place.rate.fraction, place.item.code))
+            out.append(
+                {
+                    "measure": m,
+                    "places": below[:SUMMARY_SHORTFALLS],
+                    "more": len(below) - SUMMARY_SHORTFALLS,
+                }
+            )
+    return out
+
+
 @login_required
 @require_GET
 def leader_summary(request):
     board = _board(request)
     context = {
         "board": board,
+        "shortfalls": _shortfalls(board),
         "ancestors": division_ancestors(board.region),
         "periods": selectors.period_choices(),
         "is_open": board.period.end >= today(),

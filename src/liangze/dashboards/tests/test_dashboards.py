@@ -125,3 +125,58 @@ class TestApi:
     def test_measures_listed(self, county_world, county_staff, client_for):
         codes = [m["code"] for m in client_for(county_staff).get("/api/v1/figures/measures").json()]
         assert {"coverage_rate", "commitment_rate", "list_filing_rate"} <= set(codes)
+
+
+class TestHomeTile:
+    """The home page leads to the figures: a leader's large-type summary first, then the
+    dashboard; people who do not read figures get neither."""
+
+    def test_a_leader_gets_the_summary_and_the_dashboard(self, leader, client_for):
+        page = client_for(leader).get("/").content.decode()
+        assert 'href="/dashboards/summary/" data-testid="summary-tile"' in page
+        assert 'data-testid="figures-tile"' in page
+        assert page.index("summary-tile") < page.index("figures-tile")
+
+    def test_office_staff_get_the_dashboard_only(self, county_staff, client_for):
+        page = client_for(county_staff).get("/").content.decode()
+        assert 'href="/dashboards/" data-testid="figures-tile"' in page
+        assert "summary-tile" not in page
+
+    def test_officials_get_no_figures(self, village_official, client_for):
+        page = client_for(village_official).get("/", follow=True).content.decode()
+        assert "figures-tile" not in page and "summary-tile" not in page
+
+
+class TestLeaderShortfalls:
+    """The leader's summary names, per measure, the lowest sub-regions below 100% (worst first,
+    at most three) and counts the rest; complete and unranked ones are left out."""
+
+    def board(self, rates):
+        from types import SimpleNamespace
+
+        from liangze.figures.rates import Rate, rank
+
+        rows = [
+            SimpleNamespace(code=f"{n:02d}", division=SimpleNamespace(pk=n, name=f"T{n}"), rate=r)
+            for n, r in enumerate(rates, start=1)
+        ]
+        measure = SimpleNamespace(code="visit_completion_rate", label="visits")
+        ranked = rank(rows, rate=lambda row: Rate(*row.rate), code=lambda row: row.code)
+        return SimpleNamespace(measures=[measure], ranked={measure.code: ranked})
+
+    def test_worst_first_capped_with_the_rest_counted(self):
+        from liangze.dashboards.views import _shortfalls
+
+        board = self.board([(9, 10), (1, 2), (4, 4), (0, 0), (3, 10), (7, 10), (8, 10)])
+        (group,) = _shortfalls(board)
+        assert [p.item.division.name for p in group["places"]] == ["T5", "T2", "T6"]
+        assert group["more"] == 2  # T7 (80%) and T1 (90%); T3 is complete, T4 not ranked
+
+    def test_nothing_when_every_sub_region_is_complete(self):
+        from liangze.dashboards.views import _shortfalls
+
+        assert _shortfalls(self.board([(4, 4), (0, 0)])) == []
+
+    def test_the_page_shows_the_group(self, county_world, leader, client_for):
+        html = client_for(leader).get("/dashboards/summary/").content.decode()
+        assert 'data-measure="coverage_rate">' in html  # the township at 3 of 4 covered

@@ -44,6 +44,22 @@ def log_out(page):
     page.click(".user-menu-body button[type=submit]")
 
 
+TOP_BAR_ITEMS = """[...document.querySelectorAll(
+    '.topbar > .brand, .topbar > .notifications-link, .user-menu > summary, .site-menu > summary'
+)].map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.height]; })"""
+
+
+def assert_top_bar_on_one_row(page, who):
+    """The phone's top bar keeps each control on one line, side by side, none over another."""
+    items = sorted(page.evaluate(TOP_BAR_ITEMS))
+    assert len(items) == 4, who
+    for left, right, height in items:
+        assert height <= 48, f"{who}: a top bar control wraps onto two lines"
+        assert left >= 0 and right <= PHONE["width"], f"{who}: a top bar control leaves the screen"
+    for (_, right, _), (left, _, _) in zip(items, items[1:], strict=False):
+        assert right <= left + 0.5, f"{who}: top bar controls overlap"
+
+
 def test_every_demo_role_logs_in_at_phone_width_and_switches_language(demo, live_server, phone):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for person in DEMO_PEOPLE:
@@ -61,9 +77,11 @@ def test_every_demo_role_logs_in_at_phone_width_and_switches_language(demo, live
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
             f"{person.username}: page wider than the phone"
         )
+        assert_top_bar_on_one_row(phone, person.username)
         phone.screenshot(path=SHOTS / f"home-{person.username}-phone.png", full_page=True)
         switch_language(phone)
         phone.wait_for_function("document.documentElement.lang === 'en'")
+        assert_top_bar_on_one_row(phone, f"{person.username} (English)")
         switch_language(phone)
         phone.wait_for_function("document.documentElement.lang === 'zh-hans'")
         log_out(phone)
