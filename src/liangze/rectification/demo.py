@@ -3,7 +3,9 @@ become problems, and every problem there that is still pushed (a visit's too, on
 made some) is walked on through the real services to a spread of states: pushed, accepted, overdue
 (past the deadline and past the overdue notice), case filed, rectified and waiting, sent back,
 closed by verification and by re-check, void, and closed with its business. A few reports stay in
-the inbox. Deterministic; a rerun finds the reports handled and changes nothing."""
+the inbox, and one business the village official covers has a fix reported and awaiting the
+official's re-check, so that the official's visit form shows it. Deterministic; a rerun finds the
+reports handled and changes nothing."""
 
 import io
 from datetime import timedelta
@@ -18,6 +20,7 @@ from liangze.businesses.services import business_status_change
 from liangze.core.scoping import subtrees_q
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
+from liangze.officials.models import Assignment
 from liangze.rectification import reports, services
 from liangze.rectification.access import acting_as
 from liangze.rectification.models import Problem, ProblemStatus, PublicReportHandling
@@ -157,6 +160,12 @@ def demo_problems_load() -> dict:
     for index, problem in enumerate(problems):
         step = PLAN[index % len(PLAN)]
         _walk(problem, step, regulator=regulator, office=office, people=people, closing=closing)
+    _awaiting_recheck(
+        people.get("village_official"),
+        regulator=regulator,
+        office=office,
+        closing={p.business_id for p in closing},
+    )
     for business in {p.business_id: p.business for p in closing}.values():
         business_status_change(
             actor=office,
@@ -166,6 +175,44 @@ def demo_problems_load() -> dict:
             reason="注销",
         )
     return {"problems": Problem.objects.count(), "created": len(made)}
+
+
+def _awaiting_recheck(official, *, regulator, office, closing: set[int]) -> None:
+    """A problem at the first business the official covers (one that stays open), its fix
+    reported and awaiting the official's re-check (回头看, docs/domain.md §1.6)."""
+    if official is None:
+        return
+    assignment = (
+        Assignment.objects.filter(
+            official__user=official,
+            ends_on__isnull=True,
+            business__status=BusinessStatus.OPERATING,
+        )
+        .exclude(business_id__in=closing)
+        .select_related("business__division")
+        .order_by("business_id")
+        .first()
+    )
+    if assignment is None:
+        return
+    report = PublicReport.objects.create(
+        business=assignment.business,
+        description="餐具消毒柜未通电，碗筷未消毒",
+        contact_phone="13909799999",
+    )
+    problem = reports.public_report_to_problem(actor=office, report=report, severity="general")
+    if problem.status != ProblemStatus.PUSHED or Actor.REGULATOR not in acting_as(
+        regulator, problem
+    ):
+        return
+    services.problem_accept(actor=regulator, problem=problem)
+    fixer = _fixer(problem, regulator)
+    services.problem_rectify(
+        actor=fixer,
+        problem=problem,
+        note="已维修消毒柜并通电，餐具每餐消毒",
+        photos=[_photo(fixer, problem.business.division)],
+    )
 
 
 def _walk(problem, step, *, regulator, office, people, closing) -> None:

@@ -168,8 +168,8 @@ class Rectification(BaseModel):
 
 
 class Recheck(BaseModel):
-    """回头看 / 核查: one verification by the regulator or re-check by the official, per problem.
-    `visit_id` is the re-check visit that carried it, if any (owned by the visits app)."""
+    """回头看 / 核查: one verification by the regulator or re-check by the official, per problem;
+    `visit` is the visit that carried a re-check recorded from the visit form."""
 
     class Kind(models.TextChoices):
         VERIFICATION = "verification", _("Regulator's verification")
@@ -183,7 +183,9 @@ class Recheck(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     checked_at = models.DateTimeField()
-    visit_id = models.PositiveBigIntegerField(null=True, blank=True)
+    visit = models.ForeignKey(
+        "visits.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="rechecks"
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -67,6 +67,16 @@ TRANSITIONS: dict[tuple[str, Action], Move] = {
 
 STATES = frozenset(S.values)
 
+# Where the official's re-check (回头看) applies: the states the table lets `recheck` leave.
+RECHECK_STATES = tuple(s for (s, action) in TRANSITIONS if action == Action.RECHECK)
+
+
+def recheck_records_fix(status: str) -> bool:
+    """A re-check that finds the fix done before anyone reported it (from `accepted`) records
+    the fix itself, so it needs the evidence a reported fix needs: a note and a photo after the
+    fix (docs/domain.md §1.6, §1.10)."""
+    return status == S.ACCEPTED
+
 
 def move_for(status: str, action: Action) -> Move | None:
     return TRANSITIONS.get((status, Action(action)))

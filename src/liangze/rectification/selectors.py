@@ -14,8 +14,17 @@ from liangze.audit.services import access_refuse
 from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction, subtrees_q
 from liangze.core.tree import SEGMENT_WIDTH, subtree_bounds
+from liangze.rectification.access import acting_as
 from liangze.rectification.models import Problem, ProblemStatus
-from liangze.rectification.rules import DEFAULT_REMINDER_DAYS, rule_for
+from liangze.rectification.rules import (
+    DEFAULT_REMINDER_DAYS,
+    RECHECK_STATES,
+    Action,
+    Actor,
+    move_for,
+    recheck_records_fix,
+    rule_for,
+)
 
 RUNNING = (ProblemStatus.ACCEPTED, ProblemStatus.ESCALATED)
 
@@ -40,6 +49,28 @@ def access_problem_by_id(viewer, problem_id: int) -> Problem:
             target_id=problem_id,
         )
     return problem
+
+
+def problems_awaiting_recheck(*, viewer, business) -> list[Problem]:
+    """The business's problems the viewer may re-check now (回头看, docs/domain.md §1.6): in a
+    state the table lets `recheck` leave, where the viewer acts as the covering official. Each
+    carries `may_send_back` (the table lets a "not fixed" send it back) and `records_fix` (the
+    re-check records the fix itself, so it needs a note and a photo), for the visit form."""
+    problems = list(
+        problem_list(viewer=viewer)
+        .filter(business=business, status__in=RECHECK_STATES)
+        .prefetch_related("rectifications")
+        .order_by("found_at", "pk")
+    )
+    if not problems or Actor.OFFICIAL not in acting_as(viewer, problems[0]):
+        return []
+    for problem in problems:
+        reject = move_for(problem.status, Action.REJECT)
+        problem.may_send_back = reject is not None and Actor.OFFICIAL in reject.by
+        problem.records_fix = recheck_records_fix(problem.status)
+        fixes = list(problem.rectifications.all())
+        problem.last_fix = fixes[-1] if fixes else None
+    return problems
 
 
 def overdue_q(today=None) -> Q:

@@ -46,6 +46,7 @@ from liangze.rectification.rules import (
     Actor,
     move_for,
     province_loop,
+    recheck_records_fix,
     rule_for,
 )
 
@@ -561,13 +562,14 @@ def problem_verify(*, actor, problem: Problem, fixed: bool, note: str = "") -> R
 
 
 def problem_recheck(
-    *, actor, problem: Problem, fixed: bool, note: str = "", photos: Sequence = (), visit_id=None
+    *, actor, problem: Problem, fixed: bool, note: str = "", photos: Sequence = (), visit=None
 ) -> Recheck:
-    """回头看: the official's re-check. A fix found done closes the problem, from `rectified`, or
+    """回头看: the official's re-check, from the problem's page or carried by a visit (`visit`,
+    inside the visit's transaction). A fix found done closes the problem, from `rectified`, or
     from `accepted` recording the fix seen (its photos); a fix wanting sends a reported fix back."""
     action = Action.RECHECK if fixed else Action.REJECT
     problem_authorise(actor=actor, problem=problem, action=action)
-    recording_fix = fixed and problem.status == ProblemStatus.ACCEPTED
+    recording_fix = fixed and recheck_records_fix(problem.status)
     if recording_fix:
         note = _check_fix(note, photos)
     if not fixed:
@@ -581,7 +583,7 @@ def problem_recheck(
             fixed=fixed,
             note=note,
             close_reason=CloseReason.RECHECKED,
-            visit_id=visit_id,
+            visit=visit,
         )
         if recording_fix:
             rectification = Rectification.objects.create(
@@ -592,7 +594,7 @@ def problem_recheck(
 
 
 @transaction.atomic
-def _recheck(*, actor, problem, action, kind, fixed, note, close_reason, visit_id=None) -> Recheck:
+def _recheck(*, actor, problem, action, kind, fixed, note, close_reason, visit=None) -> Recheck:
     now = timezone.now()
     fields = {"closed_at": now, "close_reason": close_reason} if fixed else {}
     problem_transition(
@@ -609,7 +611,7 @@ def _recheck(*, actor, problem, action, kind, fixed, note, close_reason, visit_i
         note=note,
         checked_by=actor,
         checked_at=now,
-        visit_id=visit_id,
+        visit=visit,
     )
 
 

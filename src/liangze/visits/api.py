@@ -1,6 +1,7 @@
-"""Visits under /api/v1/visits: the caller's tasks this quarter, a visit and its problems, read
-within the caller's jurisdiction (docs/domain.md §1.13); an official uploads photos for a
-business (POST /photos) and records a visit naming them (POST ""), as the phone form does."""
+"""Visits under /api/v1/visits: the caller's tasks this quarter, a visit, its problems and its
+re-checks, read within the caller's jurisdiction (docs/domain.md §1.13); an official uploads
+photos for a business (POST /photos) and records a visit naming them (POST ""), as the phone
+form does, re-checking earlier problems of the business on the way (`rechecks`)."""
 
 import uuid
 from datetime import date, datetime
@@ -23,11 +24,18 @@ from liangze.files.services import stored_file_save
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.officials.selectors import official_of
 from liangze.rectification.models import Problem
+from liangze.rectification.selectors import access_problem_by_id
 from liangze.rectification.services import ProblemDraft
 from liangze.visits import selectors
 from liangze.visits.models import LocationState
 from liangze.visits.periods import Quarter
-from liangze.visits.services import ItemAnswer, VisitInput, visit_submit
+from liangze.visits.services import (
+    ItemAnswer,
+    RecheckAnswer,
+    VisitInput,
+    visit_rechecks_authorise,
+    visit_submit,
+)
 
 router = Router(tags=["visits"])
 codes_4xx = frozenset({401, 403, 404, 409, 422})
@@ -94,6 +102,20 @@ class ItemIn(Schema):
     problem: ProblemIn | None = None
 
 
+class RecheckIn(Schema):
+    problem: int = Field(..., description="An earlier problem of the business visited.")
+    fixed: bool = Field(..., description="Fixed closes it; not fixed sends a reported fix back.")
+    note: str = Field(
+        "", max_length=2000, description="Required when not fixed, and when recording the fix."
+    )
+    photo_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Photos after the fix (POST /photos), required when the re-check records "
+        "the fix: a problem still `accepted`, no fix reported yet.",
+    )
+
+
 class VisitIn(Schema):
     business_id: int
     idempotency_key: uuid.UUID = Field(description="The same key twice makes one visit.")
@@ -108,6 +130,20 @@ class VisitIn(Schema):
     lng_e6: int | None = Field(None, ge=-180_000_000, le=180_000_000)
     location: str = Field("unavailable", description="given, denied or unavailable.", max_length=12)
     photo_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    rechecks: list[RecheckIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Re-checks of earlier problems (回头看) this visit carries, one per problem; "
+        "one refused refuses the whole visit, with its reason under `recheck-<problem id>`.",
+    )
+
+
+class VisitRecheckOut(Schema):
+    id: int
+    problem_id: int
+    fixed: bool
+    note: str
+    checked_at: datetime
 
 
 def _official(request, business_id: int):
@@ -149,8 +185,25 @@ def visit_photo_upload(request, business_id: Form[int], file: File[UploadedFile]
 
 @router.post("", response={201: VisitOut, codes_4xx: ErrorOut})
 def visit_create(request, payload: VisitIn):
-    """Record a visit (immutable once written; the same idempotency key returns the first)."""
+    """Record a visit (immutable once written; the same idempotency key returns the first).
+    A re-check names a problem the caller reads (else 404) of the business visited (else 422)
+    that the caller may re-check from its state now (else 403 or 409)."""
     business = _official(request, payload.business_id)
+    rechecks = [
+        RecheckAnswer(
+            problem=access_problem_by_id(request.user, r.problem),
+            fixed=r.fixed,
+            note=r.note,
+            photos=_photos(request, r.photo_ids),
+        )
+        for r in payload.rechecks
+    ]
+    visit_rechecks_authorise(
+        actor=request.user,
+        business=business,
+        idempotency_key=payload.idempotency_key,
+        rechecks=rechecks,
+    )
     answers = {}
     for item in payload.items:
         problem = None
@@ -196,6 +249,7 @@ def visit_create(request, payload: VisitIn):
                 if payload.location in LocationState.values
                 else LocationState.UNAVAILABLE,
                 photos=_photos(request, payload.photo_ids),
+                rechecks=rechecks,
             ),
         )
     return Status(201, visit)
@@ -211,3 +265,10 @@ def visit_detail(request, visit_id: int):
 def visit_problems(request, visit_id: int):
     visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
     return list(Problem.objects.filter(source="visit", source_id=visit.pk).order_by("pk"))
+
+
+@router.get("/{visit_id}/rechecks", response={200: list[VisitRecheckOut], codes_4xx: ErrorOut})
+def visit_rechecks(request, visit_id: int):
+    """The re-checks of earlier problems the visit recorded."""
+    visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
+    return list(visit.rechecks.order_by("pk"))

@@ -9,7 +9,8 @@ changes nothing. A past quarter's membership is frozen: only its counts and stat
 (a late visit, a closed window).
 
 Visits: `visit_submit` checks who, when and what, writes the visit with its exceptional items,
-records its problems through the closed loop's `problem_record_many`, and refreshes the tasks.
+records its problems through the closed loop's `problem_record_many`, the re-checks of earlier
+problems it carries through `problem_recheck`, and refreshes the tasks.
 """
 
 import re
@@ -29,11 +30,18 @@ from liangze.audit.models import AuditAction
 from liangze.audit.services import audit_event_record, changes_between, snapshot
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.types import BusinessType
-from liangze.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liangze.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from liangze.officials.access import can_manage_division, can_set_province_rules
 from liangze.officials.models import Assignment, Official
 from liangze.officials.selectors import official_of
-from liangze.rectification.services import ProblemDraft, problem_record_many
+from liangze.rectification.models import Problem
+from liangze.rectification.rules import Action
+from liangze.rectification.services import (
+    ProblemDraft,
+    problem_authorise,
+    problem_recheck,
+    problem_record_many,
+)
 from liangze.regions.models import Division
 from liangze.visits.checklist import DEFAULT_ITEMS, ORDER_STEP, checklist_for
 from liangze.visits.figures import mark_officials
@@ -603,6 +611,17 @@ class ItemAnswer:
 
 
 @dataclass
+class RecheckAnswer:
+    """One earlier problem of the business re-checked on this visit (回头看, docs/domain.md §1.6):
+    fixed or not, a note, and the photos after the fix where the re-check records the fix."""
+
+    problem: Problem
+    fixed: bool
+    note: str = ""
+    photos: Sequence = field(default_factory=tuple)
+
+
+@dataclass
 class VisitInput:
     business: Business
     visited_at: datetime
@@ -619,6 +638,7 @@ class VisitInput:
     photos: Sequence = field(default_factory=tuple)
     replaces: Visit | None = None
     correction_reason: str = ""
+    rechecks: Sequence[RecheckAnswer] = field(default_factory=tuple)
 
 
 def _invalid(code: str, name: str, message: str) -> Invalid:
@@ -672,10 +692,63 @@ def _check(data: VisitInput, *, official: Official, now: datetime) -> None:
         raise _invalid("location", "location", _("The location is out of range."))
 
 
+def recheck_field(problem) -> str:
+    """The form field (and the refusal's key) of one re-check on the visit form."""
+    return f"recheck-{problem.pk}"
+
+
+def _recheck_refused(problem, exc: DomainError) -> DomainError:
+    """A refused re-check refuses the whole visit, its reason on that problem's field."""
+    reasons = [exc.message, *(t for t in exc.fields.values() if t != exc.message)]
+    message = _("Re-check of “%(problem)s”: %(reason)s") % {
+        "problem": problem.description[:40],
+        "reason": " ".join(reasons),
+    }
+    return type(exc)(code=exc.code, message=message, fields={recheck_field(problem): message})
+
+
+def _check_rechecks(business: Business, rechecks: Sequence[RecheckAnswer]) -> None:
+    seen: set[int] = set()
+    for answer in rechecks:
+        problem = answer.problem
+        if problem.business_id != business.pk:
+            raise _invalid(
+                "recheck_other_business",
+                recheck_field(problem),
+                _("A visit re-checks only the problems of the business visited."),
+            )
+        if problem.pk in seen:
+            raise _invalid(
+                "recheck_twice", recheck_field(problem), _("A problem is re-checked once a visit.")
+            )
+        seen.add(problem.pk)
+
+
+def visit_rechecks_authorise(
+    *, actor, business: Business, idempotency_key: uuid.UUID, rechecks: Sequence[RecheckAnswer]
+) -> None:
+    """Refuse the re-checks a visit may not carry, before the caller opens its transaction (a
+    refusal's audit event is kept): a problem of another business, one named twice, or one the
+    actor may not re-check from its state now. A key already used passes: `visit_submit` returns
+    the first visit as it stands."""
+    if not rechecks or Visit.objects.filter(idempotency_key=idempotency_key).exists():
+        return
+    _check_rechecks(business, rechecks)
+    for answer in rechecks:
+        action = Action.RECHECK if answer.fixed else Action.REJECT
+        try:
+            problem_authorise(actor=actor, problem=answer.problem, action=action)
+        except DomainError as exc:
+            raise _recheck_refused(answer.problem, exc) from None
+
+
 @transaction.atomic
 def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Visit:
     """Record a visit (immutable once written). Submitting the same idempotency key again
-    returns the first visit; the server's receipt time decides whether the window is open."""
+    returns the first visit; the server's receipt time decides whether the window is open.
+    Each re-check it carries goes through the closed loop's `problem_recheck`, linked to the
+    visit; one refused (the problem moved meanwhile, evidence missing) refuses the whole visit
+    and nothing is written. Callers run `visit_rechecks_authorise` before their transaction."""
     now = now or timezone.now()
     official = official_of(actor)
     if official is None:
@@ -714,6 +787,7 @@ def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Vis
             )
         if not data.correction_reason.strip():
             raise _invalid("reason_required", "correction_reason", _("Give a reason."))
+    _check_rechecks(data.business, data.rechecks)
     location = data.location
     distance = None
     if data.lat_e6 is not None:
@@ -785,6 +859,18 @@ def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Vis
         ]
     )
     VisitPhoto.objects.bulk_create([VisitPhoto(visit=visit, file=f) for f in data.photos])
+    for answer in data.rechecks:
+        try:
+            problem_recheck(
+                actor=actor,
+                problem=answer.problem,
+                fixed=answer.fixed,
+                note=answer.note,
+                photos=answer.photos,
+                visit=visit,
+            )
+        except DomainError as exc:
+            raise _recheck_refused(answer.problem, exc) from None
     audit_event_record(
         actor=actor,
         action=AuditAction.VISIT_CORRECTED if replaces else AuditAction.VISIT_RECORDED,
@@ -795,6 +881,7 @@ def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Vis
             "quarter": str(quarter),
             "mode": data.mode,
             "problems": len(problems),
+            "rechecks": len(data.rechecks),
             "late": state.late,
             "replaces": replaces.pk if replaces else None,
             "distance_m": distance,

@@ -1,7 +1,9 @@
 """Pages of the visits app: the official's tasks and the phone form, the office's progress
 and a visit's detail. Thin: reads through selectors, writes through services."""
 
+import re
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from django.contrib import messages
@@ -27,6 +29,7 @@ from liangze.officials.documents.services import signature_from_data_url
 from liangze.officials.selectors import access_rule_province, official_of
 from liangze.officials.views import province_id_of
 from liangze.rectification.models import Problem, Severity
+from liangze.rectification.selectors import access_problem_by_id, problems_awaiting_recheck
 from liangze.rectification.services import ProblemDraft
 from liangze.visits import selectors, services
 from liangze.visits.checklist import checklist_for, province_checklist_items
@@ -38,7 +41,14 @@ from liangze.visits.forms import (
 from liangze.visits.models import ItemResult, LocationState, VisitMode
 from liangze.visits.periods import Quarter
 from liangze.visits.rules import entry_state
-from liangze.visits.services import ItemAnswer, VisitInput, visit_submit
+from liangze.visits.services import (
+    ItemAnswer,
+    RecheckAnswer,
+    VisitInput,
+    recheck_field,
+    visit_rechecks_authorise,
+    visit_submit,
+)
 
 
 def _int_or_none(value) -> int | None:
@@ -66,6 +76,14 @@ def my_tasks(request):
     )
 
 
+def _key(post) -> uuid.UUID:
+    """The page's idempotency key; a missing or broken one gets a key of its own."""
+    try:
+        return uuid.UUID(post.get("idempotency_key", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
 def _photos(request, name: str, actor, division) -> list:
     return [
         stored_file_save(actor=actor, division=division, kind=FileKind.PHOTO, upload=upload)
@@ -73,7 +91,34 @@ def _photos(request, name: str, actor, division) -> list:
     ]
 
 
-def _visit_input(request, business, items) -> VisitInput:
+_RECHECK_NAME = re.compile(r"recheck-(\d{1,18})")
+_RECHECK_ANSWERS = {"fixed": True, "not_fixed": False}
+
+
+def _posted_rechecks(request, awaiting) -> list[RecheckAnswer]:
+    """The re-checks the form answers: each `recheck-<problem>` marked fixed or not fixed (one
+    left unanswered is not re-checked on this visit). A problem no longer awaiting one is still
+    named, so that the service refuses the visit rather than drop the re-check unsaid; one out
+    of reach is not found."""
+    known = {p.pk: p for p in awaiting}
+    answers = []
+    for name, value in request.POST.items():
+        match = _RECHECK_NAME.fullmatch(name)
+        if match is None or value not in _RECHECK_ANSWERS:
+            continue
+        pk = int(match[1])
+        problem = known.get(pk) or access_problem_by_id(request.user, pk)
+        answers.append(
+            RecheckAnswer(
+                problem=problem,
+                fixed=_RECHECK_ANSWERS[value],
+                note=request.POST.get(f"recheck-note-{pk}", ""),
+            )
+        )
+    return answers
+
+
+def _visit_input(request, business, items, *, key: uuid.UUID, rechecks) -> VisitInput:
     post = request.POST
     actor = request.user
     division = business.division
@@ -104,10 +149,6 @@ def _visit_input(request, business, items) -> VisitInput:
         visited_at = timezone.make_aware(visited_at)
     signature = signature_from_data_url(post.get("signature", ""))
     refused = post.get("signature_refused") == "on"
-    try:
-        key = uuid.UUID(post.get("idempotency_key", ""))
-    except ValueError:
-        key = uuid.uuid4()
     lat, lng = _int_or_none(post.get("lat_e6")), _int_or_none(post.get("lng_e6"))
     location = post.get("location", LocationState.UNAVAILABLE)
     return VisitInput(
@@ -131,6 +172,12 @@ def _visit_input(request, business, items) -> VisitInput:
         lng_e6=lng if lat is not None else None,
         location=location if location in LocationState.values else LocationState.UNAVAILABLE,
         photos=_photos(request, "photos", actor, division),
+        rechecks=[
+            replace(r, photos=_photos(request, f"recheck-photo-{r.problem.pk}", actor, division))
+            if r.fixed
+            else r
+            for r in rechecks
+        ],
     )
 
 
@@ -154,13 +201,22 @@ def visit_new(request, business_id: int):
     error = ""
     # The page's script sends from its outbox and wants the answer as data.
     outbox = request.headers.get("X-Visit-Outbox") == "1"
+    awaiting = problems_awaiting_recheck(viewer=request.user, business=business)
     if request.method == "POST":
         try:
+            key = _key(request.POST)
+            rechecks = _posted_rechecks(request, awaiting)
+            visit_rechecks_authorise(
+                actor=request.user, business=business, idempotency_key=key, rechecks=rechecks
+            )
             with transaction.atomic():
                 visit = visit_submit(
-                    actor=request.user, data=_visit_input(request, business, items)
+                    actor=request.user,
+                    data=_visit_input(request, business, items, key=key, rechecks=rechecks),
                 )
         except DomainError as exc:
+            # Nothing was written; the problems are read again as they stand.
+            awaiting = problems_awaiting_recheck(viewer=request.user, business=business)
             if outbox:
                 return JsonResponse(
                     {"code": exc.code, "message": exc.message, "fields": dict(exc.fields)},
@@ -189,6 +245,16 @@ def visit_new(request, business_id: int):
             "modes": VisitMode.choices,
             "results": ItemResult.choices,
             "severities": Severity.choices,
+            "rechecks": [
+                {
+                    "problem": problem,
+                    "field": recheck_field(problem),
+                    "answer": request.POST.get(recheck_field(problem), ""),
+                    "note": request.POST.get(f"recheck-note-{problem.pk}", ""),
+                    "error": errors.get(recheck_field(problem), ""),
+                }
+                for problem in awaiting
+            ],
         },
     )
 
@@ -208,6 +274,7 @@ def visit_detail(request, visit_id: int):
             "items": visit.items.all(),
             "photos": visit.photos.select_related("file"),
             "problems": problems,
+            "rechecks": visit.rechecks.select_related("problem").order_by("pk"),
         },
     )
 

@@ -34,3 +34,18 @@ def test_the_demo_spreads_problems_over_the_loop(demo_loaded):
     assert mine.filter(status__in=["accepted", "escalated"]).exists()
     regulator = User.objects.get(username="guolemude_regulator")
     assert report_inbox(viewer=regulator).count() >= 2
+
+
+def test_the_village_official_has_a_fix_to_recheck_on_the_next_visit(demo_loaded):
+    from liangze.officials.models import Assignment
+    from liangze.rectification.selectors import problems_awaiting_recheck
+
+    official = User.objects.get(username="village_official")
+    awaiting = [
+        problem
+        for assignment in Assignment.objects.filter(
+            official__user=official, ends_on__isnull=True
+        ).select_related("business")
+        for problem in problems_awaiting_recheck(viewer=official, business=assignment.business)
+    ]
+    assert [p.status for p in awaiting] == ["rectified"]

@@ -131,8 +131,9 @@
       return;
     }
     box.replaceChildren();
-    const messages = [answer.message, ...Object.values(answer.fields || {})];
-    messages.filter(Boolean).forEach((text) => {
+    // A refusal's message often repeats its field's (a re-check's always does): each once.
+    const messages = new Set([answer.message, ...Object.values(answer.fields || {})]);
+    [...messages].filter(Boolean).forEach((text) => {
       const p = document.createElement("p");
       p.textContent = text;
       box.appendChild(p);
