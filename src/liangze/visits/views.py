@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from liangze.audit.services import access_refuse
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import DomainError, Forbidden
+from liangze.files.capture import capture_in_list
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.officials.selectors import official_of
-from liangze.rectification.models import Problem, Severity
+from liangze.rectification.models import Problem, ProblemPhoto, Severity
 from liangze.rectification.services import ProblemDraft
 from liangze.visits import selectors
 from liangze.visits.checklist import checklist_for
@@ -58,9 +60,20 @@ def my_tasks(request):
 
 
 def _photos(request, name: str, actor, division) -> list:
+    """The evidence photos of form field `name`, each with the capture time and place the phone
+    read from it before shrinking it (files.capture)."""
+    uploads = request.FILES.getlist(name)
+    captures = capture_in_list(request.POST, name, len(uploads))
     return [
-        stored_file_save(actor=actor, division=division, kind=FileKind.PHOTO, upload=upload)
-        for upload in request.FILES.getlist(name)
+        stored_file_save(
+            actor=actor,
+            division=division,
+            kind=FileKind.PHOTO,
+            upload=upload,
+            evidence=True,
+            capture=capture,
+        )
+        for upload, capture in zip(uploads, captures, strict=True)
     ]
 
 
@@ -189,7 +202,7 @@ def visit_new(request, business_id: int):
 def visit_detail(request, visit_id: int):
     visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
     problems = Problem.objects.filter(source="visit", source_id=visit.pk).prefetch_related(
-        "photos__file"
+        Prefetch("photos", queryset=ProblemPhoto.objects.select_related("file__display_copy"))
     )
     return render(
         request,
@@ -197,7 +210,7 @@ def visit_detail(request, visit_id: int):
         {
             "visit": visit,
             "items": visit.items.all(),
-            "photos": visit.photos.select_related("file"),
+            "photos": visit.photos.select_related("file__display_copy"),
             "problems": problems,
         },
     )
