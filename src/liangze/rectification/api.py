@@ -15,8 +15,8 @@ from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
-from liangze.files.models import FileKind
 from liangze.files.capture import CaptureIn
+from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.selectors import access_rule_province
 from liangze.rectification import reports, selectors, services

@@ -18,8 +18,8 @@ from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import Forbidden, Invalid
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
-from liangze.files.models import FileKind, StoredFile
 from liangze.files.capture import CaptureIn
+from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.officials.selectors import official_of

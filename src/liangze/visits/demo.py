@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from liangze.files.models import FileKind
 from liangze.files.capture import CaptureIn
+from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.models import Assignment
 from liangze.rectification.services import ProblemDraft, problem_record_many
