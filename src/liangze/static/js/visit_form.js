@@ -99,7 +99,11 @@
           continue; // another account's visit waits for its owner
         }
         const body = new FormData();
-        entry.fields.forEach(([name, value]) => body.append(name, value));
+        // The token goes in the header, current: Django reads a posted one first, and a login
+        // since the visit was saved has made that one stale.
+        entry.fields
+          .filter(([name]) => name !== "csrfmiddlewaretoken")
+          .forEach(([name, value]) => body.append(name, value));
         entry.files.forEach(([name, blob, filename]) => body.append(name, blob, filename));
         let response;
         try {
