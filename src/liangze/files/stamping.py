@@ -1,8 +1,9 @@
 """The display copy of an evidence photo: the photo with a band below it stating when and where it
 was taken (docs/domain.md §1.10, the stamped display copy).
 
-The band is added below the picture, so no evidence is covered. Its text is ASCII and digits
-only (`2026-12-03 14:05  36.4012°N 94.9031°E`, or `no capture time` / `no location`), drawn
+The band is added below the picture, so no evidence is covered. Its two lines are ASCII and
+digits only (`2026-12-03 14:05` over `36.4012°N 94.9031°E`, or `no capture time` / `no location`:
+the words are a fixed part of the evidence, like the digits, and need no font of another script), drawn
 with Pillow's own font, so no CJK font needs to be installed on a server. Small photos are
 enlarged first so that the text stays legible; large ones are brought down to DISPLAY_MAX_WIDTH.
 """
@@ -13,15 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from liangze.files.capture import Capture, capture_place_text, capture_time_text
 
-DISPLAY_MIN_WIDTH = 640
+DISPLAY_MIN_WIDTH = 480
 DISPLAY_MAX_WIDTH = 1600
-
-
-def stamp_text(capture: Capture) -> str:
-    return (
-        f"{capture_time_text(capture.captured_at)}   "
-        f"{capture_place_text(capture.lat_e6, capture.lng_e6)}"
-    )
 
 
 def _fitted(image: Image.Image) -> Image.Image:
@@ -29,30 +23,44 @@ def _fitted(image: Image.Image) -> Image.Image:
     target = min(max(width, DISPLAY_MIN_WIDTH), DISPLAY_MAX_WIDTH)
     if target == width:
         return image
-    return image.resize((target, max(1, round(height * target / width))), Image.Resampling.LANCZOS)
+    # Enlarging invents no detail, so the cheap filter serves; reducing keeps detail with Lanczos.
+    quality = Image.Resampling.BILINEAR if target > width else Image.Resampling.LANCZOS
+    return image.resize((target, max(1, round(height * target / width))), quality)
 
 
 def stamp_display_copy(data: bytes, capture: Capture) -> bytes:
     """A JPEG of the (already checked and re-encoded) image `data` with the stamped band."""
     with Image.open(io.BytesIO(data)) as opened:
         opened.load()
-        picture = opened.convert("RGBA")
-    flat = Image.new("RGB", picture.size, "white")  # a transparent PNG shows on white
-    flat.paste(picture, mask=picture.getchannel("A"))
-    picture = _fitted(flat)
+        if opened.has_transparency_data:  # a transparent PNG shows on white
+            rgba = opened.convert("RGBA")
+            picture = Image.new("RGB", rgba.size, "white")
+            picture.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            picture = opened.convert("RGB")
+    picture = _fitted(picture)
     width, height = picture.size
-    text = stamp_text(capture)
-    size = max(14, width // 24)
+    lines = [
+        capture_time_text(capture.captured_at),
+        capture_place_text(capture.lat_e6, capture.lng_e6),
+    ]
+    size = max(14, width // 16)
     font = ImageFont.load_default(size=size)
-    while size > 10 and font.getlength(text) > width - size:
+    while size > 10 and max(font.getlength(line) for line in lines) > width - size:
         size -= 1
         font = ImageFont.load_default(size=size)
-    band = size * 2
+    line_height = size * 13 // 10
+    band = line_height * 2 + size // 2
     stamped = Image.new("RGB", (width, height + band), (20, 20, 20))
     stamped.paste(picture, (0, 0))
-    ImageDraw.Draw(stamped).text(
-        (size // 2, height + band // 2), text, fill=(255, 255, 255), font=font, anchor="lm"
-    )
+    draw = ImageDraw.Draw(stamped)
+    for row, line in enumerate(lines):
+        draw.text(
+            (size // 2, height + size // 4 + row * line_height),
+            line,
+            fill=(255, 255, 255),
+            font=font,
+        )
     buffer = io.BytesIO()
     stamped.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
