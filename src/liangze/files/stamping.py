@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from liangze.files.capture import Capture, capture_place_text, capture_time_text
 
-DISPLAY_MIN_WIDTH = 480
+DISPLAY_MIN_WIDTH = 320
 DISPLAY_MAX_WIDTH = 1600
 
 

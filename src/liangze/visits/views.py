@@ -243,6 +243,7 @@ def official_visits(request, official_id: int):
 
 SERVICE_WORKER = """// Keeps the visits pages and the static assets for offline use
 // (docs/architecture.md#the-visit-form). Only GETs; a visit is sent by the page's outbox.
+// Pages hold personal data: app.js deletes every cache named liangze-* at logout.
 const CACHE = "liangze-visits-1";
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));

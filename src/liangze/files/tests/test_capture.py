@@ -203,10 +203,10 @@ class TestEvidencePhoto:
         assert stored.shown == copy
         with Image.open(io.BytesIO(shown)) as image:
             width, height = image.size
-            assert width == 480 and height > 48 * 480 // 64  # enlarged, with the band below
-            band = image.crop((0, 360, width, height)).convert("L").getextrema()
+            assert width == 320 and height > 48 * 320 // 64  # enlarged, with the band below
+            band = image.crop((0, 240, width, height)).convert("L").getextrema()
             assert band[0] < 40 and band[1] > 200  # light text on a dark band
-            assert image.getpixel((width // 2, 180))[0] > 200  # the orange photo above it
+            assert image.getpixel((width // 2, 120))[0] > 200  # the orange photo above it
             assert dict(image.getexif()) == {}
 
     def test_a_photo_without_exif_still_gets_its_copy(self, county_staff, regions):
