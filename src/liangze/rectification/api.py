@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -15,6 +15,7 @@ from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
+from liangze.files.capture import CaptureIn
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.selectors import access_rule_province
@@ -256,7 +257,14 @@ class ProblemPhotoOut(Schema):
 
 
 @router.post("/{problem_id}/photos", response={201: ProblemPhotoOut, codes_4xx: ErrorOut})
-def problem_photo_upload(request, problem_id: int, file: File[UploadedFile]):
+def problem_photo_upload(
+    request,
+    problem_id: int,
+    file: File[UploadedFile],
+    captured_at: Form[str] = "",
+    lat_e6: Form[str] = "",
+    lng_e6: Form[str] = "",
+):
     """A photo of a fix or a re-check of the problem (checked, re-encoded, its SHA-256 kept),
     filed where the problem is; only someone who may act on the problem uploads one."""
     problem = selectors.access_problem_by_id(request.user, problem_id)
@@ -268,7 +276,12 @@ def problem_photo_upload(request, problem_id: int, file: File[UploadedFile]):
             target_id=problem.pk,
         )
     stored = stored_file_save(
-        actor=request.user, division=problem.division, kind=FileKind.PHOTO, upload=file
+        actor=request.user,
+        division=problem.division,
+        kind=FileKind.PHOTO,
+        upload=file,
+        evidence=True,
+        capture=CaptureIn(captured_at=captured_at, lat_e6=lat_e6, lng_e6=lng_e6),
     )
     return Status(201, {"id": stored.public_id})
 

@@ -65,6 +65,7 @@ def _photo(actor, division):
         division=division,
         kind=FileKind.PHOTO,
         upload=ContentFile(buffer.getvalue(), "after.jpg"),
+        evidence=True,
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.core.errors import DomainError, Forbidden, Invalid, NotFound
+from liangze.files.capture import capture_in_list
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.access import can_set_province_rules, rule_provinces
@@ -49,11 +50,20 @@ def _date(value: str) -> date | None:
 
 
 def _photos(request, problem) -> list:
+    """Evidence photos of a fix, each with the capture time and place sent beside it or read
+    from its own EXIF (files.capture)."""
+    uploads = request.FILES.getlist("photos")[:10]
+    captures = capture_in_list(request.POST, "photos", len(uploads))
     return [
         stored_file_save(
-            actor=request.user, division=problem.business.division, kind=FileKind.PHOTO, upload=f
+            actor=request.user,
+            division=problem.business.division,
+            kind=FileKind.PHOTO,
+            upload=f,
+            evidence=True,
+            capture=capture,
         )
-        for f in request.FILES.getlist("photos")[:10]
+        for f, capture in zip(uploads, captures, strict=True)
     ]
 
 
@@ -136,7 +146,7 @@ def _detail_context(request, problem):
         "may_dispute": Actor.BUSINESS in roles and problem.status not in ("closed", "void"),
         "may_deadline": Actor.REGULATOR in roles and problem.status in selectors.RUNNING,
         "timeline": selectors.problem_timeline(problem),
-        "photos": problem.photos.select_related("file"),
+        "photos": problem.photos.select_related("file__display_copy"),
         "rectifications": problem.rectifications.select_related("reported_by"),
         "rechecks": problem.rechecks.select_related("checked_by"),
         "void_kinds": VoidKind.choices,

@@ -19,6 +19,7 @@ from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import Forbidden, Invalid
 from liangze.core.pagination import Pagination
 from liangze.core.schemas import ErrorOut
+from liangze.files.capture import CaptureIn
 from liangze.files.models import FileKind, StoredFile
 from liangze.files.services import stored_file_save
 from liangze.officials.documents.services import signature_from_data_url
@@ -174,11 +175,25 @@ def _photos(request, ids) -> list[StoredFile]:
 
 
 @router.post("/photos", response={201: VisitPhotoOut, codes_4xx: ErrorOut})
-def visit_photo_upload(request, business_id: Form[int], file: File[UploadedFile]):
-    """A photo for a visit to the business (checked, re-encoded, its SHA-256 kept)."""
+def visit_photo_upload(
+    request,
+    business_id: Form[int],
+    file: File[UploadedFile],
+    captured_at: Form[str] = "",
+    lat_e6: Form[str] = "",
+    lng_e6: Form[str] = "",
+):
+    """A photo for a visit to the business (checked, re-encoded, the SHA-256 of the bytes as
+    received kept), with the capture time and place read from its EXIF before the phone shrank
+    it; a bad value is dropped with its reason, never refused (docs/domain.md §1.10)."""
     business = _official(request, business_id)
     stored = stored_file_save(
-        actor=request.user, division=business.division, kind=FileKind.PHOTO, upload=file
+        actor=request.user,
+        division=business.division,
+        kind=FileKind.PHOTO,
+        upload=file,
+        evidence=True,
+        capture=CaptureIn(captured_at=captured_at, lat_e6=lat_e6, lng_e6=lng_e6),
     )
     return Status(201, {"id": stored.public_id})
 

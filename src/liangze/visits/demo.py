@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from liangze.files.capture import CaptureIn
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.models import Assignment
@@ -58,6 +59,17 @@ class DemoVisits:
     visits: int
     problems: int
     late: int
+
+
+def _taken(visit) -> CaptureIn:
+    """A demo photo was taken at the visit, at the business (when it has a point)."""
+    shop = visit.business
+    located = shop.lat_e6 is not None and shop.lng_e6 is not None
+    return CaptureIn(
+        captured_at=visit.visited_at.isoformat(),
+        lat_e6=str(shop.lat_e6) if located else "",
+        lng_e6=str(shop.lng_e6) if located else "",
+    )
 
 
 def photo_jpeg(seed: int) -> bytes:
@@ -185,6 +197,8 @@ def demo_visits_load(*, now: datetime | None = None) -> DemoVisits:
                     division=division,
                     kind=FileKind.PHOTO,
                     upload=ContentFile(photo_jpeg(seed), f"problem-{visit.pk}.jpg"),
+                    evidence=True,
+                    capture=_taken(visit),
                 )
                 after = (
                     [
@@ -193,6 +207,8 @@ def demo_visits_load(*, now: datetime | None = None) -> DemoVisits:
                             division=division,
                             kind=FileKind.PHOTO,
                             upload=ContentFile(photo_jpeg(seed + 1), f"fixed-{visit.pk}.jpg"),
+                            evidence=True,
+                            capture=_taken(visit),
                         )
                     ]
                     if fixed
@@ -236,6 +252,8 @@ def demo_visits_load(*, now: datetime | None = None) -> DemoVisits:
                             upload=ContentFile(
                                 photo_jpeg(visit.pk * 10 + 5), f"visit-{visit.pk}.jpg"
                             ),
+                            evidence=True,
+                            capture=_taken(visit),
                         ),
                     )
                 )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,13 +23,14 @@ from liangze.audit.services import access_refuse
 from liangze.businesses.forms import add_domain_error
 from liangze.businesses.selectors import access_business_by_id
 from liangze.core.errors import DomainError, Forbidden
+from liangze.files.capture import capture_in_list
 from liangze.files.models import FileKind
 from liangze.files.services import stored_file_save
 from liangze.officials.access import can_set_province_rules, rule_provinces
 from liangze.officials.documents.services import signature_from_data_url
 from liangze.officials.selectors import access_rule_province, official_of
 from liangze.officials.views import province_id_of
-from liangze.rectification.models import Problem, Severity
+from liangze.rectification.models import Problem, ProblemPhoto, Severity
 from liangze.rectification.selectors import access_problem_by_id, problems_awaiting_recheck
 from liangze.rectification.services import ProblemDraft
 from liangze.visits import selectors, services
@@ -85,9 +87,20 @@ def _key(post) -> uuid.UUID:
 
 
 def _photos(request, name: str, actor, division) -> list:
+    """The evidence photos of form field `name`, each with the capture time and place the phone
+    read from it before shrinking it (files.capture)."""
+    uploads = request.FILES.getlist(name)
+    captures = capture_in_list(request.POST, name, len(uploads))
     return [
-        stored_file_save(actor=actor, division=division, kind=FileKind.PHOTO, upload=upload)
-        for upload in request.FILES.getlist(name)
+        stored_file_save(
+            actor=actor,
+            division=division,
+            kind=FileKind.PHOTO,
+            upload=upload,
+            evidence=True,
+            capture=capture,
+        )
+        for upload, capture in zip(uploads, captures, strict=True)
     ]
 
 
@@ -264,7 +277,7 @@ def visit_new(request, business_id: int):
 def visit_detail(request, visit_id: int):
     visit = selectors.visit_by_id(viewer=request.user, visit_id=visit_id)
     problems = Problem.objects.filter(source="visit", source_id=visit.pk).prefetch_related(
-        "photos__file"
+        Prefetch("photos", queryset=ProblemPhoto.objects.select_related("file__display_copy"))
     )
     return render(
         request,
@@ -272,7 +285,7 @@ def visit_detail(request, visit_id: int):
         {
             "visit": visit,
             "items": visit.items.all(),
-            "photos": visit.photos.select_related("file"),
+            "photos": visit.photos.select_related("file__display_copy"),
             "problems": problems,
             "rechecks": visit.rechecks.select_related("problem").order_by("pk"),
         },
@@ -393,6 +406,7 @@ def checklist_items(request):
 
 SERVICE_WORKER = """// Keeps the visits pages and the static assets for offline use
 // (docs/architecture.md#the-visit-form). Only GETs; a visit is sent by the page's outbox.
+// Pages hold personal data: app.js deletes every cache named liangze-* at logout.
 const CACHE = "liangze-visits-1";
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));

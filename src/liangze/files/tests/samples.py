@@ -188,3 +188,28 @@ def xls(cells: list[tuple[int, int, float]] | None = None) -> bytes:
 def xls_bomb() -> bytes:
     """Cells at (0, 0) and (65535, 65535): 5 KB that asks calamine for 128 GiB at open."""
     return xls([(0, 0, 1.0), (65535, 65535, 2.0)])
+
+
+def jpeg_taken(
+    when: str = "2026:11:20 10:30:00",
+    lat=(36, 24, 4.32),
+    lng=(94, 54, 11.16),
+    refs=("N", "E"),
+    size=(64, 48),
+) -> bytes:
+    """A JPEG whose EXIF says when (DateTimeOriginal, local time) and where (GPS) it was taken,
+    as a phone camera writes them; `lat`/`lng` None leaves the GPS out."""
+    from PIL import ExifTags, TiffImagePlugin
+
+    data = Image.Exif()
+    data[ExifTags.Base.Make] = "PhoneMaker"
+    data.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = when
+    if lat is not None and lng is not None:
+        gps = data.get_ifd(ExifTags.IFD.GPSInfo)
+        gps[ExifTags.GPS.GPSLatitudeRef] = refs[0]
+        gps[ExifTags.GPS.GPSLatitude] = tuple(TiffImagePlugin.IFDRational(v) for v in lat)
+        gps[ExifTags.GPS.GPSLongitudeRef] = refs[1]
+        gps[ExifTags.GPS.GPSLongitude] = tuple(TiffImagePlugin.IFDRational(v) for v in lng)
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "orange").save(buffer, format="JPEG", exif=data)
+    return buffer.getvalue()

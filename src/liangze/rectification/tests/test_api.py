@@ -89,3 +89,40 @@ def test_a_fix_photo_is_uploaded_over_the_api_then_named(
     )
     assert answer.status_code == 200, answer.content
     assert Problem.objects.get(pk=problem.pk).photos.filter(stage="after").count() == 1
+
+
+def test_a_fix_photo_keeps_its_capture_time_and_place(client_for, record, regulator, director):
+    """Sent beside the photo over the API, or read from the photo's own EXIF (a plain form)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from liangze.files.models import StoredFile
+    from liangze.files.tests import samples
+
+    problem = record()
+    _post(client_for(regulator), "/api/v1/problems/accept-many", {"ids": [problem.pk]})
+    biz = client_for(director)
+    sent = biz.post(
+        f"/api/v1/problems/{problem.pk}/photos",
+        {
+            "file": SimpleUploadedFile("fix.jpg", samples.jpeg(), content_type="image/jpeg"),
+            "captured_at": "2026-11-20T02:30:00Z",
+            "lat_e6": "36401234",
+            "lng_e6": "94903149",
+        },
+    )
+    stored = StoredFile.objects.get(public_id=sent.json()["id"])
+    assert (stored.lat_e6, stored.lng_e6) == (36_401_234, 94_903_149)
+    assert stored.captured_at.isoformat() == "2026-11-20T02:30:00+00:00"
+    page = biz.post(
+        f"/problems/{problem.pk}/rectify/",
+        {
+            "note": "已整改",
+            "photos": [SimpleUploadedFile("raw.jpg", samples.jpeg_taken(), "image/jpeg")],
+        },
+    )
+    assert page.status_code == 302
+    raw = Problem.objects.get(pk=problem.pk).photos.get(stage="after").file
+    assert (raw.lat_e6, raw.lng_e6) == (36_401_200, 94_903_100)
+    assert raw.display_copy_id is not None
+    detail = biz.get(f"/problems/{problem.pk}/").content.decode()
+    assert f'src="/files/{raw.display_copy.public_id}/"' in detail

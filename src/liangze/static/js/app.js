@@ -32,3 +32,35 @@ document.addEventListener("htmx:afterSwap", (event) => {
     select.dispatchEvent(new Event("change", { bubbles: true }));
   }
 });
+
+// Logging out clears the pages the visits' service worker kept for offline use (they hold
+// personal data), never the visits waiting in the outbox (IndexedDB, kept per account):
+// docs/architecture.md#the-visit-form. Done before the logout is sent, and again on any page
+// shown while logged out, in case the first was cut short.
+function clearKeptPages() {
+  if (!("caches" in window)) {
+    return Promise.resolve();
+  }
+  return caches
+    .keys()
+    .then((names) =>
+      Promise.all(names.filter((n) => n.startsWith("liangze-")).map((n) => caches.delete(n))),
+    )
+    .catch(() => {});
+}
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form.logout") || form.dataset.cleared) {
+    return;
+  }
+  event.preventDefault();
+  clearKeptPages().then(() => {
+    form.dataset.cleared = "1";
+    form.requestSubmit();
+  });
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector("form.logout")) {
+    clearKeptPages();
+  }
+});

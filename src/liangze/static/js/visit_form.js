@@ -10,7 +10,13 @@
 //   connection it waits and is sent when the browser is online again, or when a visits page
 //   is opened. The same key twice makes one visit on the server.
 // - Photos: EXIF capture time and GPS read (exifr) and the photo shrunk (browser-image-compression)
-//   before it is stored, so a weak signal carries less.
+//   before it is stored, so a weak signal carries less; shrinking drops the EXIF, so the time and
+//   place are sent beside each photo (`<field>-captured_at`, `-lat_e6`, `-lng_e6`, one value per
+//   photo in order) and the server stamps them on a display copy.
+// - Every draft and outbox entry belongs to the account that made it (data-account on the page):
+//   on a phone shared by two officials, one never sees or sends the other's visits; they wait
+//   for their owner to log in again. Logging out clears the pages the service worker kept
+//   (app.js), never the outbox.
 // - The phone's location is asked once, at submission; a denial never blocks.
 // - A small service worker (/visits/sw.js) keeps the visits pages and their assets for offline use.
 (() => {
@@ -47,9 +53,32 @@
     return String(Math.round(value * 1e6));
   }
 
+  // exifr gives EXIF times as Dates in the phone's zone; "" for none or a broken one.
+  function isoTime(value) {
+    const date = value instanceof Date ? value : new Date(value || NaN);
+    return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+  }
+
   function csrfToken(form) {
     const input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
+  }
+
+  // The logged-in account, or "" (then nothing is sent or listed).
+  function account() {
+    const holder = document.querySelector("[data-account]");
+    return holder ? holder.dataset.account : "";
+  }
+
+  // The session's token now: a login rotates it, so the one saved with an entry may be stale.
+  function currentCsrf(entry) {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : entry.csrf;
+  }
+
+  function ownEntries(entries) {
+    const me = account();
+    return entries.filter((entry) => me && entry.account === me);
   }
 
   // --- the outbox -------------------------------------------------------------------------
@@ -66,11 +95,15 @@
       const keys = await store.getAllKeys("outbox");
       for (const key of keys) {
         const entry = await store.get("outbox", key);
-        if (!entry) {
-          continue;
+        if (!entry || ownEntries([entry]).length === 0) {
+          continue; // another account's visit waits for its owner
         }
         const body = new FormData();
-        entry.fields.forEach(([name, value]) => body.append(name, value));
+        // The token goes in the header, current: Django reads a posted one first, and a login
+        // since the visit was saved has made that one stale.
+        entry.fields
+          .filter(([name]) => name !== "csrfmiddlewaretoken")
+          .forEach(([name, value]) => body.append(name, value));
         entry.files.forEach(([name, blob, filename]) => body.append(name, blob, filename));
         let response;
         try {
@@ -78,7 +111,7 @@
             method: "POST",
             body,
             credentials: "same-origin",
-            headers: { "X-Visit-Outbox": "1", "X-CSRFToken": entry.csrf },
+            headers: { "X-Visit-Outbox": "1", "X-CSRFToken": currentCsrf(entry) },
           });
         } catch (error) {
           showStatus("offline");
@@ -92,7 +125,7 @@
         }
         if (response.ok) {
           await store.delete("outbox", key);
-          await store.delete("drafts", entry.business);
+          await store.delete("drafts", entry.draftKey || entry.business);
           if (currentBusiness() === entry.business && answer.url) {
             window.location.assign(answer.url);
           }
@@ -147,7 +180,7 @@
     if (!list || !window.idb) {
       return;
     }
-    const entries = await (await db()).getAll("outbox");
+    const entries = ownEntries(await (await db()).getAll("outbox"));
     list.replaceChildren();
     entries.forEach((entry) => {
       const li = document.createElement("li");
@@ -172,6 +205,7 @@
 
   function bindForm(form) {
     const business = form.dataset.business;
+    const draftKey = `${account()}:${business}`;
     const canvas = form.querySelector("canvas[data-signature-pad]");
     const signatureInput = form.querySelector("[data-signature-input]");
     let pad = null;
@@ -203,8 +237,8 @@
       }
       await (await db()).put(
         "drafts",
-        { business, fields: fieldsOf(form), photos, savedAt: Date.now() },
-        business,
+        { business, account: account(), fields: fieldsOf(form), photos, savedAt: Date.now() },
+        draftKey,
       );
     }
 
@@ -230,7 +264,7 @@
     }
 
     async function restore() {
-      const draft = await (await db()).get("drafts", business);
+      const draft = await (await db()).get("drafts", draftKey);
       if (!draft) {
         return;
       }
@@ -286,9 +320,9 @@
         taken.push({
           blob,
           name: file.name,
-          takenAt: meta.DateTimeOriginal ? new Date(meta.DateTimeOriginal).toISOString() : "",
-          lat: typeof meta.latitude === "number" ? e6(meta.latitude) : "",
-          lng: typeof meta.longitude === "number" ? e6(meta.longitude) : "",
+          takenAt: isoTime(meta.DateTimeOriginal || meta.CreateDate),
+          lat: Number.isFinite(meta.latitude) ? e6(meta.latitude) : "",
+          lng: Number.isFinite(meta.longitude) ? e6(meta.longitude) : "",
         });
       }
       photos[input.name] = taken;
@@ -337,9 +371,15 @@
         }
         await save();
         const files = [];
+        const captures = [];
         Object.entries(photos).forEach(([name, list]) => {
           list.forEach((p, index) => {
             files.push([name, p.blob, p.name || `photo-${index + 1}.jpg`]);
+            captures.push(
+              [`${name}-captured_at`, p.takenAt || ""],
+              [`${name}-lat_e6`, p.lat || ""],
+              [`${name}-lng_e6`, p.lng || ""],
+            );
           });
         });
         const key = form.querySelector("input[name=idempotency_key]").value;
@@ -347,10 +387,12 @@
           "outbox",
           {
             business,
+            account: account(),
+            draftKey,
             action: form.action || window.location.href,
             csrf: csrfToken(form),
             label: form.dataset.label,
-            fields: fieldsOf(form),
+            fields: fieldsOf(form).concat(captures),
             files,
             queuedAt: Date.now(),
           },

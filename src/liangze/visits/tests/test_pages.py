@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liangze.core.testing.fixtures import make_user
+from liangze.files.models import StoredFile
 from liangze.files.tests import samples
 from liangze.rectification.models import Problem
 from liangze.visits.checklist import checklist_for
@@ -64,6 +65,46 @@ def test_a_problem_with_its_photo_and_a_clean_photo(client_for, covered):
     assert VisitPhoto.objects.count() == 1
     detail = client.get(answer["Location"])
     assert "冷柜温度过高" in detail.content.decode()
+
+
+def test_photos_arrive_with_the_capture_time_and_place_the_phone_sent(client_for, covered):
+    """Each photo's values line up with it; a bad one is dropped, the visit still recorded;
+    the page shows the stamped copies and links the photos as received."""
+    shop, official = covered
+    client = client_for(official.user)
+    data = form_data(
+        shop,
+        **{
+            "item-storage": "problem",
+            "problem-storage": "冷柜温度过高",
+            "photo-storage": SimpleUploadedFile("a.jpg", samples.jpeg(), "image/jpeg"),
+            "photo-storage-captured_at": "2026-11-20T02:30:00.000Z",
+            "photo-storage-lat_e6": "36401234",
+            "photo-storage-lng_e6": "94903149",
+            "photos": [
+                SimpleUploadedFile("b.jpg", samples.jpeg(size=(30, 30)), "image/jpeg"),
+                SimpleUploadedFile("c.jpg", samples.jpeg(size=(31, 30)), "image/jpeg"),
+            ],
+            "photos-captured_at": ["2099-01-01T00:00:00Z", ""],
+            "photos-lat_e6": ["", "-1"],
+            "photos-lng_e6": ["", "500000000"],
+        },
+    )
+    answer = client.post(reverse("visits:new", args=[shop.pk]), data)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    before = Problem.objects.get().photos.get().file
+    assert before.captured_at.isoformat() == "2026-11-20T02:30:00+00:00"
+    assert (before.lat_e6, before.lng_e6) == (36_401_234, 94_903_149)
+    clean = [p.file for p in VisitPhoto.objects.order_by("pk")]
+    assert [f.capture_dropped for f in clean] == [
+        {"captured_at": "captured_at_in_future"},
+        {"location": "longitude_out_of_range"},
+    ]
+    assert all(f.display_copy_id and f.captured_at is None for f in clean)
+    detail = client.get(answer["Location"]).content.decode()
+    for stored in [before, *clean]:
+        assert f'src="/files/{stored.display_copy.public_id}/"' in detail
+        assert f'href="/files/{stored.public_id}/"' in detail
 
 
 def test_a_problem_without_a_photo_is_refused_and_nothing_is_kept(client_for, covered):
@@ -166,6 +207,20 @@ def test_the_api_records_a_visit_with_uploaded_photos_once(client_for, covered, 
     )
     assert upload.status_code == 201, upload.content
     photo_id = upload.json()["id"]
+    taken = client.post(
+        "/api/v1/visits/photos",
+        {
+            "business_id": shop.pk,
+            "file": SimpleUploadedFile("b.jpg", samples.jpeg(), "image/jpeg"),
+            "captured_at": "2026-11-20T02:30:00Z",
+            "lat_e6": "36401234",
+            "lng_e6": "94903149",
+        },
+    )
+    stored = StoredFile.objects.get(public_id=taken.json()["id"])
+    assert stored.captured_at.isoformat() == "2026-11-20T02:30:00+00:00"
+    assert (stored.lat_e6, stored.lng_e6) == (36_401_234, 94_903_149)
+    assert stored.display_copy_id is not None
     body = {
         "business_id": shop.pk,
         "idempotency_key": str(uuid.uuid4()),

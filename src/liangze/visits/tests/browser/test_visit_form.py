@@ -1,8 +1,11 @@
 """Browser tests of the phone form at 360 px (docs/architecture.md#the-visit-form): a clean visit
-in at most 8 taps from the official's home, and a visit with a problem and photos that survives
-going offline, a closed tab and a reopened one, arriving once after reconnecting."""
+in at most 8 taps from the official's home, a visit with a problem and photos that survives
+going offline, a closed tab and a reopened one, arriving once after reconnecting with each photo's
+capture time and place, and a phone shared by two officials: one's outbox is never shown to nor
+sent by the other."""
 
-from datetime import date
+import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -43,7 +46,9 @@ def official(county_staff, regions):
 
 
 def phone_context(browser, live_server):
-    context = browser.new_context(viewport=PHONE, has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
     context.grant_permissions(["geolocation"], origin=live_server.url)
     context.set_geolocation({"latitude": 36.4, "longitude": 94.9})
     return context
@@ -119,8 +124,8 @@ def test_offline_mid_form_closed_tab_reopened_and_sent_once(
     context.set_offline(True)
     page.check("[data-testid=item-storage-problem]")
     page.fill("[data-testid=problem-storage]", "冷柜温度过高")
-    before = tmp_path / "before.jpg"
-    before.write_bytes(samples.jpeg(size=(64, 48)))
+    before = tmp_path / "before.jpg"  # as a phone camera writes it: EXIF time (local) and GPS
+    before.write_bytes(samples.jpeg_taken(when="2026:11:20 10:30:00", size=(64, 48)))
     clean = tmp_path / "clean.jpg"
     clean.write_bytes(samples.jpeg(size=(48, 64)))
     page.set_input_files("[data-testid=photo-storage]", str(before))
@@ -148,7 +153,83 @@ def test_offline_mid_form_closed_tab_reopened_and_sent_once(
     assert Visit.objects.count() == 1
     visit = Visit.objects.get()
     problem = Problem.objects.get(source="visit", source_id=visit.pk)
-    assert ProblemPhoto.objects.filter(problem=problem).count() == 1
-    assert VisitPhoto.objects.filter(visit=visit).count() == 1
+    taken = ProblemPhoto.objects.get(problem=problem).file
+    assert taken.captured_at == datetime(2026, 11, 20, 2, 30, tzinfo=UTC)
+    assert (taken.lat_e6, taken.lng_e6) == (36_401_200, 94_903_100)
+    assert taken.display_copy_id is not None
+    clean_photo = VisitPhoto.objects.get(visit=visit).file
+    assert clean_photo.captured_at is None and clean_photo.capture_dropped == {}
     assert visit.signature_refused and visit.refusal_note == "店长外出"
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+def log_out(page, live_server):
+    page.click("[data-testid=user-menu]")
+    page.click("form.logout button")
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+
+
+def outbox_size(page) -> int:
+    return page.evaluate("window.idb.openDB('liangze-visits', 1).then((db) => db.count('outbox'))")
+
+
+def test_a_shared_phone_keeps_each_official_s_outbox_to_them(
+    browser, live_server, official, county_staff, regions
+):
+    other = make_official(actor=county_staff, division=regions.village, serial=8)
+    other.user.set_password(TEST_PASSWORD)
+    other.user.must_change_password = False
+    other.user.save()
+    problems: list[str] = []
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    watch(page, problems)
+    sent: list[str] = []
+    context.on(
+        "request", lambda r: r.method == "POST" and "/visits/new/" in r.url and sent.append(r.url)
+    )
+    log_in(page, live_server, official.user.username)
+    shop = official.assignments.get().business
+    page.goto(f"{live_server.url}/visits/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.goto(f"{live_server.url}/visits/new/{shop.pk}/")
+    page.click("[data-testid=all-pass]")
+    page.fill("[data-testid=representative]", "张店长")
+    page.check("[data-testid=refused]")
+    page.fill("[data-testid=refusal-note]", "店长外出")
+    context.set_offline(True)
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=outbox-waiting]:not([hidden])")
+    assert "liangze-visits-1" in page.evaluate("caches.keys()")
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    watch(page, problems)
+    page.goto(f"{live_server.url}/")  # not a visits page: nothing is sent from here
+    log_out(page, live_server)
+    # The pages kept for offline use are gone; the outbox is not.
+    assert page.evaluate("caches.keys()") == []
+    sent.clear()
+
+    log_in(page, live_server, other.user.username)
+    page.goto(f"{live_server.url}/visits/")
+    page.wait_for_function("window.idb !== undefined")
+    page.wait_for_timeout(500)  # the flush on load had its chance
+    assert page.locator("[data-testid=outbox-entry]").count() == 0
+    assert page.locator("[data-testid=outbox]").is_hidden()
+    assert outbox_size(page) == 1
+    assert sent == [] and not Visit.objects.exists()
+    log_out(page, live_server)
+
+    log_in(page, live_server, official.user.username)
+    page.goto(f"{live_server.url}/visits/")
+    # Wait in the browser, not on the database: a read here while the server writes locks
+    # SQLite's shared in-memory table. The entry leaves the outbox on the server's answer.
+    deadline = time.monotonic() + 15
+    while outbox_size(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert outbox_size(page) == 0
+    visit = Visit.objects.get()
+    assert visit.official == official and visit.refusal_note == "店长外出"
+    assert len(sent) == 1
+    assert not problems, problems
