@@ -29,14 +29,12 @@ from liangze.audit.services import audit_event_record
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.core.errors import Conflict, Forbidden, Invalid
 from liangze.core.tree import SEGMENT_WIDTH
-from liangze.figures.measures import Side
-from liangze.figures.services import figures_mark
 from liangze.officials.access import can_manage_division
 from liangze.officials.models import Assignment, Official
 from liangze.officials.selectors import official_of
 from liangze.rectification.services import ProblemDraft, problem_record_many
 from liangze.visits.checklist import checklist_for
-from liangze.visits.figures import mark_officials
+from liangze.visits.figures import mark_officials, mark_posts
 from liangze.visits.models import (
     EntryWindow,
     ItemResult,
@@ -305,11 +303,10 @@ def _tasks_insert_all(*, quarter: Quarter, now: datetime) -> SyncResult:
         )
         created = cursor.rowcount
     if created:
-        figures_mark(
-            side=Side.OFFICIAL,
-            division_ids=VisitTask.objects.filter(period=quarter.first_day)
+        mark_posts(
+            VisitTask.objects.filter(period=quarter.first_day)
             .values_list("official__grant__division_id", flat=True)
-            .distinct(),
+            .distinct()
         )
     return SyncResult(created=created)
 

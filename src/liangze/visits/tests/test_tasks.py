@@ -322,3 +322,20 @@ def test_first_generation_by_one_insert_equals_the_row_by_row_sync(
         tasks_sync(business_ids=[s.pk for s in shops], now=now)
         assert task_rows(quarter) == by_one_insert
         transaction.set_rollback(True)
+
+
+def test_a_visit_queues_only_the_visits_official_side_measures_of_its_post(covered):
+    from liangze.figures.measures import Side, measures_of
+    from liangze.figures.models import FigureDirty
+    from liangze.visits.figures import TIMELY_ENTRY, VISIT_COMPLETION
+
+    shop, official = covered
+    FigureDirty.objects.all().delete()
+    visit_submit(actor=official.user, data=clean_input(shop, timezone.now() - timedelta(hours=1)))
+    official_side = [m.code for m in measures_of(Side.OFFICIAL)]
+    assert len(official_side) > 2  # others exist and are left alone
+    queued = FigureDirty.objects.filter(measure__in=official_side)
+    assert set(queued.values_list("division_id", "measure")) == {
+        (official.grant.division_id, VISIT_COMPLETION),
+        (official.grant.division_id, TIMELY_ENTRY),
+    }
