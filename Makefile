@@ -55,6 +55,10 @@ test-browser: $(VENV)/.dev
 # that leg: `make bench BENCH_ONLY=enterprise BENCH_PG_ONLY=enterprise BENCH_DATABASE_URL=…` runs
 # the enterprise duties alone on both legs (BENCH_DAILY_CHECKS, 150,000 daily checks on SQLite;
 # BENCH_PG_DAILY_CHECKS, 15,000,000 on PostgreSQL, built once there by set-based SQL and kept).
+# The generated province (PostgreSQL only; 1,000,000 businesses, 100,000 officials, about
+# 10,000,000 visits, built once by INSERT … SELECT in its own database and kept there):
+# `make bench BENCH_ONLY=none BENCH_PG_ONLY=province BENCH_DATABASE_URL=…/liangze_bench_province`;
+# BENCH_PG_BUSINESSES=20000 for a quick run, BENCH_PROVINCE_QUARTERS (12) the quarters of visits.
 BENCH_DATABASE_URL ?=
 BENCH_PG_BUSINESSES ?= 1000000
 BENCH_PG_ONLY ?= lists

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 BUSINESSES = int(os.environ.get("BENCH_BUSINESSES", "100000"))
 # BENCH_ONLY=lists,public runs only those groups (import, export, lists, public, figures,
-# visits, enterprise, documents, assign); the other
+# visits, enterprise, documents, assign, province); the other
 # sections of BENCHMARKS.md are kept as they were.
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
@@ -137,6 +137,33 @@ def run(workdir: Path) -> None:
             viewer = use_registry(workdir)
         print("running bench_visits…", flush=True)
         results["bench_visits"], results["bench_visits_page"] = bench_visits.run(viewer=viewer)
+
+    if wanted("province"):
+        # PostgreSQL only: the generated province (benchmarks/province.py), built once and kept.
+        from benchmarks import bench_figures, bench_province, province
+
+        if connection.vendor != "postgresql":
+            print("skipping bench_province: it runs on PostgreSQL only", flush=True)
+        else:
+            if province.ready(BUSINESSES):
+                print(f"province of {BUSINESSES:,} businesses already built", flush=True)
+            else:
+                print(f"building a province of {BUSINESSES:,} businesses…", flush=True)
+                print(f"built in {province.build(BUSINESSES):.1f} s", flush=True)
+                # The build's TRUNCATE … CASCADE reaches the grants (a grant may name a business).
+                RoleGrant.objects.get_or_create(
+                    user=viewer, role=Role.OFFICE_STAFF, division=viewer.division
+                )
+            # BENCH_PROVINCE_PARTS=figures (or tasks) runs one half; each writes its sections.
+            parts = os.environ.get("BENCH_PROVINCE_PARTS", "figures,tasks").split(",")
+            print("running bench_province…", flush=True)
+            if "figures" in parts:
+                results["bench_province_figures"] = bench_province.notice(
+                    figures=bench_figures.run(viewer=viewer)
+                )
+            if "tasks" in parts:
+                tasks, page = bench_province.tasks(viewer=viewer)
+                results["bench_province_tasks"], results["bench_province_page"] = tasks, page
 
     if wanted("enterprise"):
         from benchmarks import bench_enterprise

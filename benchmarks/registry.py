@@ -159,7 +159,7 @@ def _schema_key() -> str:
     return hashlib.sha256(repr(applied).encode()).hexdigest()[:10]
 
 
-def _fill_names(cursor) -> int:
+def _fill_names(cursor, prefix: str = "632801") -> int:
     cursor.execute("DROP TABLE IF EXISTS bench_names")
     cursor.execute(
         "CREATE TABLE bench_names (k integer PRIMARY KEY, name text, name_pinyin text, "
@@ -170,8 +170,8 @@ def _fill_names(cursor) -> int:
     cursor.execute("DROP TABLE IF EXISTS bench_villages")
     cursor.execute("CREATE TABLE bench_villages (k integer PRIMARY KEY, division_id bigint)")
     cursor.execute(
-        "SELECT id FROM regions_division WHERE level = 'village' AND code LIKE '632801%%' "
-        "ORDER BY code"
+        "SELECT id FROM regions_division WHERE level = 'village' AND code LIKE %s ORDER BY code",
+        [prefix + "%"],
     )
     villages = [row[0] for row in cursor.fetchall()]
     cursor.executemany("INSERT INTO bench_villages VALUES (%s, %s)", list(enumerate(villages)))
@@ -225,11 +225,12 @@ def _insert_businesses(cursor, count: int, villages: int) -> None:
     cursor.execute("DROP TABLE bench_villages")
 
 
-def build(count: int) -> float:
-    """Fill the (migrated, divisions loaded) database with `count` businesses; seconds taken."""
+def build(count: int, *, division_prefix: str = "632801") -> float:
+    """Fill the (migrated, divisions loaded) database with `count` businesses over the villages
+    whose code starts with `division_prefix` (Golmud's by default); seconds taken."""
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        villages = _fill_names(cursor)
+        villages = _fill_names(cursor, division_prefix)
         if connection.vendor == "postgresql":  # the trigram indexes are built once, after
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE tablename = 'businesses_business' "

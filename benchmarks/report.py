@@ -41,6 +41,9 @@ TITLES = {
     "bench_figures": "Figures from the summary tables at {n:,} businesses ({vendor})",
     "bench_visits": "A quarter's visit tasks for {n:,} businesses ({vendor})",
     "bench_visits_page": "The office's visit progress page at {n:,} businesses ({vendor})",
+    "bench_province_tasks": "A quarter's visit tasks in a generated province of {n:,} businesses ({vendor})",
+    "bench_province_page": "The office's visit progress page in the province of {n:,} businesses ({vendor})",
+    "bench_province_figures": "Figures and the notice in the province of {n:,} businesses ({vendor})",
     "bench_enterprise": "Recording daily checks beside {checks:,} of them ({vendor})",
     "bench_enterprise_page": "The self-check gaps page at {checks:,} daily checks ({vendor})",
 }

@@ -26,14 +26,19 @@ def province_of(path: str) -> int:
     return int(path[:SEGMENT_WIDTH])
 
 
-def figures_mark(*, side: Side | str, division_ids: Iterable[int | None]) -> None:
-    """Queue the divisions for every measure of `side`. Cheap: one insert, conflicts ignored."""
+def figures_mark(
+    *, side: Side | str, division_ids: Iterable[int | None], codes: Iterable[str] | None = None
+) -> None:
+    """Queue the divisions for every measure of `side`, or only for `codes` when the change
+    can move no other (the refresh then recomputes those alone). Cheap: one insert, conflicts
+    ignored."""
     ids = {int(pk) for pk in division_ids if pk is not None}
     if not ids:
         return
-    rows = [
-        FigureDirty(division_id=pk, measure=m.code) for m in measures_of(Side(side)) for pk in ids
-    ]
+    chosen = measures_of(Side(side))
+    if codes is not None:
+        chosen = [m for m in chosen if m.code in set(codes)]
+    rows = [FigureDirty(division_id=pk, measure=m.code) for m in chosen for pk in ids]
     FigureDirty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
 
 

@@ -81,15 +81,23 @@ def register_measures() -> None:
     )
 
 
+def mark_posts(division_ids: Iterable[int]) -> None:
+    """Tasks or visits of officials posted at these divisions changed. Only the two measures
+    above read tasks and visits, so only they are queued: a visit's refresh recomputes two
+    measures, not every official-side one."""
+    figures_mark(
+        side=Side.OFFICIAL, division_ids=division_ids, codes=(VISIT_COMPLETION, TIMELY_ENTRY)
+    )
+
+
 def mark_officials(official_ids: Iterable[int]) -> None:
     """Tasks or visits of these officials changed: the divisions of their posts."""
     from liangze.officials.models import Official
 
     ids = {pk for pk in official_ids if pk is not None}
     if ids:
-        figures_mark(
-            side=Side.OFFICIAL,
-            division_ids=Official.objects.filter(pk__in=ids)
+        mark_posts(
+            Official.objects.filter(pk__in=ids)
             .values_list("grant__division_id", flat=True)
-            .distinct(),
+            .distinct()
         )

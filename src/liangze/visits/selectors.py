@@ -10,6 +10,7 @@ from liangze.core.errors import NotFound
 from liangze.core.scoping import in_jurisdiction, subtrees_q
 from liangze.officials.models import Official
 from liangze.officials.selectors import access_official_by_id, official_of
+from liangze.regions.models import Division
 from liangze.visits.models import TaskStatus, Visit, VisitTask
 from liangze.visits.periods import Quarter
 from liangze.visits.rules import haversine_m
@@ -43,48 +44,59 @@ def my_tasks(*, viewer, quarter: Quarter, lat_e6: int | None = None, lng_e6: int
     return tasks
 
 
-def _counts(rows, key):
-    table: dict = {}
-    for row in rows:
-        entry = table.setdefault(row[key], {s: 0 for s in COUNTED})
-        entry[row["status"]] += row["n"]
-    return table
+# Officials listed at once on the progress page when no region is chosen; a province office's
+# subtree holds tens of thousands, so beyond this the page lists one post region's at a time.
+PROGRESS_OFFICIALS = 200
 
 
-def progress(*, viewer, quarter: Quarter):
-    """Done / due / missed / exempt of the quarter per official and per division of the
-    official's post (official-side attribution, docs/domain.md §2), within the viewer's
-    subtrees."""
+def _by_status(statuses=COUNTED) -> dict:
+    return {s: Count("pk", filter=Q(status=s)) for s in statuses}
+
+
+def progress(*, viewer, quarter: Quarter, division_id: int | None = None):
+    """Done / due / missed / exempt of the quarter per division of the official's post
+    (official-side attribution, docs/domain.md §2), within the viewer's subtrees, counted by the
+    database; and per official, for the officials of the post division `division_id`, or of
+    every division when they are at most PROGRESS_OFFICIALS (else no row: choose a region).
+    Returns (official rows, division rows, whether the officials were listed)."""
     tasks = in_jurisdiction(
         VisitTask.objects.filter(period=quarter.first_day, status__in=COUNTED),
         viewer,
         via="official__grant__division",
     )
-    by_official = _counts(
-        tasks.values("official_id", "status").annotate(n=Count("pk")), "official_id"
-    )
-    officials = {
-        o.pk: o
-        for o in Official.objects.filter(pk__in=list(by_official)).select_related(
-            "user", "grant__division"
+    per_division = {
+        row["official__grant__division_id"]: row
+        for row in tasks.values("official__grant__division_id").annotate(
+            **_by_status(), total=Count("pk"), officials=Count("official_id", distinct=True)
         )
     }
+    places = Division.objects.in_bulk(list(per_division))
+    divisions = sorted(
+        (
+            {"division": places[pk], **{s: row[s] for s in (*COUNTED, "total", "officials")}}
+            for pk, row in per_division.items()
+        ),
+        key=lambda r: r["division"].path,
+    )
+    if division_id is not None:
+        tasks = tasks.filter(official__grant__division_id=division_id)
+    elif sum(r["officials"] for r in divisions) > PROGRESS_OFFICIALS:
+        return [], divisions, False
+    by_official = {
+        row["official_id"]: row
+        for row in tasks.values("official_id").annotate(**_by_status(), total=Count("pk"))
+    }
+    officials = Official.objects.filter(pk__in=list(by_official)).select_related(
+        "user", "grant__division"
+    )
     rows = sorted(
         (
-            {"official": officials[pk], **counts, "total": sum(counts.values())}
-            for pk, counts in by_official.items()
+            {"official": o, **{s: by_official[o.pk][s] for s in (*COUNTED, "total")}}
+            for o in officials
         ),
         key=lambda r: (r["official"].grant.division.path, str(r["official"])),
     )
-    by_division: dict = {}
-    for row in rows:
-        division = row["official"].grant.division
-        entry = by_division.setdefault(
-            division.pk, {"division": division, **{s: 0 for s in COUNTED}, "total": 0}
-        )
-        for s in (*COUNTED, "total"):
-            entry[s] += row[s]
-    return rows, sorted(by_division.values(), key=lambda r: r["division"].path)
+    return rows, divisions, True
 
 
 def visits_of_official(*, viewer, official_id: int, quarter: Quarter):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from liangze.audit.services import audit_event_record, changes_between, snapshot
 from liangze.businesses.models import Business, BusinessStatus
 from liangze.businesses.types import BusinessType
 from liangze.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from liangze.core.tree import SEGMENT_WIDTH
 from liangze.officials.access import can_manage_division, can_set_province_rules
 from liangze.officials.models import Assignment, Official
 from liangze.officials.selectors import official_of
@@ -44,7 +45,7 @@ from liangze.rectification.services import (
 )
 from liangze.regions.models import Division
 from liangze.visits.checklist import DEFAULT_ITEMS, ORDER_STEP, checklist_for
-from liangze.visits.figures import mark_officials
+from liangze.visits.figures import mark_officials, mark_posts
 from liangze.visits.models import (
     ChecklistItem,
     EntryWindow,
@@ -61,6 +62,7 @@ from liangze.visits.models import (
 )
 from liangze.visits.periods import Quarter
 from liangze.visits.rules import (
+    DEFAULT_PER_QUARTER,
     default_close,
     entry_state,
     exempt_days,
@@ -119,10 +121,14 @@ class _Closes:
             )
         )
 
-    def closed(self, official_id: int, path: str) -> bool:
+    def path_closed(self, path: str) -> bool:
+        """Closed for the post at `path`, reopenings aside."""
         if path not in self.by_path:
             self.by_path[path] = self.now >= window_close(self.quarter, path, rules=self.rules)
-        return self.by_path[path] and official_id not in self.reopened
+        return self.by_path[path]
+
+    def closed(self, official_id: int, path: str) -> bool:
+        return self.path_closed(path) and official_id not in self.reopened
 
 
 def tasks_sync(
@@ -137,6 +143,12 @@ def tasks_sync(
     today = timezone.localdate(now)
     current = Quarter.of(today)
     quarter = quarter or current
+    if (
+        business_ids is None
+        and quarter == current
+        and not VisitTask.objects.filter(period=quarter.first_day).exists()
+    ):
+        return _tasks_insert_all(quarter=quarter, now=now)
     result = SyncResult()
     tasks = VisitTask.objects.filter(period=quarter.first_day)
     if business_ids is not None:
@@ -234,6 +246,81 @@ def tasks_sync(
     result.created = len(new)
     result.updated = len(changed) - result.cancelled
     return result
+
+
+def _tasks_insert_all(*, quarter: Quarter, now: datetime) -> SyncResult:
+    """A quarter's first generation in one INSERT … SELECT: the rows `tasks_sync`'s loop would
+    bulk-create when no task of the quarter exists yet (a test holds the two equal), with
+    the frequency, the visits already made, the exemption and the window's close decided by the
+    database. The window is decided per post in Python first (a few thousand distinct posts):
+    only the closed posts and the reopened officials enter the statement, as integer lists."""
+    closes = _Closes(quarter, now)
+    posts = (
+        Assignment.objects.filter(ends_on__isnull=True, business__status=BusinessStatus.OPERATING)
+        .values_list("official__grant__division_id", "official__grant__division__path")
+        .distinct()
+    )
+    closed_posts = sorted({pk for pk, path in posts if closes.path_closed(path)})
+    closed = "false"
+    if closed_posts:
+        closed = f"(g.division_id IN ({','.join(str(int(pk)) for pk in closed_posts)})"
+        if closes.reopened:
+            reopened = ",".join(str(int(pk)) for pk in sorted(closes.reopened))
+            closed += f" AND a.official_id NOT IN ({reopened})"
+        closed += ")"
+    ops = connection.ops
+    period = ops.adapt_datefield_value(quarter.first_day)
+    stamp = ops.adapt_datetimefield_value(now)
+    exempt_from = ops.adapt_datefield_value(quarter.last_day - timedelta(days=exempt_days() - 1))
+    # The province's frequency per grade (visits/rules.py `VisitRules.required`): the rule of
+    # the province of the official's post, whose id is the post path's first segment.
+    required = "CASE b.grade " + " ".join(
+        f"WHEN '{g}' THEN COALESCE(r.per_quarter_{g.lower()}, {DEFAULT_PER_QUARTER})"
+        for g in "ABCD"
+    )
+    required += f" ELSE {DEFAULT_PER_QUARTER} END"
+    sql = f"""
+        INSERT INTO {VisitTask._meta.db_table}
+            (created_at, updated_at, business_id, official_id, period, status, required,
+             visits_made, exempt)
+        SELECT %s, %s, t.business_id, t.official_id, %s,
+            CASE WHEN t.made >= t.required THEN '{TaskStatus.DONE}'
+                 WHEN t.exempt THEN '{TaskStatus.EXEMPT}'
+                 WHEN t.closed THEN '{TaskStatus.MISSED}'
+                 ELSE '{TaskStatus.DUE}' END,
+            t.required, t.made, t.exempt
+        FROM (
+            SELECT a.business_id, a.official_id, {required} AS required,
+                COALESCE(v.n, 0) AS made, a.starts_on >= %s AS exempt, {closed} AS closed
+            FROM officials_assignment a
+            JOIN businesses_business b ON b.id = a.business_id
+            JOIN officials_official o ON o.id = a.official_id
+            JOIN accounts_rolegrant g ON g.id = o.grant_id
+            JOIN regions_division d ON d.id = g.division_id
+            LEFT JOIN visits_visitrule r
+                ON r.province_id = CAST(substr(d.path, 1, {SEGMENT_WIDTH}) AS bigint)
+            LEFT JOIN (
+                SELECT v.business_id, COUNT(DISTINCT v.visited_on) AS n
+                FROM visits_visit v
+                WHERE v.period = %s
+                    AND NOT EXISTS (SELECT 1 FROM visits_visit c WHERE c.replaces_id = v.id)
+                GROUP BY v.business_id
+            ) v ON v.business_id = a.business_id
+            WHERE a.ends_on IS NULL AND b.status = %s
+        ) t
+    """  # noqa: S608 (model metadata, integers and constants)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [stamp, stamp, period, exempt_from, period, BusinessStatus.OPERATING.value]
+        )
+        created = cursor.rowcount
+    if created:
+        mark_posts(
+            VisitTask.objects.filter(period=quarter.first_day)
+            .values_list("official__grant__division_id", flat=True)
+            .distinct()
+        )
+    return SyncResult(created=created)
 
 
 @transaction.atomic

@@ -297,11 +297,16 @@ def visit_detail(request, visit_id: int):
 def progress(request):
     """Office staff: this quarter's tasks per official and per post division."""
     quarter = Quarter.current()
-    rows, divisions = selectors.progress(viewer=request.user, quarter=quarter)
+    chosen = request.GET.get("division", "")
+    rows, divisions, listed = selectors.progress(
+        viewer=request.user,
+        quarter=quarter,
+        division_id=int(chosen) if chosen.isdigit() else None,
+    )
     return render(
         request,
         "visits/progress.html",
-        {"quarter": quarter, "rows": rows, "divisions": divisions},
+        {"quarter": quarter, "rows": rows, "divisions": divisions, "listed": listed},
     )
 
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from liangze.businesses.testing import make_business
 from liangze.core.testing.fixtures import make_user
 from liangze.files.models import StoredFile
 from liangze.files.tests import samples
@@ -247,3 +248,35 @@ def test_the_api_records_a_visit_with_uploaded_photos_once(client_for, covered, 
     body["idempotency_key"] = str(uuid.uuid4())
     refused = other.post("/api/v1/visits", body, content_type="application/json")
     assert refused.status_code in (403, 422)
+
+
+def test_progress_counts_per_post_and_lists_one_regions_officials_beyond_the_limit(
+    client_for, county_staff, regions, village_officials, monkeypatch
+):
+    from liangze.officials.services import assignment_create
+    from liangze.visits import selectors
+    from liangze.visits.periods import Quarter
+
+    first, second = village_officials
+    for serial, official in ((1, first), (2, second), (3, second)):
+        business = make_business(
+            actor=county_staff, division=regions.village, serial=serial, grade="D"
+        )
+        assignment_create(actor=county_staff, official=official, business=business)
+    rows, divisions, listed = selectors.progress(viewer=county_staff, quarter=Quarter.current())
+    assert listed
+    assert [(r["official"].pk, r["due"], r["total"]) for r in rows] == [
+        (first.pk, 1, 1),
+        (second.pk, 2, 2),
+    ]
+    assert [(d["division"].pk, d["due"], d["officials"]) for d in divisions] == [
+        (regions.village.pk, 3, 2)
+    ]
+    monkeypatch.setattr(selectors, "PROGRESS_OFFICIALS", 1)
+    office = client_for(county_staff)
+    page = office.get(reverse("visits:progress")).content.decode()
+    assert 'data-testid="official-row"' not in page and 'data-testid="division-link"' in page
+    chosen = office.get(reverse("visits:progress"), {"division": regions.village.pk})
+    assert chosen.content.decode().count('data-testid="official-row"') == 2
+    foreign = office.get(reverse("visits:progress"), {"division": regions.neighbour_county.pk})
+    assert 'data-testid="official-row"' not in foreign.content.decode()

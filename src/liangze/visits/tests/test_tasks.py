@@ -15,9 +15,16 @@ from liangze.core.errors import DomainError
 from liangze.officials import services as officials
 from liangze.officials.models import Assignment, Official
 from liangze.officials.testing import make_official
-from liangze.visits.models import TaskStatus, VisitRule, VisitTask
+from liangze.visits.models import TaskStatus, Visit, VisitRule, VisitTask
 from liangze.visits.periods import Quarter
-from liangze.visits.services import tasks_generate, visit_submit
+from liangze.visits.services import (
+    _tasks_insert_all,
+    tasks_generate,
+    tasks_sync,
+    visit_submit,
+    window_close_early,
+    window_reopen,
+)
 from liangze.visits.tests.conftest import clean_input
 
 
@@ -208,3 +215,127 @@ def test_quarter_start_generation(county_staff, covered):
     assert VisitTask.objects.filter(period=nxt.first_day, status=TaskStatus.DUE).count() == 1
     assert tasks_generate(now=first_morning).created == 0
     assert date(2026, 1, 1) <= Quarter.current().first_day
+
+
+def task_rows(quarter: Quarter) -> set[tuple]:
+    return set(
+        VisitTask.objects.filter(period=quarter.first_day).values_list(
+            "business_id", "official_id", "status", "required", "visits_made", "exempt"
+        )
+    )
+
+
+COVERING = {"B": ("county",), "C": ("township",), "D": ("village", "village_b")}
+shop_plan = st.tuples(
+    st.sampled_from(("B", "C", "D")),  # grade, which decides the official's level
+    st.sampled_from([BusinessStatus.OPERATING] * 3 + list(BusinessStatus)),
+    st.booleans(),  # which of the two village officials, for grade D
+    st.sampled_from((None, 15, 14)),  # begun that many days before quarter end (14: exempt)
+    st.integers(0, 2),  # visits on distinct days
+    st.booleans(),  # the last visit corrected
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    plans=st.lists(shop_plan, min_size=1, max_size=4),
+    rule=st.one_of(st.none(), st.tuples(*[st.integers(1, 3)] * 4)),
+    close=st.one_of(st.none(), st.sampled_from(PLACES)),
+    reopen=st.one_of(st.none(), st.sampled_from(OFFICIALS)),
+)
+def test_first_generation_by_one_insert_equals_the_row_by_row_sync(
+    world, regions, plans, rule, close, reopen
+):
+    """The set-based first generation writes exactly the rows tasks_sync's loop writes."""
+    actor, people, places = world
+    quarter = Quarter.current()
+    now = timezone.now()
+    with transaction.atomic():
+        if rule is not None:
+            VisitRule.objects.create(
+                province=regions.province,
+                **{f"per_quarter_{g}": n for g, n in zip("abcd", rule, strict=True)},
+            )
+        shops = []
+        for n, (grade, status, second, late, visits, corrected) in enumerate(plans, start=1):
+            shop = make_business(actor=actor, division=places["village"], serial=n, grade=grade)
+            shops.append(shop)
+            names = COVERING[grade]
+            official = Official.objects.get(pk=people[names[second % len(names)]].pk)
+            starts_on = quarter.first_day
+            if late is not None:
+                starts_on = quarter.last_day - timedelta(days=late)
+            try:
+                with transaction.atomic():
+                    officials.assignment_create(
+                        actor=actor, official=official, business=shop, starts_on=starts_on
+                    )
+            except DomainError:
+                continue
+            made = None
+            for day in range(visits):
+                visited_at = now - timedelta(days=day, minutes=5)
+                if late is not None or not quarter.contains(timezone.localdate(visited_at)):
+                    break
+                made = visit_submit(actor=official.user, data=clean_input(shop, visited_at))
+            if made is not None and corrected:
+                visit_submit(
+                    actor=official.user,
+                    data=clean_input(
+                        shop, made.visited_at, replaces=made, correction_reason="typo"
+                    ),
+                )
+            if status != BusinessStatus.OPERATING:
+                business_status_change(
+                    actor=actor,
+                    business=Business.objects.get(pk=shop.pk),
+                    to_status=status,
+                    effective_on=timezone.localdate(now),
+                    reason="s",
+                )
+        if close is not None:
+            window_close_early(
+                actor=actor,
+                division=places[close],
+                quarter=quarter,
+                closes_at=now - timedelta(minutes=1),
+            )
+        if reopen is not None:
+            window_reopen(
+                actor=actor,
+                official=Official.objects.get(pk=people[reopen].pk),
+                quarter=quarter,
+                reason="r",
+                now=now,
+            )
+        # Visits point at their task (PROTECT): unlink them to generate the quarter afresh.
+        Visit.objects.filter(period=quarter.first_day).update(task=None)
+        VisitTask.objects.filter(period=quarter.first_day).delete()
+        made = _tasks_insert_all(quarter=quarter, now=now)
+        by_one_insert = task_rows(quarter)
+        assert made.created == len(by_one_insert)
+        VisitTask.objects.filter(period=quarter.first_day).delete()
+        tasks_sync(business_ids=[s.pk for s in shops], now=now)
+        assert task_rows(quarter) == by_one_insert
+        transaction.set_rollback(True)
+
+
+def test_a_visit_queues_only_the_visits_official_side_measures_of_its_post(covered):
+    from liangze.figures.measures import Side, measures_of
+    from liangze.figures.models import FigureDirty
+    from liangze.visits.figures import TIMELY_ENTRY, VISIT_COMPLETION
+
+    shop, official = covered
+    FigureDirty.objects.all().delete()
+    visit_submit(actor=official.user, data=clean_input(shop, timezone.now() - timedelta(hours=1)))
+    official_side = [m.code for m in measures_of(Side.OFFICIAL)]
+    assert len(official_side) > 2  # others exist and are left alone
+    queued = FigureDirty.objects.filter(measure__in=official_side)
+    assert set(queued.values_list("division_id", "measure")) == {
+        (official.grant.division_id, VISIT_COMPLETION),
+        (official.grant.division_id, TIMELY_ENTRY),
+    }

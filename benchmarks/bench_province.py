@@ -1,0 +1,91 @@
+"""The generated province (benchmarks/province.py) on PostgreSQL: a quarter's visit tasks for every
+business beside a bare INSERT … SELECT of the same rows, the office's progress page, and the
+figures (bench_figures: dashboard reads, one change's refresh, the rebuild), plus the quarterly
+notice of the province for the quarter before the current one.
+"""
+
+import os
+import time
+
+from django.db import connection
+from django.test import Client
+
+from benchmarks.bench_visits import _clear, baseline
+from benchmarks.harness import Sample, get_timed
+
+RUNS = int(os.environ.get("BENCH_VISIT_RUNS", "1"))
+PAGE_RUNS = int(os.environ.get("BENCH_VISIT_PAGE_RUNS", "15"))
+
+
+def _counts() -> str:
+    with connection.cursor() as cursor:
+        figures = []
+        for table in ("businesses_business", "officials_official", "visits_visit"):
+            cursor.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{table}'")
+            figures.append(f"{cursor.fetchone()[0]:,}")
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    return f"{figures[0]} businesses, {figures[1]} officials, {figures[2]} visits; {size} on disk"
+
+
+def tasks(*, viewer) -> tuple[list[Sample], list[Sample]]:
+    from liangze.visits.periods import Quarter
+    from liangze.visits.services import tasks_generate
+
+    quarter = Quarter.current()
+    floor = Sample(name="baseline: bare INSERT … SELECT of the quarter's task rows")
+    ours = Sample(name="tasks_generate: one quarter's tasks (first generation)")
+    again = Sample(name="tasks_generate again (creates nothing)")
+    made = rows = 0
+    for _ in range(RUNS):
+        _clear(quarter.first_day)
+        start = time.perf_counter()
+        rows = baseline(quarter.first_day)
+        floor.seconds.append(time.perf_counter() - start)
+        _clear(quarter.first_day)
+        start = time.perf_counter()
+        made = tasks_generate(quarter=quarter).created
+        ours.seconds.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        second = tasks_generate(quarter=quarter)
+        again.seconds.append(time.perf_counter() - start)
+        assert second.created == 0 and second.cancelled == 0
+    floor.note = f"{rows:,} rows; {_counts()}"
+    ours.note = f"{made:,} tasks with the visits already made counted (services._tasks_insert_all)"
+    again.note = "the row-by-row sync: reads every assignment and task"
+
+    client = Client()
+    client.force_login(viewer)
+    page_floor = Sample(name="baseline: bare Django JSON view, 25 rows")
+    page = Sample(name=f"office progress page /visits/progress/ ({viewer.division.name})")
+    for _ in range(PAGE_RUNS):
+        for sample, url in ((page_floor, "/bench/baseline?page=1"), (page, "/visits/progress/")):
+            get_timed(client, url, sample)
+    return [floor, ours, again], [page_floor, page]
+
+
+def notice(*, figures: list[Sample]) -> list[Sample]:
+    """The province's notice for the previous quarter, its summary rows rebuilt first."""
+    from liangze.accounts.models import Role, RoleGrant, User
+    from liangze.dashboards.services import notice_generate
+    from liangze.figures.periods import Period, today
+    from liangze.figures.services import figures_rebuild
+    from liangze.regions.models import Division
+
+    province = Division.objects.get(parent__isnull=True, code="630000000000")
+    staff, _created = User.objects.get_or_create(
+        username="bench_province_office", defaults={"display_name": "bench", "division": province}
+    )
+    RoleGrant.objects.get_or_create(user=staff, role=Role.OFFICE_STAFF, division=province)
+    period = Period.quarter_of(today()).previous()
+    rebuild = Sample(name=f"rebuild of {period.code} from scratch (every measure)")
+    start = time.perf_counter()
+    rows = figures_rebuild(periods=[period])
+    rebuild.seconds.append(time.perf_counter() - start)
+    rebuild.note = f"{rows:,} summary rows"
+    made = Sample(name=f"notice_generate: the province's notice for {period.code}")
+    for _ in range(3):
+        start = time.perf_counter()
+        notice_generate(actor=staff, region=province, period=period)
+        made.seconds.append(time.perf_counter() - start)
+    return [*figures, rebuild, made]
