@@ -141,5 +141,7 @@ def test_kinds_a_viewer_may_start(admin_user, county_staff, village_official):
         "official_import_write",
         "assignment_import_check",
         "assignment_import_write",
+        "register_import_check",
+        "register_import_write",
     }
     assert job_kinds_startable(village_official) == ()
