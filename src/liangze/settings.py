@@ -151,7 +151,6 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Background tasks ---------------------------------------------------------------------------
 # In-process caches only (no cache server). `public_pages` keeps the rendered public pages a QR
 # code opens, a minute each, per worker process (docs/architecture.md, "The public page"); an entry
 # is a page of about 10 KB, so the default bound is about 40 MB a process.
@@ -165,6 +164,7 @@ CACHES = {
     },
 }
 
+# --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Authentication and security ----------------------------------------------------------------
