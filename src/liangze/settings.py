@@ -151,6 +151,19 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# In-process caches only (no cache server). `public_pages` keeps the rendered public pages a QR
+# code opens, a minute each, per worker process (docs/architecture.md, "The public page"); an entry
+# is a page of about 10 KB, so the default bound is about 40 MB a process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("LIANGZE_PUBLIC_PAGE_CACHE_ENTRIES", 4000)},
+    },
+}
+
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

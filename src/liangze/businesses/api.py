@@ -18,6 +18,7 @@ from liangze.audit.services import access_refuse
 from liangze.businesses import selectors, services
 from liangze.businesses.access import can_create_business
 from liangze.businesses.models import Business, BusinessStatus, Grade, RiskLevel
+from liangze.businesses.search import search_words
 from liangze.businesses.selectors import SORTS
 from liangze.businesses.types import TYPE_GROUP, BusinessGroup, BusinessType, Scale
 from liangze.core.errors import Forbidden
@@ -215,8 +216,12 @@ def _raw(payload: Schema, *, exclude: set[str] = frozenset()) -> dict:
     }
 
 
+def _is_search(params: dict) -> bool:
+    return bool(search_words(params.get("q") or ""))
+
+
 @router.get("", response=list[BusinessOut])
-@paginate(LargeListPagination, page_size=50, rows=list_rows)
+@paginate(LargeListPagination, page_size=50, rows=list_rows, bounded=_is_search)
 def business_list(
     request,
     q: str = "",
@@ -229,7 +234,9 @@ def business_list(
 ):
     """The caller's businesses. `q` finds a name part or an exact credit code, registration or
     licence number; `within` narrows to a division subtree; `sort` is one of name, -name, grade,
-    -grade, updated, division; `uncovered` keeps the operating businesses no official covers."""
+    -grade, updated, division; `uncovered` keeps the operating businesses no official covers.
+    A search (`q`) lists and counts at most 1,000 businesses: `count_exact` is false when more
+    match ("more than 1,000"), and the list is then 1,000 of them in the order asked for."""
     division = access_division_by_id(request.user, within) if within else None
     return selectors.business_list(
         viewer=request.user,

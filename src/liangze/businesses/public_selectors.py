@@ -136,6 +136,18 @@ def _places(business: Business) -> tuple[str, ...]:
     return (division.name,)
 
 
+def public_business_stamp(*, token: str) -> datetime | None:
+    """When the business behind a QR token last changed, or None for an unknown or revoked
+    token: one read of the token's index, which is what the public page's kept copy is checked
+    by (public_views)."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    stamps = list(
+        Business.objects.filter(public_token=token).values_list("updated_at", flat=True)[:1]
+    )
+    return stamps[0] if stamps else None
+
+
 def public_business_card(*, token: str) -> PublicBusinessCard | None:
     """The card behind a QR token, or None for an unknown or revoked token (one query)."""
     if not token or len(token) > TOKEN_MAX_LENGTH:

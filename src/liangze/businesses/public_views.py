@@ -8,22 +8,35 @@ It is rendered without the request's context (no session, user or messages read,
 `Vary: Cookie`), in the language the browser asks for, and carries no CSRF token: the report
 form comes from its own address (`business_report`, never cached), fetched by htmx when the
 visitor asks to write a report, or opened as a page without JavaScript.
+
+Behind no proxy, the server keeps the page too (docs/architecture.md, "The public page"): each
+rendered page in the `public_pages` cache for PUBLIC_MAX_AGE seconds, keyed by token, language and
+the business row's `updated_at`. A request reads that one column by the token (one indexed
+query), so a change to the business or a reissued token shows at once; what lives in other
+tables (who covers it, the last visit and self-check) shows when the kept page expires, as it
+would from a proxy. The kept page says when its data was read, its `max-age` is what is left of
+its minute, and its ETag and Last-Modified let a phone revalidate it for a 304.
 """
+
+import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liangze.businesses.public_forms import PublicReportForm
-from liangze.businesses.public_selectors import public_business_card
+from liangze.businesses.public_selectors import public_business_card, public_business_stamp
 from liangze.businesses.public_services import public_report_submit
 from liangze.core.errors import Invalid, NotFound
 from liangze.core.middleware import client_ip
@@ -32,6 +45,7 @@ from liangze.core.ratelimit import RateLimited
 PAGE = "businesses/public_business.html"
 # The page shows the time its data was read; a minute old is fresh enough for a shop's card.
 PUBLIC_MAX_AGE = 60
+PAGE_CACHE = "public_pages"
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -65,8 +79,14 @@ def _shared(request, template: str, context: dict, *, status: int = 200) -> Http
     language = _page_language(request)
     with translation.override(language):
         body = render_to_string(template, context)
+    return _shared_response(body, language, status=status)
+
+
+def _shared_response(
+    body: str, language: str, *, status: int = 200, max_age: int = PUBLIC_MAX_AGE
+) -> HttpResponse:
     response = HttpResponse(body, status=status)
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=max_age)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Content-Language"] = language
     patch_vary_headers(response, ["Accept-Language"])
@@ -89,10 +109,31 @@ def _redirect_to_page(request, token: str) -> HttpResponse:
 
 @require_GET
 def business_page(request, token: str):
-    card = public_business_card(token=token)
-    if card is None:
+    stamp = public_business_stamp(token=token)
+    if stamp is None:
         return _shared(request, "businesses/public_not_found.html", {}, status=404)
-    return _shared(request, PAGE, {"card": card, "token": token})
+    language = _page_language(request)
+    cache = caches[PAGE_CACHE]
+    key = f"public-page:{token}:{language}:{stamp.timestamp()}"
+    kept = cache.get(key)
+    if kept is None:
+        card = public_business_card(token=token)
+        if card is None:  # gone between the two reads
+            return _shared(request, "businesses/public_not_found.html", {}, status=404)
+        with translation.override(language):
+            body = render_to_string(PAGE, {"card": card, "token": token})
+        kept = (body, card.read_at.timestamp())
+        cache.set(key, kept, PUBLIC_MAX_AGE)
+    body, read_at = kept
+    age = max(int(time.time() - read_at), 0)
+    response = _shared_response(body, language, max_age=max(PUBLIC_MAX_AGE - age, 0))
+    etag = quote_etag(hashlib.blake2b(f"{key}:{read_at}".encode(), digest_size=12).hexdigest())
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(read_at)
+    # A phone that kept this copy gets a 304 with the same headers.
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(read_at), response=response
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,7 +21,10 @@ both paths return the same rows by construction, and a test holds them equal. Wo
 two characters have no trigram of their own: the `name_grams` column spells each distinct one-
 and two-character piece of the name and initials padded to three characters ("超市~", "超~~"),
 which the index does hold. PostgreSQL picks its candidates the same way with ILIKE on pg_trgm
-GIN indexes (the same migration).
+GIN indexes (the same migration); for a word whose letters are ASCII (pinyin, codes, Chinese)
+they are the matches, and the plain rule is not run on them again (`_folds_alike`). Only a row
+holding a letter whose cases are not each other's ("ſ", the Kelvin sign) could tell the two
+apart.
 """
 
 import re
@@ -212,6 +215,15 @@ def _pg_candidates(words: list[str]) -> Q:
     return q
 
 
+def _folds_alike(word: str) -> bool:
+    """True when ILIKE (the index's test, which lowers) and `icontains` (UPPER … LIKE) find the
+    same rows for `word`: its letters are ASCII, and its other characters have no case (Chinese
+    characters, digits, "-"). A word in the concatenated fields with ' ' between them is in one
+    of them, as it holds no space; a short word's padded piece is in `name_grams` exactly when it
+    is in the name or the initials."""
+    return all(char.isascii() or char.lower() == char == char.upper() for char in word)
+
+
 def business_search(businesses: QuerySet, query: str, *, indexed: bool = True) -> QuerySet:
     """`businesses` narrowed to those `query` finds (the module's docstring says which).
 
@@ -222,8 +234,13 @@ def business_search(businesses: QuerySet, query: str, *, indexed: bool = True) -
         return businesses
     vendor = connections[businesses.db].vendor
     if indexed and vendor == "postgresql":
+        # The candidates are the matches themselves for a word without letters of case outside
+        # ASCII (`_folds_alike`), so the rule is not run again on them: besides the work, its
+        # seven conditions made the planner expect a few dozen matches where there were
+        # thousands, and read them all before the first (BENCHMARKS.md, search at 1,000,000).
         businesses = businesses.filter(_pg_candidates(words))
-    elif indexed:
+        return businesses.filter(matching_q([w for w in words if not _folds_alike(w)]))
+    if indexed:
         candidates = _candidates(vendor, words)
         if candidates is not None:
             businesses = businesses.filter(pk__in=candidates)

@@ -29,9 +29,10 @@ from liangze.businesses.forms import (
 )
 from liangze.businesses.hooks import covering_officials, successor_choices
 from liangze.businesses.models import Business
+from liangze.businesses.search import search_words
 from liangze.businesses.services import TRANSITIONS
 from liangze.core.errors import Conflict, DomainError, Forbidden, NotFound
-from liangze.core.pagination import LargeListPaginator
+from liangze.core.pagination import BoundedPaginator, LargeListPaginator
 from liangze.core.views import render_list
 from liangze.regions.selectors import division_ancestors, division_list
 
@@ -63,11 +64,16 @@ def _error_text(exc: DomainError) -> str:
 def business_list(request):
     viewer = request.user
     form = BusinessFilterForm(request.GET, divisions=division_list(viewer=viewer))
+    search = False
     if form.is_valid():
-        businesses = selectors.business_list(viewer=viewer, **form.filters())
+        filters = form.filters()
+        search = bool(search_words(filters.get("search", "")))
+        businesses = selectors.business_list(viewer=viewer, **filters)
     else:  # e.g. a division outside the jurisdiction: the error shows, nothing is listed
         businesses = selectors.business_list(viewer=viewer).none()
-    page = LargeListPaginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search lists and counts at most 1,000 (docs/architecture.md, "Bounded search").
+    paginator = BoundedPaginator if search else LargeListPaginator
+    page = paginator(businesses, PAGE_SIZE).get_page(request.GET.get("page"))
     can_bulk = is_office_or_admin(viewer)
     for business in page.object_list:
         business.editable = can_bulk and can_edit_business(viewer, business)

@@ -19,10 +19,24 @@ before the page; two things keep each step cheap and the steps few:
   list's filters alone, then sorted, which the planner does from the few keys.
 
 Both return exactly `list(queryset[start:stop])`; a test holds every page equal to it.
+
+A search is bounded instead (`bounded_keys`, docs/architecture.md, "Bounded search"): it lists
+and counts at most COUNT_LIMIT of the rows it finds, taking the keys of the first COUNT_LIMIT + 1
+in whatever order the index yields them, and sorts and pages those few. More than COUNT_LIMIT
+matches are said as "more than 1,000", never counted: counting every match of a broad word (a
+place's pinyin finds one business in fifteen) reads tens of thousands of rows at 1,000,000, and
+no person pages through a thousand search results instead of adding a word.
 """
 
+import json
+from collections.abc import Callable
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -30,6 +44,9 @@ from ninja.pagination import PageNumberPagination
 MAX_PAGE = 1_000_000
 # The largest page the API serves; a larger page_size is refused with 422, never cut down.
 MAX_PAGE_SIZE = 500
+
+# A search lists and counts at most this many of the rows it finds.
+COUNT_LIMIT = 1000
 
 # Up to this many rows, a page's keys are narrowed to the list's rows before they are sorted.
 SHORT_LIST = 1000
@@ -102,6 +119,37 @@ def _by_keys(queryset, keys):
     return rows
 
 
+def bounded_keys(queryset, limit: int | None = None) -> tuple[list, bool]:
+    """The keys (integers) of at most `limit` (COUNT_LIMIT) rows of `queryset`, the first its
+    indexes yield (no ordering: any order would make the database read every row it finds to
+    sort them), and whether that is all of them. One query, which reads at most `limit` + 1
+    matching rows."""
+    limit = COUNT_LIMIT if limit is None else limit
+    keys = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
+    return keys[:limit], len(keys) <= limit
+
+
+def _key_list(vendor: str, keys: list[int]) -> RawSQL:
+    """`keys` (integers) as a subquery of one parameter: a thousand `IN (%s, …)` parameters cost
+    more to build and bind than the page's whole query."""
+    if vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (keys,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(keys),))
+
+
+def bounded_slice(queryset, keys: list, start: int, stop: int, *, rows=None) -> list:
+    """Rows `start:stop`, in `queryset`'s order, of the rows whose keys are `keys`
+    (bounded_keys): one query on the keys alone, sorted and sliced by the database."""
+    if start >= min(stop, len(keys)):
+        return []
+    read = rows or (lambda q: q)
+    listed = _key_list(connections[queryset.db].vendor, [int(key) for key in keys])
+    # The page's keys sorted first, then its rows: sorting whole rows reads and moves every
+    # column of every listed row.
+    page = _by_keys(queryset, listed).values("pk")[start:stop]
+    return list(read(_by_keys(queryset, page)))
+
+
 class LargeListPaginator(Paginator):
     """django.core.paginator.Paginator whose pages come from page_slice."""
 
@@ -116,21 +164,85 @@ class LargeListPaginator(Paginator):
         )
 
 
+class BoundedPaginator(Paginator):
+    """A search's pages (the module's docstring): `count` is at most COUNT_LIMIT, and `exact`
+    says whether it is every row found."""
+
+    def __init__(self, object_list, per_page, *, limit: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = limit
+
+    @cached_property
+    def _bounded(self) -> tuple[list, bool]:
+        return bounded_keys(self.object_list, self.limit)
+
+    @cached_property
+    def count(self) -> int:
+        return len(self._bounded[0])
+
+    @property
+    def exact(self) -> bool:
+        return self._bounded[1]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self._bounded[0]
+        return self._get_page(bounded_slice(self.object_list, keys, bottom, top), number, self)
+
+
 class LargeListPagination(Pagination):
     """Pagination whose pages come from page_slice (the count is taken first); `rows` as for
-    page_slice."""
+    page_slice. `bounded(params)`, given the view's parameters, says when the list is a search
+    to bound (bounded_keys): it then lists and counts at most COUNT_LIMIT rows."""
 
-    def __init__(self, page_size: int = 50, *, rows=None, **kwargs):
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=(
+                f"Rows in the list. A search counts at most {COUNT_LIMIT:,}: see count_exact."
+            )
+        )
+        count_exact: bool = Field(
+            description=(
+                f"False when more rows match than `count` ({COUNT_LIMIT:,}, say "
+                f'"more than {COUNT_LIMIT:,}"): a search lists only {COUNT_LIMIT:,} of them, '
+                "in the order asked for; add a word to narrow it."
+            )
+        )
+
+    def __init__(
+        self,
+        page_size: int = 50,
+        *,
+        rows=None,
+        bounded: Callable[[dict], bool] | None = None,
+        **kwargs,
+    ):
         super().__init__(page_size=page_size, **kwargs)
         self.rows = rows
+        self.bounded = bounded
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        if self.bounded is not None and self.bounded(params):
+            keys, exact = bounded_keys(queryset)
+            return {
+                self.items_attribute: bounded_slice(
+                    queryset, keys, offset, offset + page_size, rows=self.rows
+                ),
+                "count": len(keys),
+                "count_exact": exact,
+            }
         count = self._items_count(queryset)
         return {
             self.items_attribute: page_slice(
                 queryset, offset, offset + page_size, count=count, rows=self.rows
             ),
             "count": count,
+            "count_exact": True,
         }

@@ -290,6 +290,47 @@ class TestList:
         response = client_for(county_staff).get(URL, {"within": regions.neighbour_county.pk})
         assert_error(response, 404, "division_not_found")
 
+    def test_a_search_counts_up_to_the_bound_and_says_when_more_match(
+        self, county_staff, regions, client_for, monkeypatch
+    ):
+        monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+        for serial in range(1, 6):
+            make_business(actor=county_staff, division=regions.village, serial=serial)
+        client = client_for(county_staff)
+        broad = client.get(URL, {"q": "餐馆", "page_size": 2}).json()
+        assert (broad["count"], broad["count_exact"]) == (3, False)
+        second = client.get(URL, {"q": "餐馆", "page_size": 2, "page": 2}).json()
+        third = client.get(URL, {"q": "餐馆", "page_size": 2, "page": 3}).json()
+        listed = [b["name"] for b in broad["items"] + second["items"]]
+        assert len(listed) == len(set(listed)) == 3
+        assert listed == sorted(listed)  # the listed three, in the order asked for
+        assert third["items"] == []
+        backwards = client.get(URL, {"q": "餐馆", "sort": "-name"}).json()
+        assert [b["name"] for b in backwards["items"]] == sorted(listed, reverse=True)
+
+    def test_a_narrow_search_and_a_plain_list_count_exactly(
+        self, county_staff, regions, client_for, monkeypatch
+    ):
+        monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+        for serial in range(1, 6):
+            make_business(actor=county_staff, division=regions.village, serial=serial)
+        client = client_for(county_staff)
+        narrow = client.get(URL, {"q": "餐馆3"}).json()
+        assert (narrow["count"], narrow["count_exact"]) == (1, True)
+        assert [b["name"] for b in narrow["items"]] == ["测试餐馆3"]
+        monkeypatch.setattr(pagination, "COUNT_LIMIT", 5)  # as many as match: still exact
+        at_bound = client.get(URL, {"q": "餐馆"}).json()
+        assert (at_bound["count"], at_bound["count_exact"], len(at_bound["items"])) == (5, True, 5)
+        monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+        everything = client.get(URL, {"q": "  "}).json()  # blank: no search, the whole count
+        assert (everything["count"], everything["count_exact"]) == (5, True)
+
+    def test_the_bound_is_in_the_api_document(self, client_for, county_staff):
+        document = client_for(county_staff).get("/api/v1/openapi.json").json()
+        page = document["components"]["schemas"]["PagedBusinessOut"]["properties"]
+        assert page["count_exact"]["type"] == "boolean"
+        assert "1,000" in page["count_exact"]["description"]
+
     def test_it_pages(self, county_staff, regions, client_for):
         for serial in range(1, 6):
             make_business(actor=county_staff, division=regions.village, serial=serial)
@@ -323,7 +364,11 @@ class TestList:
         assert [len(page["items"]) for page in plain[0]] == [3, 3, 1, 0]
 
     def test_the_neighbour_sees_none_of_ours(self, three, outsider, client_for):
-        assert client_for(outsider).get(URL).json() == {"items": [], "count": 0}
+        assert client_for(outsider).get(URL).json() == {
+            "items": [],
+            "count": 0,
+            "count_exact": True,
+        }
 
     @pytest.mark.parametrize("short_list", [pagination.SHORT_LIST, 0])
     @pytest.mark.parametrize("count", [2, 20])

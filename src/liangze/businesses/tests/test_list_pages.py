@@ -11,6 +11,7 @@ from liangze.businesses import selectors
 from liangze.businesses.models import Business
 from liangze.businesses.search import name_search_fields
 from liangze.businesses.selectors import SORTS
+from liangze.businesses.testing import make_business
 from liangze.core import pagination
 from liangze.core.pagination import page_slice
 
@@ -123,3 +124,35 @@ def test_a_list_row_reads_as_the_business_alone(county_staff, regions, client_fo
     for item in items:
         assert item == client.get(f"{URL}/{item['id']}").json()
     assert {item["in_scope"] for item in items} == {True, False}
+
+
+class TestBoundedSearchPage:
+    """A search on the list page counts up to pagination.COUNT_LIMIT, then says "more than"."""
+
+    @pytest.fixture
+    def five(self, county_staff, regions, monkeypatch):
+        monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+        for serial in range(1, 6):
+            make_business(actor=county_staff, division=regions.village, serial=serial)
+
+    def test_more_than_the_bound_says_so(self, five, county_staff, client_for):
+        response = client_for(county_staff).get("/businesses/", {"q": "餐馆"})
+        body = response.content.decode()
+        assert 'data-count="3" data-more="true"' in body
+        assert "超过 3 个" in body
+        assert len(response.context["page"].object_list) == 3
+
+    def test_fewer_are_counted_exactly(self, five, county_staff, client_for):
+        client = client_for(county_staff)
+        narrow = client.get("/businesses/", {"q": "餐馆2"}).content.decode()
+        assert 'data-count="1">' in narrow
+        assert "data-more" not in narrow
+        plain = client.get("/businesses/").content.decode()  # no search: the whole count
+        assert 'data-count="5">' in plain
+        assert "data-more" not in plain
+
+    def test_in_english_too(self, five, county_staff, client_for):
+        client = client_for(county_staff)
+        client.cookies["liangze_language"] = "en"
+        body = client.get("/businesses/", {"q": "餐馆"}).content.decode()
+        assert "More than 3 found" in body

@@ -1,6 +1,7 @@
 """The page a QR sticker opens (no login) and the problem reports it takes."""
 
 import re
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.businesses import services
-from liangze.businesses.models import PublicReport
+from liangze.businesses.models import Business, PublicReport
 from liangze.businesses.public_selectors import (
     PublicBusinessCard,
     PublicEvent,
@@ -183,15 +184,111 @@ class TestPublicPage:
     def test_it_reads_the_row_and_its_official(
         self, anonymous, business, django_assert_num_queries
     ):
-        # The business, the level its province sets for the grade, who covers it, its last visit,
-        # its self-checks.
-        with django_assert_num_queries(5):
+        # The token's row (its updated_at), then the business, the level its province sets for
+        # the grade, who covers it, its last visit, its self-checks.
+        with django_assert_num_queries(6):
             anonymous.get(page_url(business))
 
     def test_staff_see_the_same_public_page(self, client_for, outsider, business):
         response = client_for(outsider).get(page_url(business))
         assert response.status_code == 200
         assert business.name in response.content.decode()
+
+
+class TestKeptPage:
+    """The server keeps each rendered page a minute (public_views, docs/architecture.md)."""
+
+    def test_a_kept_page_costs_one_query(self, anonymous, business, django_assert_num_queries):
+        first = anonymous.get(page_url(business))
+        with django_assert_num_queries(1):  # the token's updated_at
+            again = Client().get(page_url(business))
+        assert again.content == first.content
+        assert again["ETag"] == first["ETag"]
+
+    def test_a_change_to_the_business_shows_at_once(self, anonymous, business, county_staff):
+        assert "昆仑清真拉面馆" in anonymous.get(page_url(business)).content.decode()
+        services.business_update(actor=county_staff, business=business, fields={"name": "新名字"})
+        body = anonymous.get(page_url(business)).content.decode()
+        assert "新名字" in body
+        assert "昆仑清真拉面馆" not in body
+
+    def test_a_closed_business_shows_closed_at_once(self, anonymous, business, county_staff):
+        assert has_testid(anonymous.get(page_url(business)), "report-open")
+        close(business, county_staff)
+        response = anonymous.get(page_url(business))
+        assert has_testid(response, "business-closed")
+        assert not has_testid(response, "report-open")
+
+    def test_a_reissued_token_is_not_found_at_once(self, anonymous, business, county_staff):
+        old = page_url(business)
+        assert anonymous.get(old).status_code == 200
+        services.business_public_token_reissue(actor=county_staff, business=business)
+        assert anonymous.get(old).status_code == 404
+        assert anonymous.get(page_url(business)).status_code == 200
+
+    def test_what_changes_elsewhere_shows_after_the_minute(self, anonymous, business, monkeypatch):
+        """A change the row's updated_at does not see (who covers it, a visit, here a write
+        that skips updated_at) shows once the kept page is a minute old, as from a proxy."""
+        anonymous.get(page_url(business))
+        Business.objects.filter(pk=business.pk).update(name="别处改了")
+        assert "别处改了" not in anonymous.get(page_url(business)).content.decode()
+        later = time.time() + 61
+        monkeypatch.setattr(time, "time", lambda: later)
+        assert "别处改了" in anonymous.get(page_url(business)).content.decode()
+
+    def test_its_max_age_is_what_is_left_of_the_minute(self, anonymous, business, monkeypatch):
+        anonymous.get(page_url(business))
+        later = time.time() + 45
+        monkeypatch.setattr(time, "time", lambda: later)
+        cache = {
+            part.strip() for part in anonymous.get(page_url(business))["Cache-Control"].split(",")
+        }
+        assert "public" in cache
+        (max_age,) = (part for part in cache if part.startswith("max-age="))
+        assert 10 <= int(max_age.removeprefix("max-age=")) <= 15
+
+    def test_a_phone_revalidates_its_copy(self, anonymous, business, county_staff):
+        first = anonymous.get(page_url(business))
+        assert first["ETag"].startswith('"')
+        assert first["Last-Modified"].endswith("GMT")
+        same = anonymous.get(page_url(business), headers={"If-None-Match": first["ETag"]})
+        assert same.status_code == 304
+        assert same.content == b""
+        assert same["ETag"] == first["ETag"]
+        assert "public" in same["Cache-Control"]
+        since = anonymous.get(
+            page_url(business), headers={"If-Modified-Since": first["Last-Modified"]}
+        )
+        assert since.status_code == 304
+        services.business_update(actor=county_staff, business=business, fields={"name": "新名字"})
+        changed = anonymous.get(page_url(business), headers={"If-None-Match": first["ETag"]})
+        assert changed.status_code == 200
+        assert changed["ETag"] != first["ETag"]
+
+    def test_each_token_and_language_has_its_own_page(self, anonymous, business, county_staff):
+        other = make_business(
+            actor=county_staff, division=business.division, serial=8, name="盐湖超市"
+        )
+        mine = anonymous.get(page_url(business)).content.decode()
+        theirs = anonymous.get(page_url(other)).content.decode()
+        assert "昆仑清真拉面馆" in mine and "盐湖超市" not in mine
+        assert "盐湖超市" in theirs and "昆仑清真拉面馆" not in theirs
+        assert other.public_token in theirs and business.public_token not in theirs
+        english = Client(headers={"Accept-Language": "en"}).get(page_url(business))
+        assert english["Content-Language"] == "en"
+        assert "Report a problem" in english.content.decode()
+        assert english["ETag"] != anonymous.get(page_url(business))["ETag"]
+
+    def test_a_page_first_opened_by_staff_holds_nothing_of_theirs(
+        self, client_for, county_staff, business
+    ):
+        staff = client_for(county_staff)
+        staff.get(page_url(business))
+        kept = Client().get(page_url(business))
+        body = kept.content.decode()
+        assert county_staff.username not in body
+        assert "csrf" not in body.lower()
+        assert not kept.cookies
 
 
 class TestPublicCard:
