@@ -155,9 +155,12 @@ def document_context(
     officials_count: int = 0,
     countersigner_level: str = "",
     checklist: list[str] | None = None,
+    type_checklists: list[dict] | None = None,
 ) -> dict:
     """The one shape of a template's context: plain data, the same keys for every kind.
-    `checklist` is the visit checklist of the holder's province (visits/checklist.py)."""
+    `checklist` is the visit checklist of the holder's province (visits/checklist.py) for
+    every business type; `type_checklists` the whole list of each type of the holder's
+    businesses that has items of its own (`type`, `checks`)."""
     return {
         "kind": kind,
         "year": year,
@@ -167,6 +170,7 @@ def document_context(
         "countersigner_title": COUNTERSIGNER_TITLES.get(countersigner_level, ""),
         "tasks": list(TASKS),
         "checklist": list(checklist or []),
+        "type_checklists": list(type_checklists or []),
         "unit": unit or {},
         "office": unit or {},
         "rows": rows or [],

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from liangze.accounts.models import Role, RoleGrant
 from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event
+from liangze.businesses.types import BusinessType
 from liangze.core.errors import Conflict, Invalid
 from liangze.core.scoping import within_subtrees
 from liangze.core.tree import SEGMENT_WIDTH
@@ -88,6 +89,7 @@ def _business_rows(assignments: Iterable[Assignment]) -> list[dict]:
             "grade": a.business.grade,
             "address": a.business.address,
             "code": a.business.uscc or a.business.registration_number or str(a.business.pk),
+            "business_type": a.business.business_type,
         }
         for a in assignments
     ]
@@ -105,19 +107,36 @@ def _official_data(official: Official) -> dict:
 
 
 class _Checklists:
-    """Each province's visit checklist for every business type, as the visit form reads it
-    (docs/domain.md §1.5), in the platform's language: document content. Read once per
-    province and generation."""
+    """Each province's visit checklist, as the visit form reads it (docs/domain.md §1.5), in
+    the platform's language: document content. Read once per province, type and generation."""
 
     def __init__(self):
-        self._cache: dict[int, list[str]] = {}
+        self._cache: dict[tuple[int, str], list[str]] = {}
+
+    def _items(self, province: int, business_type: str) -> list[str]:
+        if (province, business_type) not in self._cache:
+            with translation.override(settings.LANGUAGE_CODE):
+                self._cache[province, business_type] = [
+                    i.label for i in province_checklist(province, business_type)
+                ]
+        return self._cache[province, business_type]
 
     def of(self, division: Division) -> list[str]:
+        """The items for every business type."""
+        return self._items(province_pk_of(division.path), "")
+
+    def of_types(self, division: Division, businesses: list[dict]) -> list[dict]:
+        """For each type among `businesses` whose items differ from those for every type, the
+        type and its whole list, as a visit to such a business shows it."""
         province = province_pk_of(division.path)
-        if province not in self._cache:
-            with translation.override(settings.LANGUAGE_CODE):
-                self._cache[province] = [i.label for i in province_checklist(province)]
-        return self._cache[province]
+        every = self._items(province, "")
+        sets = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for kind in sorted({b["business_type"] for b in businesses if b["business_type"]}):
+                items = self._items(province, kind)
+                if items != every:
+                    sets.append({"type": str(BusinessType(kind).label), "checks": items})
+        return sets
 
 
 def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> list[Holder]:
@@ -146,6 +165,7 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
         covered[a.official_id].append(a)
     holders = []
     for official in officials:
+        businesses = _business_rows(covered[official.pk])
         for kind in (DutyDocumentKind.COMMITMENT, DutyDocumentKind.TASK_LIST):
             if kind in kinds:
                 holders.append(
@@ -158,9 +178,12 @@ def document_holders(*, region: Division, kinds: Iterable[str], year: int) -> li
                             year=year,
                             generated_on=generated_on,
                             official=_official_data(official),
-                            businesses=_business_rows(covered[official.pk]),
+                            businesses=businesses,
                             countersigner_level=official.grant.division.level,
                             checklist=checklists.of(official.grant.division),
+                            type_checklists=checklists.of_types(
+                                official.grant.division, businesses
+                            ),
                         ),
                     )
                 )

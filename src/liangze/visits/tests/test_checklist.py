@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from liangze.accounts.models import Role
 from liangze.audit.models import AuditAction, AuditEvent
+from liangze.businesses.types import BusinessType
 from liangze.core.errors import Forbidden, Invalid, NotFound
 from liangze.core.tables import TableRow
 from liangze.core.testing.fixtures import make_user
@@ -226,6 +227,34 @@ class TestTaskList:
         assert chinese(DEFAULT_ITEMS[0].label) in cells
         assert chinese(DEFAULT_ITEMS[6].label) not in cells
         assert chinese(DEFAULT_ITEMS[12].label) not in cells
+
+    def test_a_type_with_items_of_its_own_is_printed_whole_for_its_businesses(
+        self, province_staff, county_staff, covered, regions
+    ):
+        shop, official = covered
+        edit = {"actor": province_staff, "province": regions.province}
+        services.checklist_item_create(**edit, business_type=shop.business_type, label="本类专查项")
+        other = next(t for t in BusinessType if t != shop.business_type)
+        services.checklist_item_create(**edit, business_type=other, label="他类专查项")
+        duty_documents_generate(
+            actor=county_staff,
+            region=official.grant.division,
+            kinds=[DutyDocumentKind.TASK_LIST],
+            year=date.today().year,
+        )
+        document = DutyDocument.objects.get(kind=DutyDocumentKind.TASK_LIST, official=official)
+        with default_storage.open(document.document.storage_name, "rb") as handle:
+            word = docx.Document(io.BytesIO(handle.read()))
+        text = "\n".join(p.text for p in word.paragraphs)
+        cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+        with translation.override("zh-hans"):
+            kind, other_kind = str(shop.get_business_type_display()), str(other.label)
+        # The table lists the items for every type; the shop's type adds a line with its whole
+        # list; a type the official covers no business of is not printed.
+        assert "本类专查项" not in cells
+        line = next(line for line in text.splitlines() if line.startswith(kind))
+        assert "本类专查项" in line and chinese(DEFAULT_ITEMS[0].label) in line
+        assert "他类专查项" not in text and not text.count(f"\n{other_kind}的")
 
 
 class TestPage:

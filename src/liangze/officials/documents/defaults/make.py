@@ -152,6 +152,9 @@ def task_list() -> Document:
         ["{{ loop.index }}", "{{ item }}", ""],
         "item in checklist",
     )
+    _paragraph(document, "{%p for own in type_checklists %}", indent=False)
+    _paragraph(document, "{{ own.type }}的包保主体按本类检查项检查：{{ own.checks|join('；') }}。")
+    _paragraph(document, "{%p endfor %}", indent=False)
     _paragraph(document, "三、包保主体（共 {{ businesses|length }} 家）", indent=False)
     _businesses_table(document)
     _signatures(document, "包保干部（签字）：________________", "日期：______年____月____日")
