@@ -859,7 +859,17 @@ def visit_submit(*, actor, data: VisitInput, now: datetime | None = None) -> Vis
     keys = [i.key for i in items]
     unknown = set(data.answers) - set(keys)
     missing = [k for k in keys if k not in data.answers]
-    if unknown or missing:
+    if unknown:
+        # A form (or an offline draft) made before the province changed its checklist.
+        raise _invalid(
+            "checklist_changed",
+            "items",
+            _(
+                "The checklist has changed since this form was opened. Open the form again "
+                "and answer its items."
+            ),
+        )
+    if missing:
         raise _invalid("visit_items", "items", _("Answer every item of the checklist."))
     for key, answer in data.answers.items():
         if answer.result not in ItemResult.values:

@@ -202,6 +202,30 @@ class TestVisits:
         assert 'data-testid="item-training-pass"' not in page
         assert 'data-testid="item-storage-pass"' in page
 
+    def test_a_form_opened_before_a_change_is_told_to_open_the_form_again(
+        self, province_staff, covered, regions
+    ):
+        shop, official = covered
+        # The answers of a form (or an offline draft) opened before the change.
+        answers = {i.key: ItemAnswer() for i in checklist_for(shop)}
+        edit = {"actor": province_staff, "province": regions.province}
+        services.checklist_item_update(**edit, key="training", active=False)
+        with translation.override("zh-hans"), pytest.raises(Invalid) as refused:
+            visit_submit(
+                actor=official.user, data=clean_input(shop, timezone.now(), answers=answers)
+            )
+        assert refused.value.code == "checklist_changed"
+        assert "检查项已调整" in refused.value.message
+        # An item added since is missing from the old answers: every item must be answered.
+        answers.pop("training")
+        services.checklist_item_create(**edit, label="新增检查项")
+        with pytest.raises(Invalid) as refused:
+            visit_submit(
+                actor=official.user, data=clean_input(shop, timezone.now(), answers=answers)
+            )
+        assert refused.value.code == "visit_items"
+        assert not official.visits.exists()
+
 
 class TestTaskList:
     def test_a_new_task_list_prints_the_edited_checklist(
