@@ -671,6 +671,8 @@ def checklist_item_move(
         row.updated_at = now
     ChecklistItem.objects.bulk_update(moved, ["order", "updated_at"])
     item = next(row for row in rows if row.pk == item.pk)
+    if not moved and not copied:
+        return item  # the first item up or the last down: nothing changed, nothing recorded
     audit_event_record(
         actor=actor,
         action=AuditAction.CHECKLIST_ITEM_CHANGED,

@@ -154,6 +154,12 @@ def _visit_input(request, business, items, *, key: uuid.UUID, rechecks) -> Visit
             )
         if result:
             answers[item.key] = ItemAnswer(result=result, note=note, problem=problem)
+    # Answers to items the checklist no longer has (a form or an offline draft opened before the
+    # province changed it) go to the service, which refuses them with their own message.
+    known = {item.key for item in items}
+    for name, result in post.items():
+        if name.startswith("item-") and result and name.removeprefix("item-") not in known:
+            answers[name.removeprefix("item-")] = ItemAnswer(result=result)
     try:
         visited_at = datetime.fromisoformat(post.get("visited_at", ""))
     except ValueError:
@@ -250,6 +256,9 @@ def visit_new(request, business_id: int):
             "business": business,
             "items": items,
             "errors": errors,
+            # Each field's message but the one shown first (a dict's `.items` in a template would
+            # read the field named "items").
+            "other_errors": [m for m in dict.fromkeys(errors.values()) if m != error],
             "error": error,
             "post": request.POST,
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4(),

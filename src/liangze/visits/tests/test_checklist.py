@@ -3,6 +3,7 @@ services, the page and the API, who may read and change it, and that the visit f
 generated task list follow the edited items while a past visit keeps its wording."""
 
 import io
+import uuid
 from datetime import date
 
 import docx
@@ -27,6 +28,7 @@ from liangze.visits.checklist import DEFAULT_ITEMS, checklist_for, province_chec
 from liangze.visits.models import ChecklistItem, VisitItem
 from liangze.visits.services import ItemAnswer, visit_submit
 from liangze.visits.tests.conftest import clean_input
+from liangze.visits.tests.test_pages import form_data
 
 PAGE = "/visits/checklist/"
 JSON = "application/json"
@@ -106,12 +108,14 @@ class TestServices:
         assert AuditEvent.objects.filter(action=AuditAction.CHECKLIST_ITEM_CHANGED).count() == 1
 
     def test_a_first_item_moved_up_stays(self, province_staff, regions):
-        services.checklist_item_move(
-            actor=province_staff, province=regions.province, key="officers", up=True
-        )
+        move = {"actor": province_staff, "province": regions.province, "key": "officers"}
+        services.checklist_item_move(**move, up=True)  # copies the defaults: recorded
         assert [i.key for i in DEFAULT_ITEMS] == [
             i.key for i in province_checklist(regions.province.pk)
         ]
+        recorded = AuditEvent.objects.count()
+        services.checklist_item_move(**move, up=True)  # changes nothing: records nothing
+        assert AuditEvent.objects.count() == recorded
 
     def test_a_types_items_come_after_and_replace_the_every_type_item_of_their_key(
         self, province_staff, regions
@@ -224,6 +228,27 @@ class TestVisits:
                 actor=official.user, data=clean_input(shop, timezone.now(), answers=answers)
             )
         assert refused.value.code == "visit_items"
+        assert not official.visits.exists()
+
+    def test_the_form_and_the_outbox_get_the_message_for_a_form_opened_before_a_change(
+        self, province_staff, covered, client_for, regions
+    ):
+        shop, official = covered
+        opened = form_data(shop)  # the answers of the form as it was opened
+        edit = {"actor": province_staff, "province": regions.province}
+        services.checklist_item_update(**edit, key="training", active=False)
+        client = client_for(official.user)
+        url = reverse("visits:new", args=[shop.pk])
+        with translation.override("zh-hans"):
+            page = client.post(url, opened, HTTP_ACCEPT_LANGUAGE="zh-hans")
+            sent = client.post(
+                url,
+                {**opened, "idempotency_key": str(uuid.uuid4())},
+                HTTP_X_VISIT_OUTBOX="1",
+                HTTP_ACCEPT_LANGUAGE="zh-hans",
+            )
+        assert "检查项已调整" in page.content.decode()
+        assert sent.status_code == 422 and sent.json()["code"] == "checklist_changed"
         assert not official.visits.exists()
 
 

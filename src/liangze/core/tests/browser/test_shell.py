@@ -40,8 +40,11 @@ def log_in(page, live_server, username, password=None):
 
 
 def log_out(page):
+    """Log out and wait for the login page: the script clears the offline caches before it
+    sends the logout, so a navigation started at once would race with it."""
     page.click(".user-menu summary")
     page.click(".user-menu-body button[type=submit]")
+    page.wait_for_url(re.compile(r".*/accounts/login/"))
 
 
 TOP_BAR_ITEMS = """[...document.querySelectorAll(
