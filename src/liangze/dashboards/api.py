@@ -3,11 +3,11 @@ one measure; the region's totals and its direct sub-regions with each rate and r
 summary tables (docs/domain.md §2; docs/architecture.md#figures)."""
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from liangze.audit.services import access_refuse
 from liangze.core.errors import Forbidden
-from liangze.core.schemas import ErrorOut
+from liangze.core.schemas import DictOut, ErrorOut
 from liangze.dashboards import selectors
 from liangze.dashboards.access import can_read_figures
 from liangze.figures.measures import measures
@@ -17,26 +17,26 @@ router = Router(tags=["figures"])
 codes_4xx = frozenset({401, 403, 404, 422})
 
 
-class MeasureOut(Schema):
+class MeasureOut(DictOut):
     code: str
     label: str
     side: str = Field(description="business: by the business's division; official: by the post.")
 
 
-class FigureOut(Schema):
+class FigureOut(DictOut):
     measure: str
     rate: RateOut
     rank: int | None = Field(None, description="Among the sibling regions; null when 0/0.")
 
 
-class SubRegionOut(Schema):
+class SubRegionOut(DictOut):
     division_id: int | None = Field(description="null: the region's own level (not ranked).")
     division_code: str
     division_name: str
     figures: list[FigureOut]
 
 
-class FiguresOut(Schema):
+class FiguresOut(DictOut):
     division_id: int
     division_code: str
     division_name: str
