@@ -1,7 +1,8 @@
 """A generated province on PostgreSQL, built once by set-based SQL and kept.
 
 BENCH_BUSINESSES businesses (registry.py's generator, spread over every village of the loaded
-division table), one official for every ten businesses (BENCH_OFFICIALS), each with a user and a
+division table, with villages added under its townships so that none holds more than
+BENCH_PROVINCE_PER_VILLAGE, 250 by default), one official for every ten businesses (BENCH_OFFICIALS), each with a user and a
 grant on a village, one open assignment per operating or suspended business to an official of
 its village, and for each of BENCH_PROVINCE_QUARTERS quarters up to the current one the visits
 (about 87 in 100 business-quarters) and, for the quarters before the current one, their tasks,
@@ -20,15 +21,21 @@ from django.db import connection
 from django.utils import timezone
 
 from benchmarks import registry
+from liangze.core.tree import SEGMENT_WIDTH
 
 OFFICIALS_PER = 10  # businesses per official
+# Businesses a village holds at most: a real province of 1,000,000 has some 25,000 villages (about
+# 40 each); the loaded division table has Haixi's 79, so villages are added under its townships
+# (a village's summary refresh reads its own rows: 12,700 a village would make it 50 times a
+# real one's).
+PER_VILLAGE = int(os.environ.get("BENCH_PROVINCE_PER_VILLAGE", "250"))
 QUARTERS = int(os.environ.get("BENCH_PROVINCE_QUARTERS", "12"))
 VISITED_IN_100 = 87  # business-quarters with a visit
 
 
 def _key(count: int) -> str:
     officials = int(os.environ.get("BENCH_OFFICIALS", str(max(1, count // OFFICIALS_PER))))
-    return f"province-{count}-{officials}-{QUARTERS}-{registry._schema_key()}"
+    return f"province-{count}-{officials}-{QUARTERS}-{PER_VILLAGE}-{registry._schema_key()}"
 
 
 def ready(count: int) -> bool:
@@ -50,6 +57,38 @@ def _run(cursor, label: str, sql: str, params=()) -> None:
     start = time.perf_counter()
     cursor.execute(sql, params)
     print(f"  {label}: {cursor.rowcount:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def _add_villages(cursor, count: int) -> int:
+    """Add villages under the townships, evenly, until each would hold at most PER_VILLAGE of
+    `count` businesses; how many were added. Each takes its id as its path's last segment, as
+    the division import does, and a code under its township's (numbers 500–999)."""
+    cursor.execute("SELECT count(*) FROM regions_division WHERE level = 'village'")
+    have = cursor.fetchone()[0]
+    want = -(-count // PER_VILLAGE)
+    if have >= want:
+        return 0
+    cursor.execute("SELECT count(*) FROM regions_division WHERE level = 'township'")
+    townships = cursor.fetchone()[0]
+    each = -(-(want - have) // townships)
+    if each > 500:
+        raise ValueError(
+            f"{each} villages a township leave no room in the codes; raise PER_VILLAGE"
+        )
+    _run(
+        cursor,
+        "villages",
+        "INSERT INTO regions_division (id, created_at, updated_at, code, name, level, path, "
+        "vintage, valid_from, valid_to, parent_id) "
+        "SELECT s.id, now(), now(), left(t.code, 9) || lpad((500 + s.n)::text, 3, '0'), "
+        "t.name || '第' || (s.n + 1) || '村', 'village', "
+        f"t.path || lpad(s.id::text, {SEGMENT_WIDTH}, '0'), t.vintage, NULL, NULL, t.id "
+        "FROM (SELECT t.id AS township, g.n, "
+        "nextval(pg_get_serial_sequence('regions_division', 'id')) AS id "
+        f"FROM regions_division t CROSS JOIN generate_series(0, {each - 1}) AS g(n) "
+        "WHERE t.level = 'township') s JOIN regions_division t ON t.id = s.township",
+    )
+    return each * townships
 
 
 def _drop_indexes(cursor, table: str) -> list[str]:
@@ -76,9 +115,11 @@ def build(count: int) -> float:
         # No foreign-key triggers while loading (the rows are made consistent by construction):
         # deleting 100,000 users would otherwise scan every unindexed column naming a user.
         cursor.execute("SET session_replication_role = replica")
-        # An interrupted build keeps its businesses (the longest step) when their count is right.
+        # An interrupted build keeps its businesses (the longest step) when their count is right
+        # and no village was added.
+        added = _add_villages(cursor, count)
         cursor.execute("SELECT count(*) FROM businesses_business")
-        keep = cursor.fetchone()[0] == count
+        keep = cursor.fetchone()[0] == count and not added
         cursor.execute(
             "TRUNCATE visits_visit, visits_visittask, officials_assignment, officials_official, "
             "figures_figure, figures_figuredirty"
