@@ -62,7 +62,8 @@ def _run(cursor, label: str, sql: str, params=()) -> None:
 def _add_villages(cursor, count: int) -> int:
     """Add villages under the townships, evenly, until each would hold at most PER_VILLAGE of
     `count` businesses; how many were added. Each takes its id as its path's last segment, as
-    the division import does, and a code under its township's (numbers 500–999)."""
+    the division import does, and a code of its own (the city's first four digits, 00, its id:
+    no real code of a county or below starts so)."""
     cursor.execute("SELECT count(*) FROM regions_division WHERE level = 'village'")
     have = cursor.fetchone()[0]
     want = -(-count // PER_VILLAGE)
@@ -80,7 +81,7 @@ def _add_villages(cursor, count: int) -> int:
         "villages",
         "INSERT INTO regions_division (id, created_at, updated_at, code, name, level, path, "
         "vintage, valid_from, valid_to, parent_id) "
-        "SELECT s.id, now(), now(), left(t.code, 9) || lpad((500 + s.n)::text, 3, '0'), "
+        "SELECT s.id, now(), now(), left(t.code, 4) || '00' || lpad(s.id::text, 6, '0'), "
         "t.name || '第' || (s.n + 1) || '村', 'village', "
         f"t.path || lpad(s.id::text, {SEGMENT_WIDTH}, '0'), t.vintage, NULL, NULL, t.id "
         "FROM (SELECT t.id AS township, g.n, "
