@@ -72,10 +72,6 @@ def _add_villages(cursor, count: int) -> int:
     cursor.execute("SELECT count(*) FROM regions_division WHERE level = 'township'")
     townships = cursor.fetchone()[0]
     each = -(-(want - have) // townships)
-    if each > 500:
-        raise ValueError(
-            f"{each} villages a township leave no room in the codes; raise PER_VILLAGE"
-        )
     _run(
         cursor,
         "villages",
