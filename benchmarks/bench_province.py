@@ -8,10 +8,9 @@ import os
 import time
 
 from django.db import connection
-from django.test import Client
 
-from benchmarks.bench_visits import _clear, baseline
-from benchmarks.harness import Sample, get_timed
+from benchmarks.bench_visits import generation, progress_page
+from benchmarks.harness import Sample
 
 RUNS = int(os.environ.get("BENCH_VISIT_RUNS", "1"))
 PAGE_RUNS = int(os.environ.get("BENCH_VISIT_PAGE_RUNS", "15"))
@@ -29,43 +28,14 @@ def _counts() -> str:
 
 
 def tasks(*, viewer) -> tuple[list[Sample], list[Sample]]:
-    from liangze.visits.periods import Quarter
-    from liangze.visits.services import tasks_generate
-
-    quarter = Quarter.current()
-    floor = Sample(name="baseline: bare INSERT … SELECT of the quarter's task rows")
-    ours = Sample(name="tasks_generate: one quarter's tasks (first generation)")
-    again = Sample(name="tasks_generate again (creates nothing)")
-    made = rows = 0
-    for _ in range(RUNS):
-        _clear(quarter.first_day)
-        start = time.perf_counter()
-        rows = baseline(quarter.first_day)
-        floor.seconds.append(time.perf_counter() - start)
-        _clear(quarter.first_day)
-        start = time.perf_counter()
-        made = tasks_generate(quarter=quarter).created
-        ours.seconds.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        second = tasks_generate(quarter=quarter)
-        again.seconds.append(time.perf_counter() - start)
-        assert second.created == 0 and second.cancelled == 0
-    floor.note = f"{rows:,} rows; {_counts()}"
-    ours.note = f"{made:,} tasks with the visits already made counted (services._tasks_insert_all)"
-    again.note = "the row-by-row sync: reads every assignment and task"
-
+    floor, ours, again, _made = generation(RUNS)
+    floor.note += f"; {_counts()}"
     # The quarter's tasks were just written: refresh the planner's statistics as autovacuum's
     # analyze does within a minute of such a change (with none, the planner takes the quarter for
     # empty and the page's plan is 4× slower).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE visits_visittask")
-    client = Client()
-    client.force_login(viewer)
-    page_floor = Sample(name="baseline: bare Django JSON view, 25 rows")
-    page = Sample(name=f"office progress page /visits/progress/ ({viewer.division.name})")
-    for _ in range(PAGE_RUNS):
-        for sample, url in ((page_floor, "/bench/baseline?page=1"), (page, "/visits/progress/")):
-            get_timed(client, url, sample)
+    page_floor, page = progress_page(viewer, PAGE_RUNS, viewer.division.name)
     return [floor, ours, again], [page_floor, page]
 
 

@@ -72,19 +72,19 @@ def baseline(first_day: date) -> int:
         return cursor.rowcount
 
 
-def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
+def generation(runs: int) -> tuple[Sample, Sample, Sample, int]:
+    """The current quarter's tasks generated from none (`tasks_generate`), beside a bare
+    INSERT … SELECT of the same rows, then generated again (creating nothing); `runs` times
+    each. Returns the three samples and the tasks made."""
     from liangze.visits.periods import Quarter
     from liangze.visits.services import tasks_generate
 
-    start = time.perf_counter()
-    assignments = _officials_and_assignments(viewer)
-    setup = time.perf_counter() - start
     quarter = Quarter.current()
     floor = Sample(name="baseline: bare INSERT … SELECT of the quarter's task rows")
-    ours = Sample(name="tasks_generate: one quarter's tasks")
+    ours = Sample(name="tasks_generate: one quarter's tasks (first generation)")
     again = Sample(name="tasks_generate again (creates nothing)")
     made = rows = 0
-    for _ in range(RUNS):
+    for _ in range(runs):
         _clear(quarter.first_day)
         start = time.perf_counter()
         rows = baseline(quarter.first_day)
@@ -97,15 +97,30 @@ def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
         second = tasks_generate(quarter=quarter)
         again.seconds.append(time.perf_counter() - start)
         assert second.created == 0 and second.cancelled == 0
-    floor.note = f"{rows:,} rows; {assignments:,} assignments made by SQL in {setup:.1f} s"
-    ours.note = f"{made:,} tasks, statuses and frequencies per province (services.tasks_sync)"
+    floor.note = f"{rows:,} rows"
+    ours.note = f"{made:,} tasks with the visits already made counted (services._tasks_insert_all)"
+    again.note = "the row-by-row sync: reads every assignment and task"
+    return floor, ours, again, made
 
+
+def progress_page(viewer, runs: int, where: str) -> tuple[Sample, Sample]:
+    """The office's progress page beside the bare view, their requests alternated."""
     client = Client()
     client.force_login(viewer)
     page_floor = Sample(name="baseline: bare Django JSON view, 25 rows")
-    page = Sample(name="office progress page /visits/progress/ (whole county)")
-    for _ in range(PAGE_RUNS):
+    page = Sample(name=f"office progress page /visits/progress/ ({where})")
+    for _ in range(runs):
         get_timed(client, "/bench/baseline?page=1", page_floor)
         get_timed(client, "/visits/progress/", page)
+    return page_floor, page
+
+
+def run(*, viewer) -> tuple[list[Sample], list[Sample]]:
+    start = time.perf_counter()
+    assignments = _officials_and_assignments(viewer)
+    setup = time.perf_counter() - start
+    floor, ours, again, made = generation(RUNS)
+    floor.note += f"; {assignments:,} assignments made by SQL in {setup:.1f} s"
+    page_floor, page = progress_page(viewer, PAGE_RUNS, "whole county")
     page.note = f"{made:,} tasks of the quarter, grouped per official and per post"
     return [floor, ours, again], [page_floor, page]
