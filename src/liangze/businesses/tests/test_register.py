@@ -197,6 +197,30 @@ class TestImport:
         assert (replaced.data["entries"], replaced.data["missing"]) == (3, 2)
         assert AuditEvent.objects.filter(action=AuditAction.REGISTER_IMPORTED).count() == 1
 
+    def test_the_job_pages_show_the_check_and_the_written_register(
+        self, county_staff, regions, client_for
+    ):
+        shop = make_business(actor=county_staff, division=regions.village, serial=1)
+        job = check(
+            county_staff,
+            [
+                row(regions.village, 1, uscc=shop.uscc),
+                row(regions.village, 2, license_number=LICENSE),
+                row(regions.village, 3),  # no code at all: refused
+            ],
+        )
+        client = client_for(county_staff)
+        page = client.get(f"/jobs/{job.pk}/").content.decode()
+        assert 'data-count="valid">2<' in page and 'data-count="invalid">1<' in page
+        assert 'href="/businesses/register/import/"' in page  # upload another file
+        written = commit(county_staff, job)
+        page = client.get(f"/jobs/{written.pk}/").content.decode()
+        assert 'data-count="entries">2<' in page and 'data-count="missing">1<' in page
+        assert 'href="/businesses/register/missing/"' in page
+        start = client.get("/businesses/register/import/").content.decode()
+        assert 'data-testid="template-link"' in start and "<h1>" in start
+        assert 'enctype="multipart/form-data"' in start
+
     def test_bad_rows_are_reported_by_column(self, county_staff, township_staff, regions):
         job = check(
             county_staff,
