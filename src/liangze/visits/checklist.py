@@ -52,15 +52,20 @@ def province_checklist_items(province) -> tuple[list, bool]:
     the set for every type first, each in order; or, while the province has none, the
     defaults as unsaved rows of the set for every type, in the platform's language (True:
     these are the defaults)."""
-    from liangze.visits.models import ChecklistItem
-
     rows = province_checklist_rows(province.pk)
     if rows:
         return rows, False
-    # In the platform's language, whoever reads: the words the first change copies, and a
-    # change form must not save another language's words as the province's.
+    return default_rows(province), True
+
+
+def default_rows(province) -> list:
+    """The defaults as unsaved rows of the province's set for every type, in the platform's
+    language whoever reads or writes: the words the first change copies (a change form must
+    not save another language's words as the province's)."""
+    from liangze.visits.models import ChecklistItem
+
     with translation.override(settings.LANGUAGE_CODE):
-        defaults = [
+        return [
             ChecklistItem(
                 province=province,
                 business_type="",
@@ -70,7 +75,6 @@ def province_checklist_items(province) -> tuple[list, bool]:
             )
             for n, item in enumerate(DEFAULT_ITEMS, start=1)
         ]
-    return defaults, True
 
 
 def province_checklist(province_pk: int, business_type: str = "") -> list[Item]:

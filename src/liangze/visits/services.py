@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangze.audit.models import AuditAction
@@ -44,7 +44,7 @@ from liangze.rectification.services import (
     problem_record_many,
 )
 from liangze.regions.models import Division
-from liangze.visits.checklist import DEFAULT_ITEMS, ORDER_STEP, checklist_for
+from liangze.visits.checklist import ORDER_STEP, checklist_for, default_rows
 from liangze.visits.figures import mark_officials, mark_posts
 from liangze.visits.models import (
     ChecklistItem,
@@ -484,17 +484,7 @@ def _checklist_rows_start(province) -> int:
     list(Division.objects.select_for_update().filter(pk=province.pk).values_list("pk"))
     if ChecklistItem.objects.filter(province=province).exists():
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = [
-            ChecklistItem(
-                province=province,
-                business_type="",
-                key=item.key,
-                label=str(item.label),
-                order=n * ORDER_STEP,
-            )
-            for n, item in enumerate(DEFAULT_ITEMS, start=1)
-        ]
+    rows = default_rows(province)
     ChecklistItem.objects.bulk_create(rows)
     return len(rows)
 
