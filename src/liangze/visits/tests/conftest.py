@@ -81,3 +81,17 @@ def clean_input(business, visited_at, **fields) -> VisitInput:
         **fields,
     }
     return VisitInput(**values)
+
+
+def form_data(business, **extra) -> dict:
+    """The visit form's fields as a phone posts them: a clean remote visit, now, every item
+    passed, location denied; `extra` adds or replaces fields."""
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "mode": "remote",
+        "location": "denied",
+        **{f"item-{i.key}": "pass" for i in checklist_for(business)},
+    }
+    data.update(extra)
+    return data

@@ -27,8 +27,7 @@ from liangze.visits import services
 from liangze.visits.checklist import DEFAULT_ITEMS, checklist_for, province_checklist
 from liangze.visits.models import ChecklistItem, VisitItem
 from liangze.visits.services import ItemAnswer, visit_submit
-from liangze.visits.tests.conftest import clean_input
-from liangze.visits.tests.test_pages import form_data
+from liangze.visits.tests.conftest import clean_input, form_data
 
 PAGE = "/visits/checklist/"
 JSON = "application/json"

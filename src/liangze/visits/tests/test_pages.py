@@ -13,18 +13,7 @@ from liangze.files.tests import samples
 from liangze.rectification.models import Problem
 from liangze.visits.checklist import checklist_for
 from liangze.visits.models import TaskStatus, Visit, VisitPhoto, VisitTask
-
-
-def form_data(business, **extra):
-    data = {
-        "idempotency_key": str(uuid.uuid4()),
-        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "mode": "remote",
-        "location": "denied",
-        **{f"item-{i.key}": "pass" for i in checklist_for(business)},
-    }
-    data.update(extra)
-    return data
+from liangze.visits.tests.conftest import form_data
 
 
 def test_the_official_sees_the_task_and_records_a_clean_visit_once(client_for, covered):

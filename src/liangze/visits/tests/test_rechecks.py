@@ -25,7 +25,7 @@ from liangze.rectification.services import ProblemDraft, problem_record_many
 from liangze.visits.checklist import checklist_for
 from liangze.visits.models import TaskStatus, Visit, VisitTask
 from liangze.visits.services import RecheckAnswer, visit_rechecks_authorise, visit_submit
-from liangze.visits.tests.conftest import clean_input, photo
+from liangze.visits.tests.conftest import clean_input, form_data, photo
 
 
 @pytest.fixture
@@ -225,18 +225,6 @@ def test_only_problems_of_the_business_visited_and_each_once(covered, earlier, c
 
 
 # --- the page ------------------------------------------------------------------------------
-
-
-def form_data(business, **extra):
-    data = {
-        "idempotency_key": str(uuid.uuid4()),
-        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "mode": "remote",
-        "location": "denied",
-        **{f"item-{i.key}": "pass" for i in checklist_for(business)},
-    }
-    data.update(extra)
-    return data
 
 
 def test_the_form_lists_only_problems_awaiting_a_recheck(client_for, covered, earlier, regulator):
