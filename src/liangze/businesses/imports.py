@@ -322,7 +322,7 @@ BUSINESS_IMPORT = ImportSpec(
     result_template="imports/job_result.html",
     error_prefix="business_import",
     export_run=_export_run,
-    start_context=lambda viewer: {"can_export": is_office_or_admin(viewer)},
+    start_context=lambda viewer: {"import_ns": "imports", "can_export": is_office_or_admin(viewer)},
 )
 
 
