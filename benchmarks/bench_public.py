@@ -51,7 +51,7 @@ def _wait(url: str, seconds: float = 60) -> None:
 def _locust(host: str, path_file: Path, workdir: Path, name: str) -> dict:
     prefix = workdir / f"locust-{name}"
     env = {**os.environ, "BENCH_PATHS_FILE": str(path_file)}
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -77,6 +77,9 @@ def _locust(host: str, path_file: Path, workdir: Path, name: str) -> dict:
         check=False,
         capture_output=True,
     )
+    if not Path(f"{prefix}_stats.csv").exists():
+        # locust comes with the development requirements (`make bench` installs them).
+        raise RuntimeError(f"locust did not run: {done.stderr.decode(errors='replace')[-2000:]}")
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["Name"] == "Aggregated":

@@ -119,7 +119,7 @@ def build(count: int) -> float:
         keep = cursor.fetchone()[0] == count and not added
         cursor.execute(
             "TRUNCATE visits_visit, visits_visittask, officials_assignment, officials_official, "
-            "figures_figure, figures_figuredirty"
+            "figures_figure, figures_figuretotal, figures_figuredirty"
             + ("" if keep else ", businesses_business, businesses_statuschange")
             + " CASCADE"
         )

@@ -5,6 +5,12 @@ regions where its facts sit, keyed by the division's id; the division's path is 
 that a region's figure is the sum over its path range, and its province (the path's first segment)
 so that the table can be distributed by province. No foreign key: this machinery names no
 domain app, and a row is rebuilt from the facts at any time.
+
+A `FigureTotal` is the sum of the `Figure` rows over one division's subtree, for every division
+with facts at or under it: a region's figure is one row, and its direct sub-regions are the rows
+whose `parent` is the region's path, however many villages lie under it. The refresh re-sums the
+totals of the divisions it touched and their ancestors, deepest first, from each one's own
+`Figure` row and its direct children's totals; the rebuild sums them from the `Figure` rows.
 """
 
 from django.db import models
@@ -38,6 +44,35 @@ class Figure(models.Model):
         return (
             f"{self.measure} {self.period} {self.division_id}: {self.numerator}/{self.denominator}"
         )
+
+
+class FigureTotal(models.Model):
+    province_id = models.BigIntegerField()
+    path = models.CharField(max_length=80)
+    parent = models.CharField(max_length=80)  # the path of the division above; "" for a province
+    period = models.CharField(max_length=6)
+    measure = models.CharField(max_length=40)
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_id", "path", "period", "measure"],
+                name="figure_total_one_per_path_period_measure",
+            ),
+        ]
+        indexes = [
+            # A region's direct sub-regions: one period and measure, one parent, one province.
+            models.Index(
+                fields=["province_id", "period", "measure", "parent"],
+                name="figure_total_children_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period} {self.path}: {self.numerator}/{self.denominator}"
 
 
 class FigureDirty(models.Model):

@@ -13,6 +13,7 @@ from liangze.dashboards import services, tasks
 from liangze.dashboards.models import Notice
 from liangze.figures.models import Figure
 from liangze.figures.periods import Period, today
+from liangze.figures.services import figures_totals_rebuild
 from liangze.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def frozen(regions):
             denominator=d,
             computed_at="2026-01-01T00:00:00Z",
         )
+    figures_totals_rebuild()
     return regions
 
 
@@ -58,6 +60,7 @@ class TestNotice:
         ]
         assert ranks == [(frozen.other_village.pk, 1), (frozen.village.pk, 2)]
         Figure.objects.update(numerator=0)  # later changes do not reach the notice
+        figures_totals_rebuild()
         notice.refresh_from_db()
         assert notice.totals["coverage_rate"][1:] == [69, 70]
         assert "98.57%" in notice.summary

@@ -16,7 +16,7 @@ from liangze.businesses.register import RegisterRow, register_import
 from liangze.businesses.services import business_move, business_status_change, business_update
 from liangze.businesses.testing import make_business, make_uscc
 from liangze.core.errors import DomainError
-from liangze.figures.models import Figure, FigureDirty
+from liangze.figures.models import Figure, FigureDirty, FigureTotal
 from liangze.figures.periods import Period
 from liangze.figures.services import figures_rebuild, figures_refresh
 from liangze.officials import services
@@ -65,9 +65,14 @@ operation = st.one_of(
 
 
 def snapshot() -> set:
+    """The rows and the subtree totals, which a refresh re-sums and a rebuild sums afresh."""
     return set(
         Figure.objects.values_list(
             "division_id", "path", "period", "measure", "numerator", "denominator"
+        )
+    ) | set(
+        FigureTotal.objects.values_list(
+            "parent", "path", "period", "measure", "numerator", "denominator"
         )
     )
 
