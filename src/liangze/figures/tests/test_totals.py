@@ -2,11 +2,19 @@
 row, and the refresh's re-sum of the touched paths from their own rows and their children's
 stored totals, which must equal summing everything again."""
 
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from liangze.core.tree import SEGMENT_WIDTH
-from liangze.figures.totals import ancestors, parent_of, resum, subtree_sums
+from liangze.figures.models import Figure, FigureTotal
+from liangze.figures.rates import Rate
+from liangze.figures.selectors import child_figures, region_figures
+from liangze.figures.totals import ancestors, parent_of, province_of, resum, subtree_sums
 
 
 def seg(n: int) -> str:
@@ -56,3 +64,32 @@ def test_a_resum_of_the_changed_paths_equals_summing_again(before, after):
     expected = by_brute_force(after)
     nonzero = {path: pair for path, pair in merged.items() if pair != (0, 0)}
     assert nonzero == {path: pair for path, pair in expected.items() if pair != (0, 0)}
+
+
+@pytest.mark.django_db
+def test_the_command_sums_the_totals_again_from_rows_written_by_hand(regions):
+    for division, n, d in ((regions.village, 42, 43), (regions.other_village, 27, 27)):
+        Figure.objects.create(
+            province_id=province_of(division.path),
+            division_id=division.pk,
+            path=division.path,
+            period="2026Q1",
+            measure="coverage_rate",
+            numerator=n,
+            denominator=d,
+            computed_at=timezone.now(),
+        )
+    assert (
+        region_figures(path=regions.township.path, periods=["2026Q1"], codes=["coverage_rate"])
+        == {}
+    )
+    out = io.StringIO()
+    call_command("rebuild_figures", "--totals", stdout=out)
+    assert out.getvalue().startswith(f"{FigureTotal.objects.count()} totals")
+    for region in (regions.township, regions.county, regions.province):
+        figures = region_figures(path=region.path, periods=["2026Q1"], codes=["coverage_rate"])
+        assert figures == {("2026Q1", "coverage_rate"): Rate(69, 70)}
+    children = child_figures(path=regions.township.path, period="2026Q1", codes=["coverage_rate"])
+    assert children[(regions.village.path, "coverage_rate")] == Rate(42, 43)
+    assert children[(regions.other_village.path, "coverage_rate")] == Rate(27, 27)
+    assert children[(regions.township.path, "coverage_rate")] == Rate(0, 0)

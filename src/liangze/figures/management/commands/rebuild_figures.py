@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from liangze.figures.periods import Period, open_periods, recent_quarters
-from liangze.figures.services import figures_rebuild
+from liangze.figures.services import figures_rebuild, figures_totals_rebuild
 
 
 class Command(BaseCommand):
@@ -15,8 +15,16 @@ class Command(BaseCommand):
             "--quarters", type=int, default=0, help="also the last N quarters and their years"
         )
         parser.add_argument("--measure", action="append", default=None)
+        parser.add_argument(
+            "--totals",
+            action="store_true",
+            help="only sum the regions' totals again from the stored rows, of every period",
+        )
 
     def handle(self, *args, **options):
+        if options["totals"]:
+            self.stdout.write(f"{figures_totals_rebuild()} totals")
+            return
         try:
             periods = [Period.parse(text) for text in options["period"]]
         except ValueError as exc:
