@@ -28,9 +28,11 @@ class Figure(models.Model):
 
     class Meta:
         constraints = [
+            # The division first: the refresh replaces the rows of the divisions it recomputes
+            # (the province, the key of distribution, stays in the key as Citus requires).
             models.UniqueConstraint(
-                fields=["province_id", "division_id", "period", "measure"],
-                name="figure_one_per_division_period_measure",
+                fields=["division_id", "period", "measure", "province_id"],
+                name="figure_one_per_division_period_measure_key",
             ),
         ]
         indexes = [

@@ -4,40 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_id', models.BigIntegerField()),
-                ('division_id', models.BigIntegerField()),
-                ('path', models.CharField(max_length=80)),
-                ('period', models.CharField(max_length=6)),
-                ('measure', models.CharField(max_length=40)),
-                ('numerator', models.BigIntegerField()),
-                ('denominator', models.BigIntegerField()),
-                ('computed_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("province_id", models.BigIntegerField()),
+                ("division_id", models.BigIntegerField()),
+                ("path", models.CharField(max_length=80)),
+                ("period", models.CharField(max_length=6)),
+                ("measure", models.CharField(max_length=40)),
+                ("numerator", models.BigIntegerField()),
+                ("denominator", models.BigIntegerField()),
+                ("computed_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['province_id', 'period', 'measure', 'path'], name='figure_rollup_idx')],
-                'constraints': [models.UniqueConstraint(fields=('province_id', 'division_id', 'period', 'measure'), name='figure_one_per_division_period_measure')],
+                "indexes": [
+                    models.Index(
+                        fields=["province_id", "period", "measure", "path"],
+                        name="figure_rollup_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("province_id", "division_id", "period", "measure"),
+                        name="figure_one_per_division_period_measure",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FigureDirty',
+            name="FigureDirty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('division_id', models.BigIntegerField()),
-                ('measure', models.CharField(max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("division_id", models.BigIntegerField()),
+                ("measure", models.CharField(max_length=40)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('division_id', 'measure'), name='figure_dirty_one_per_division_measure')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("division_id", "measure"),
+                        name="figure_dirty_one_per_division_measure",
+                    )
+                ],
             },
         ),
     ]
