@@ -20,7 +20,7 @@ def export_visits(*, viewer, quarter: Quarter):
     """The quarter's visits within the viewer's subtrees (replaced ones left out)."""
     return (
         in_jurisdiction(
-            Visit.objects.filter(period=quarter.first_day, replaced_by__isnull=True),
+            Visit.objects.valid().filter(period=quarter.first_day),
             viewer,
             via="business__division",
         )

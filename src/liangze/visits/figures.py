@@ -50,9 +50,7 @@ def visit_completion_compute(
 def timely_entry_compute(on: date, division_ids: Collection[int] | None, start: date) -> Computed:
     from liangze.visits.models import Visit
 
-    visits = Visit.objects.filter(
-        period__gte=start, period__lte=on, visited_on__lte=on, replaced_by__isnull=True
-    )
+    visits = Visit.objects.valid().filter(period__gte=start, period__lte=on, visited_on__lte=on)
     return _by_post(visits, division_ids, numerator=Q(late=False))
 
 

@@ -23,7 +23,7 @@ def last_visits_for_registry(business_ids) -> dict:
 
     if not business_ids:
         return {}
-    valid = Visit.objects.filter(replaced_by__isnull=True)
+    valid = Visit.objects.valid()
     latest = valid.filter(business_id=OuterRef("business_id")).order_by("-visited_at", "-pk")
     visits = list(
         valid.filter(

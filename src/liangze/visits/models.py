@@ -9,7 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from liangze.core.models import BaseModel
@@ -171,9 +171,20 @@ class LocationState(models.TextChoices):
     UNAVAILABLE = "unavailable", _("Unavailable")
 
 
+class VisitQuerySet(models.QuerySet):
+    def valid(self):
+        """The visits no correction replaced. Written as NOT EXISTS: the reverse one-to-one's
+        `replaced_by__isnull=True` is a LEFT JOIN whose IS NULL PostgreSQL cannot turn into an
+        anti-join, and it then expects one row of millions and plans a nested loop over them
+        (the province benchmark's rebuild ran for minutes on it)."""
+        return self.filter(~Exists(Visit.objects.filter(replaces=OuterRef("pk"))))
+
+
 class Visit(BaseModel):
     """One visit as submitted; never edited. A correction is a new visit whose `replaces` names
     the old one, which then leaves the figures (`replaced_by` set)."""
+
+    objects = VisitQuerySet.as_manager()
 
     official = models.ForeignKey(
         "officials.Official", on_delete=models.PROTECT, related_name="visits", db_index=False

@@ -97,7 +97,7 @@ def task_status(*, required: int, made: int, exempt: bool, closed: bool) -> str:
 
 def _visit_counts(quarter: Quarter, business_ids: Iterable[int] | None) -> dict[int, int]:
     """Valid visits on distinct days per business in the quarter (a replaced visit is out)."""
-    visits = Visit.objects.filter(period=quarter.first_day, replaced_by__isnull=True)
+    visits = Visit.objects.valid().filter(period=quarter.first_day)
     if business_ids is not None:
         visits = visits.filter(business_id__in=list(business_ids))
     return dict(
