@@ -16,15 +16,23 @@ totals of the divisions it touched and their ancestors, deepest first, from each
 from django.db import models
 
 
-class Figure(models.Model):
+class SummaryRow(models.Model):
+    """What both summary tables hold: a measure's sums for one period at one division's path."""
+
     province_id = models.BigIntegerField()
-    division_id = models.BigIntegerField()
     path = models.CharField(max_length=80)
     period = models.CharField(max_length=6)  # "2026Q2" or "2026"
     measure = models.CharField(max_length=40)
     numerator = models.BigIntegerField()
     denominator = models.BigIntegerField()
     computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class Figure(SummaryRow):
+    division_id = models.BigIntegerField()
 
     class Meta:
         constraints = [
@@ -48,15 +56,8 @@ class Figure(models.Model):
         )
 
 
-class FigureTotal(models.Model):
-    province_id = models.BigIntegerField()
-    path = models.CharField(max_length=80)
+class FigureTotal(SummaryRow):
     parent = models.CharField(max_length=80)  # the path of the division above; "" for a province
-    period = models.CharField(max_length=6)
-    measure = models.CharField(max_length=40)
-    numerator = models.BigIntegerField()
-    denominator = models.BigIntegerField()
-    computed_at = models.DateTimeField()
 
     class Meta:
         constraints = [

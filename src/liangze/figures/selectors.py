@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.figures.models import Figure, FigureTotal
 from liangze.figures.rates import Rate
+from liangze.figures.totals import province_of
 
 
 def _province(path: str) -> int:
     if not path or len(path) % SEGMENT_WIDTH:
         raise ValueError(f"not a division path: {path!r}")
-    return int(path[:SEGMENT_WIDTH])
+    return province_of(path)
 
 
 def region_figures(*, path: str, periods: Iterable[str], codes: Iterable[str]) -> dict:

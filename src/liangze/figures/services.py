@@ -22,7 +22,14 @@ from liangze.core.locks import transaction_lock
 from liangze.figures.measures import Computed, Measure, Side, measure, measures, measures_of
 from liangze.figures.models import Figure, FigureDirty, FigureTotal
 from liangze.figures.periods import Period, open_periods, today
-from liangze.figures.totals import ancestors, parent_of, province_of, resum, subtree_sums
+from liangze.figures.totals import (
+    ancestors,
+    province_of,
+    resum,
+    subtree_sums,
+    total_rows,
+    totals_from_rows,
+)
 
 CHUNK = 2000
 # The refresh re-sums totals from stored children; it and the rebuild run one at a time.
@@ -80,28 +87,12 @@ def _write(*, m: Measure, period: Period, computed: Computed, division_ids: set[
     return len(computed)
 
 
-def _total_rows(*, period: str, code: str, sums: dict[str, tuple[int, int]], now) -> list:
-    return [
-        FigureTotal(
-            province_id=province_of(path),
-            path=path,
-            parent=parent_of(path),
-            period=period,
-            measure=code,
-            numerator=numerator,
-            denominator=denominator,
-            computed_at=now,
-        )
-        for path, (numerator, denominator) in sums.items()
-        if numerator or denominator
-    ]
-
-
 def _totals_replace(*, m: Measure, period: Period, computed: Computed, now) -> None:
     FigureTotal.objects.filter(measure=m.code, period=period.code).delete()
     sums = subtree_sums(computed.values())
     FigureTotal.objects.bulk_create(
-        _total_rows(period=period.code, code=m.code, sums=sums, now=now), batch_size=CHUNK
+        total_rows(FigureTotal, period=period.code, code=m.code, sums=sums, now=now),
+        batch_size=CHUNK,
     )
 
 
@@ -133,7 +124,8 @@ def _totals_resum(*, paths: set[str], periods: list[str], codes: list[str]) -> N
         row
         for period in periods
         for code in codes
-        for row in _total_rows(
+        for row in total_rows(
+            FigureTotal,
             period=period,
             code=code,
             sums=resum(paths=paths, own=own[(period, code)], children=children[(period, code)]),
@@ -228,22 +220,9 @@ def figures_rebuild(
 def figures_totals_rebuild() -> int:
     """Sum every total again from the `Figure` rows (after rows were written by hand, e.g. a
     restore of the summary table alone); the services keep them otherwise."""
-    rows = 0
     with transaction.atomic():
         transaction_lock(LOCK)
-        FigureTotal.objects.all().delete()
-        pairs = Figure.objects.values_list("period", "measure").distinct().order_by()
-        now = timezone.now()
-        for period, code in pairs:
-            found = Figure.objects.filter(period=period, measure=code).values_list(
-                "path", "numerator", "denominator"
-            )
-            created = FigureTotal.objects.bulk_create(
-                _total_rows(period=period, code=code, sums=subtree_sums(found), now=now),
-                batch_size=CHUNK,
-            )
-            rows += len(created)
-    return rows
+        return totals_from_rows(Figure, FigureTotal, now=timezone.now(), batch_size=CHUNK)
 
 
 def figures_roll(*, day: date | None = None) -> int:

@@ -1,6 +1,7 @@
 """The arithmetic of the subtree totals (`FigureTotal`, docs/architecture.md#figures): pure
-functions over paths and (numerator, denominator) pairs, used by the services and by the
-migration that first filled the table."""
+functions over paths and (numerator, denominator) pairs, and the rows they become. The functions
+that touch tables take the model classes, so the migration that first filled the table passes
+its historical models and the services the current ones."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -55,3 +56,35 @@ def resum(
         if len(path) > SEGMENT_WIDTH:
             kids.setdefault(parent_of(path), {})[path] = (n, d)
     return fresh
+
+
+def total_rows(model, *, period: str, code: str, sums: Mapping[str, Pair], now) -> list:
+    """Unsaved `model` (FigureTotal) rows of `sums`; a 0/0 total is not stored."""
+    return [
+        model(
+            province_id=province_of(path),
+            path=path,
+            parent=parent_of(path),
+            period=period,
+            measure=code,
+            numerator=numerator,
+            denominator=denominator,
+            computed_at=now,
+        )
+        for path, (numerator, denominator) in sums.items()
+        if numerator or denominator
+    ]
+
+
+def totals_from_rows(figure_model, total_model, *, now, batch_size: int = 2000) -> int:
+    """Replace every total by the sums of the stored `figure_model` rows; the count written."""
+    total_model.objects.all().delete()
+    written = 0
+    pairs = figure_model.objects.values_list("period", "measure").distinct().order_by()
+    for period, code in pairs:
+        found = figure_model.objects.filter(period=period, measure=code).values_list(
+            "path", "numerator", "denominator"
+        )
+        rows = total_rows(total_model, period=period, code=code, sums=subtree_sums(found), now=now)
+        written += len(total_model.objects.bulk_create(rows, batch_size=batch_size))
+    return written

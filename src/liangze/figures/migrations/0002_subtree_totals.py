@@ -3,36 +3,16 @@
 from django.db import migrations, models
 from django.utils import timezone
 
-from liangze.figures.totals import parent_of, province_of, subtree_sums
+from liangze.figures.totals import totals_from_rows
 
 
 def fill_totals(apps, schema_editor):
     """The totals of the rows already stored (past quarters are never recomputed)."""
-    Figure = apps.get_model("figures", "Figure")
-    FigureTotal = apps.get_model("figures", "FigureTotal")
-    now = timezone.now()
-    pairs = Figure.objects.values_list("period", "measure").distinct().order_by()
-    for period, code in pairs:
-        found = Figure.objects.filter(period=period, measure=code).values_list(
-            "path", "numerator", "denominator"
-        )
-        FigureTotal.objects.bulk_create(
-            [
-                FigureTotal(
-                    province_id=province_of(path),
-                    path=path,
-                    parent=parent_of(path),
-                    period=period,
-                    measure=code,
-                    numerator=n,
-                    denominator=d,
-                    computed_at=now,
-                )
-                for path, (n, d) in subtree_sums(found).items()
-                if n or d
-            ],
-            batch_size=2000,
-        )
+    totals_from_rows(
+        apps.get_model("figures", "Figure"),
+        apps.get_model("figures", "FigureTotal"),
+        now=timezone.now(),
+    )
 
 
 class Migration(migrations.Migration):
