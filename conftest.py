@@ -47,6 +47,19 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _live_server_takes_turns(request):
+    """Browser tests: the live server and the test's task worker take turns on the database
+    (see liangze.core.testing.browser.DATABASE_TURN)."""
+    if "browser" not in request.keywords:
+        yield
+        return
+    from liangze.core.testing.browser import live_server_takes_turns
+
+    with live_server_takes_turns():
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

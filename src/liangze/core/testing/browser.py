@@ -1,5 +1,8 @@
 """Helpers of the browser tests (Playwright, marker `browser`)."""
 
+import threading
+from contextlib import contextmanager
+
 from liangze.core.testing.fixtures import TEST_PASSWORD
 
 
@@ -15,22 +18,36 @@ def log_in(page, live_server, username: str, password: str = TEST_PASSWORD, *, w
         page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
-def work_off_the_queue(attempts: int = 50):
-    """Run the task worker until the queue is empty, in the test's own thread.
+# The test database is SQLite in memory, one cache shared by every connection of the process.
+# There a statement that meets another connection's lock is refused at once ("database table is
+# locked"); no busy timeout waits for it. The task worker (run in the test's thread) and the live
+# server's requests therefore take turns on this lock; see `live_server_takes_turns`.
+DATABASE_TURN = threading.Lock()
 
-    The live server answers the page's polling at the same time; on SQLite the worker's
-    `BEGIN EXCLUSIVE` is then refused at once ("database table is locked") rather than
-    waiting, so the claim is tried again after a short pause. Any other error is raised."""
-    import time
 
+@contextmanager
+def live_server_takes_turns():
+    """While the block runs, each request the live server hands to Django waits for the
+    database's turn (static files, served before Django, do not)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    original = WSGIHandler.__call__
+
+    def call(self, environ, start_response):
+        with DATABASE_TURN:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = call
+    try:
+        yield
+    finally:
+        WSGIHandler.__call__ = original
+
+
+def work_off_the_queue():
+    """Run the task worker until the queue is empty, in the test's own thread, while the live
+    server's requests wait for their turn (they poll the job's page meanwhile)."""
     from django.core.management import call_command
-    from django.db import OperationalError
 
-    for attempt in range(attempts):
-        try:
-            call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-            return
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == attempts - 1:
-                raise
-            time.sleep(0.1)
+    with DATABASE_TURN:
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
