@@ -173,6 +173,36 @@ class Business(BaseModel):
         return self.status == BusinessStatus.OPERATING
 
 
+class BusinessTally(models.Model):
+    """How many businesses each division holds with each status, grade and type
+    (LIST_FILTER_FIELDS): what the business list counts, in a few hundred rows instead of every
+    business (docs/architecture.md, "Large lists").
+
+    Written only by the database's triggers on the business table (migration 0010), which see
+    every write whatever made it (a service, an import's bulk statement, a generated registry), in
+    the writer's transaction; nothing in Python writes it. Rows are kept at zero when their last
+    business leaves (the set of keys stays small: divisions times kinds).
+    """
+
+    division = models.ForeignKey(
+        "regions.Division", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=Business._meta.get_field("status").max_length)
+    grade = models.CharField(max_length=Business._meta.get_field("grade").max_length)
+    business_type = models.CharField(
+        max_length=Business._meta.get_field("business_type").max_length
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=list(LIST_FILTER_FIELDS), name="business_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.status} {self.grade} {self.business_type}: {self.n}"
+
+
 class StatusChange(BaseModel):
     """One move of a business's status (主体状态调整), with the date it takes effect."""
 

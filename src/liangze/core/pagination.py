@@ -71,6 +71,23 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
+def with_count(queryset: QuerySet, count: Callable[[], int]) -> QuerySet:
+    """`queryset`, whose paginators (list_count) take its number of rows from `count()` instead
+    of counting them: a count the database keeps elsewhere (the business list's tally). Only this
+    queryset carries it: a further filter, ordering or slice is a new queryset, which counts its
+    own rows."""
+    queryset._known_count = count
+    return queryset
+
+
+def list_count(queryset) -> int:
+    """The number of rows a list holds: the count given by with_count, else counted."""
+    known = vars(queryset).get("_known_count") if isinstance(queryset, QuerySet) else None
+    if known is not None:
+        return known()
+    return queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+
+
 def _walkable(queryset) -> bool:
     if not isinstance(queryset, QuerySet):
         return False
@@ -151,7 +168,11 @@ def bounded_slice(queryset, keys: list, start: int, stop: int, *, rows=None) -> 
 
 
 class LargeListPaginator(Paginator):
-    """django.core.paginator.Paginator whose pages come from page_slice."""
+    """django.core.paginator.Paginator whose pages come from page_slice, counted by list_count."""
+
+    @cached_property
+    def count(self) -> int:
+        return list_count(self.object_list)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -238,7 +259,7 @@ class LargeListPagination(Pagination):
                 "count": len(keys),
                 "count_exact": exact,
             }
-        count = self._items_count(queryset)
+        count = list_count(queryset)
         return {
             self.items_attribute: page_slice(
                 queryset, offset, offset + page_size, count=count, rows=self.rows

@@ -1,0 +1,167 @@
+"""The business list's count from the tally the database keeps (models.BusinessTally, migration
+0010): whatever statements write the business table (many rows at once, moves, status and grade
+changes, deletes, a change of an uncounted column), the tally equals counting the table, and the
+list's count from it equals counting the list, for every viewer and filter."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liangze.accounts.models import Role, RoleGrant
+from liangze.businesses.models import Business, BusinessStatus, BusinessTally, Grade
+from liangze.businesses.selectors import business_list
+from liangze.businesses.testing import make_business
+from liangze.core.pagination import list_count, with_count
+from liangze.core.testing.fixtures import make_user
+
+pytestmark = pytest.mark.django_db
+
+KEY = ("division_id", "status", "grade", "business_type")
+STATUSES = [choice.value for choice in BusinessStatus]
+GRADES = [choice.value for choice in Grade]
+TYPES = ["restaurant", "supermarket", "canteen"]
+PLACES = ["village", "other_village", "township", "neighbour_village"]
+
+kinds = st.tuples(st.sampled_from(STATUSES), st.sampled_from(GRADES), st.sampled_from(TYPES))
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("create"), st.sampled_from(PLACES), kinds, st.integers(1, 4)),
+        st.tuples(st.just("status"), st.sampled_from(GRADES), st.sampled_from(STATUSES)),
+        st.tuples(st.just("grade"), st.sampled_from(STATUSES), st.sampled_from(GRADES)),
+        st.tuples(st.just("type"), st.sampled_from(GRADES), st.sampled_from(TYPES)),
+        st.tuples(st.just("move"), st.sampled_from(PLACES), st.sampled_from(PLACES)),
+        st.tuples(st.just("delete"), st.sampled_from(GRADES), st.sampled_from(STATUSES)),
+        st.tuples(st.just("rename"), st.sampled_from(GRADES)),
+    ),
+    max_size=12,
+)
+filters = st.fixed_dictionaries(
+    {
+        "grade": st.sampled_from(["", *GRADES]),
+        "status": st.sampled_from(["", *STATUSES]),
+        "business_type": st.sampled_from(["", *TYPES]),
+        "within": st.sampled_from([None, "township", "village", "neighbour_village"]),
+    }
+)
+
+
+def apply(operation, regions) -> None:
+    """One statement on the business table, as an import or a bulk change writes it."""
+    kind, *args = operation
+    if kind == "create":
+        place, (status, grade, business_type), count = args
+        Business.objects.bulk_create(
+            Business(
+                name=f"店{index}",
+                business_type=business_type,
+                scale="small",
+                grade=grade,
+                status=status,
+                status_since=datetime.date(2026, 1, 1),
+                division=getattr(regions, place),
+            )
+            for index in range(count)
+        )
+    elif kind == "status":
+        Business.objects.filter(grade=args[0]).update(status=args[1])
+    elif kind == "grade":
+        Business.objects.filter(status=args[0]).update(grade=args[1])
+    elif kind == "type":
+        Business.objects.filter(grade=args[0]).update(business_type=args[1])
+    elif kind == "move":
+        source, target = (getattr(regions, place) for place in args)
+        Business.objects.filter(division=source).update(division=target)
+    elif kind == "delete":
+        Business.objects.filter(grade=args[0], status=args[1]).delete()
+    elif kind == "rename":
+        Business.objects.filter(grade=args[0]).update(name="改名")
+
+
+def counted_by_hand() -> dict[tuple, int]:
+    return {
+        tuple(row[field] for field in KEY): row["n"]
+        for row in Business.objects.values(*KEY).annotate(n=Count("pk")).order_by()
+    }
+
+
+def tallied() -> dict[tuple, int]:
+    return {
+        tuple(row[field] for field in KEY): row["n"]
+        for row in BusinessTally.objects.exclude(n=0).values(*KEY, "n")
+    }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations, st.lists(filters, min_size=1, max_size=4))
+def test_the_tally_and_the_list_count_equal_counting_whatever_wrote_the_table(
+    regions, county_staff, township_staff, admin_user, outsider, history, asked
+):
+    with transaction.atomic():
+        for operation in history:
+            apply(operation, regions)
+        assert tallied() == counted_by_hand()
+        for viewer in (county_staff, township_staff, admin_user, outsider):
+            for wanted in asked:
+                place = wanted["within"]
+                listed = business_list(
+                    viewer=viewer,
+                    **{**wanted, "within": getattr(regions, place) if place else None},
+                )
+                assert list_count(listed) == listed.count(), (viewer, wanted)
+        transaction.set_rollback(True)
+
+
+def test_the_services_keep_the_tally(regions, county_staff):
+    from liangze.businesses.services import business_move, business_status_change
+
+    shop = make_business(actor=county_staff, division=regions.village, serial=1, grade="B")
+    make_business(actor=county_staff, division=regions.village, serial=2, grade="B")
+    business_status_change(
+        actor=county_staff,
+        business=shop,
+        to_status=BusinessStatus.SUSPENDED,
+        effective_on=datetime.date(2026, 3, 1),
+        reason="停业整顿",
+    )
+    business_move(actor=county_staff, business=shop, division=regions.other_village, reason="搬迁")
+    assert (
+        tallied()
+        == counted_by_hand()
+        == {
+            (regions.village.pk, "operating", "B", "restaurant"): 1,
+            (regions.other_village.pk, "suspended", "B", "restaurant"): 1,
+        }
+    )
+    listed = business_list(viewer=county_staff, status="suspended")
+    assert list_count(listed) == 1
+
+
+def test_a_list_narrowed_further_counts_its_own_rows(regions, county_staff):
+    make_business(actor=county_staff, division=regions.village, serial=1)
+    make_business(actor=county_staff, division=regions.village, serial=2)
+    listed = with_count(Business.objects.order_by("pk"), lambda: 99)
+    assert list_count(listed) == 99
+    assert list_count(listed.filter(name="测试餐馆1")) == 1
+    assert list_count(listed.all()) == 2
+
+
+def test_searches_and_business_staff_count_their_rows(regions, county_staff):
+    shop = make_business(actor=county_staff, division=regions.village, serial=1, name="盐湖拉面")
+    make_business(actor=county_staff, division=regions.village, serial=2, name="昆仑超市")
+    searched = business_list(viewer=county_staff, search="拉面")
+    assert "_known_count" not in vars(searched)
+    assert list_count(searched) == 1
+    # Staff of one business read it by its id, which a tally by division cannot count.
+    director = make_user("director", None, regions.village)
+    RoleGrant.objects.create(
+        user=director, role=Role.BUSINESS_DIRECTOR, division=regions.village, business=shop
+    )
+    own = business_list(viewer=director)
+    assert "_known_count" not in vars(own)
+    assert list_count(own) == 1
