@@ -1,7 +1,7 @@
 """The public page a QR code opens, under a bounded loopback load: gunicorn serving the
-generated registry on 127.0.0.1, locust sending BENCH_PUBLIC_RPS requests a second (200) for
-BENCH_PUBLIC_SECONDS (60; 10 for a quick run) over BENCH_PUBLIC_TOKENS shops' pages, every one
-reaching Django (no proxy in front). Each worker process keeps each page it renders for a minute
+generated registry on 127.0.0.1, an open-loop load (benchmarks/loadgen.py) of BENCH_PUBLIC_RPS
+requests a second (200) for BENCH_PUBLIC_SECONDS (60; 10 for a quick run) over
+BENCH_PUBLIC_TOKENS shops' pages, every one reaching Django (no proxy in front). Each worker process keeps each page it renders for a minute
 (public_views), so in a minute every worker renders each of the shops' pages once and answers
 the rest from its copy after one indexed read of the token: with 1,000 shops, 2 workers and
 12,000 requests, about one request in six renders.
@@ -10,7 +10,6 @@ Beside it, in the same run and the same way: the bare Django JSON view. Target: 
 30 ms, no failures.
 """
 
-import csv
 import os
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks import loadgen
 from benchmarks.harness import Sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,54 +48,26 @@ def _wait(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"the server did not answer at {url}")
 
 
-def _locust(host: str, path_file: Path, workdir: Path, name: str) -> dict:
-    prefix = workdir / f"locust-{name}"
-    env = {**os.environ, "BENCH_PATHS_FILE": str(path_file)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "benchmarks" / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(RPS),
-            "--spawn-rate",
-            str(max(RPS // 2, 1)),
-            "--run-time",
-            f"{SECONDS}s",
-            "--host",
-            host,
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-    )
-    if not Path(f"{prefix}_stats.csv").exists():
-        # locust comes with the development requirements (`make bench` installs them).
-        raise RuntimeError(f"locust did not run: {done.stderr.decode(errors='replace')[-2000:]}")
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] == "Aggregated":
-                return row
-    raise RuntimeError("locust wrote no figures")
-
-
-def _sample(name: str, row: dict, note: str) -> Sample:
-    sample = Sample(name=name, note=note)
-    # Locust reports percentiles, not each time: the median and p95 stand for the run.
-    sample.seconds = [float(row["50%"]) / 1000] * 19 + [float(row["95%"]) / 1000]
+def _sample(name: str, load: loadgen.Load, note: str) -> Sample:
+    sample = Sample(name=name)
+    sample.seconds = list(load.seconds)
+    failed = len(load.failures)
+    first = f" (first: {load.failures[0]})" if load.failures else ""
     sample.note = (
-        f"{int(row['Request Count']):,} requests, {int(row['Failure Count'])} failed, "
-        f"{float(row['Requests/s']):.0f}/s; {note}"
+        f"{load.sent:,} requests, {failed} failed{first}, {load.sent / load.elapsed:.0f}/s; {note}"
     )
     return sample
+
+
+def _load(port: int, paths: list[str]) -> loadgen.Load:
+    return loadgen.run(
+        host="127.0.0.1",
+        port=port,
+        paths=paths,
+        rate=RPS,
+        seconds=SECONDS,
+        headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+    )
 
 
 def run(*, workdir: Path) -> list[Sample]:
@@ -136,16 +108,10 @@ def run(*, workdir: Path) -> list[Sample]:
     )
     try:
         _wait(f"{host}/healthz")
-        pages = workdir / "tokens.txt"
-        pages.write_text("\n".join(f"/p/{token}" for token in tokens), encoding="ascii")
-        baseline_paths = workdir / "baseline.txt"
-        baseline_paths.write_text("/bench/baseline?page=1", encoding="ascii")
         load = f"{RPS} requests/s for {SECONDS} s, {WORKERS} gunicorn workers"
-        hot_pages = workdir / "hot.txt"
-        hot_pages.write_text("\n".join(f"/p/{token}" for token in tokens[:HOT]), encoding="ascii")
-        baseline = _locust(host, baseline_paths, workdir, "baseline")
-        public = _locust(host, pages, workdir, "public")
-        hot = _locust(host, hot_pages, workdir, "hot")
+        baseline = _load(port, ["/bench/baseline?page=1"])
+        public = _load(port, [f"/p/{token}" for token in tokens])
+        hot = _load(port, [f"/p/{token}" for token in tokens[:HOT]])
     finally:
         server.terminate()
         server.wait(timeout=30)
