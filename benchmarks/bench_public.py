@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import loadgen
@@ -70,26 +71,10 @@ def _load(port: int, paths: list[str]) -> loadgen.Load:
     )
 
 
-def run(*, workdir: Path) -> list[Sample]:
-    from django.db import connection
-
-    from liangze.businesses.models import Business, BusinessStatus
-
-    tokens = list(
-        Business.objects.exclude(status=BusinessStatus.CLOSED)
-        .order_by("?")
-        .values_list("public_token", flat=True)[:TOKENS]
-    )
-    connection.close()
+@contextmanager
+def _served(env: dict):
+    """gunicorn serving the project on a free port of 127.0.0.1 until the block ends."""
     port = _free_port()
-    host = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "LIANGZE_VAR_DIR": str(workdir),
-        "LIANGZE_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -107,14 +92,39 @@ def run(*, workdir: Path) -> list[Sample]:
         cwd=ROOT,
     )
     try:
-        _wait(f"{host}/healthz")
-        load = f"{RPS} requests/s for {SECONDS} s, {WORKERS} gunicorn workers"
-        baseline = _load(port, ["/bench/baseline?page=1"])
-        public = _load(port, [f"/p/{token}" for token in tokens])
-        hot = _load(port, [f"/p/{token}" for token in tokens[:HOT]])
+        _wait(f"http://127.0.0.1:{port}/healthz")
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def run(*, workdir: Path) -> list[Sample]:
+    from django.db import connection
+
+    from liangze.businesses.models import Business, BusinessStatus
+
+    tokens = list(
+        Business.objects.exclude(status=BusinessStatus.CLOSED)
+        .order_by("?")
+        .values_list("public_token", flat=True)[:TOKENS]
+    )
+    connection.close()
+    env = {
+        **os.environ,
+        "LIANGZE_VAR_DIR": str(workdir),
+        "LIANGZE_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+    }
+    load = f"{RPS} requests/s for {SECONDS} s, {WORKERS} gunicorn workers started for each run"
+    # Each run on a server of its own, so none is served by workers another run warmed.
+    with _served(env) as port:
+        baseline = _load(port, ["/bench/baseline?page=1"])
+    with _served(env) as port:
+        public = _load(port, [f"/p/{token}" for token in tokens])
+    with _served(env) as port:
+        hot = _load(port, [f"/p/{token}" for token in tokens[:HOT]])
     return [
         _sample("baseline: bare Django JSON view", baseline, load),
         _sample(

@@ -16,34 +16,45 @@ import random
 import time
 from dataclasses import dataclass, field
 
+# A request not answered in this time counts as failed, at this time.
+TIMEOUT_SECONDS = 30.0
+
 
 @dataclass
 class Load:
-    seconds: list[float] = field(default_factory=list)  # each answered request's time
+    # Every request's time, answered or failed (a failure at the time it failed), so the
+    # percentiles are over every request sent, never over the fast ones alone.
+    seconds: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
     @property
     def sent(self) -> int:
-        return len(self.seconds) + len(self.failures)
+        return len(self.seconds)
+
+
+async def _fetch(host: str, port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await reader.read()
+    finally:
+        writer.close()
 
 
 async def _one(host: str, port: int, path: str, due: float, load: Load, headers: str) -> None:
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n"
     try:
-        reader, writer = await asyncio.open_connection(host, port)
-        writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Connection: close\r\n\r\n".encode()
+        answer = await asyncio.wait_for(
+            _fetch(host, port, request.encode()), timeout=TIMEOUT_SECONDS
         )
-        await writer.drain()
-        answer = await reader.read()
-        writer.close()
-    except OSError as error:
+    except (OSError, TimeoutError) as error:
+        answer = None
         load.failures.append(f"{type(error).__name__}: {error}")
-        return
-    if answer.split(b" ", 2)[1:2] != [b"200"]:
-        load.failures.append(answer[:60].decode("latin-1"))
-        return
     load.seconds.append(time.perf_counter() - due)
+    if answer is not None and answer.split(b" ", 2)[1:2] != [b"200"]:
+        load.failures.append(answer[:60].decode("latin-1"))
 
 
 async def _run(host, port, paths, rate, seconds, headers) -> Load:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +12,10 @@ class BusinessesConfig(AppConfig):
         from liangze.accounts.access import is_office_or_admin
         from liangze.businesses import imports, register_imports
         from liangze.businesses.stickers import QR_STICKERS_KIND
+        from liangze.businesses.tasks import business_tally_fold_run
         from liangze.core.navigation import NavItem, nav_item_register
         from liangze.jobs.kinds import JobKind, job_kind_register
+        from liangze.jobs.schedule import PeriodicJob, periodic_job_register
 
         job_kind_register(
             JobKind(
@@ -79,6 +83,13 @@ class BusinessesConfig(AppConfig):
                     page_context="liangze.businesses.register_imports.job_page_context",
                 )
             )
+
+        # The list's tally: the changes PostgreSQL's triggers append are added every 5 minutes.
+        periodic_job_register(
+            PeriodicJob(
+                name="business_tally_fold", task=business_tally_fold_run, every=timedelta(minutes=5)
+            )
+        )
 
         nav_item_register(
             NavItem(

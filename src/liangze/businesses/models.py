@@ -173,16 +173,8 @@ class Business(BaseModel):
         return self.status == BusinessStatus.OPERATING
 
 
-class BusinessTally(models.Model):
-    """How many businesses each division holds with each status, grade and type
-    (LIST_FILTER_FIELDS): what the business list counts, in a few hundred rows instead of every
-    business (docs/architecture.md, "Large lists").
-
-    Written only by the database's triggers on the business table (migration 0010), which see
-    every write whatever made it (a service, an import's bulk statement, a generated registry), in
-    the writer's transaction; nothing in Python writes it. Rows are kept at zero when their last
-    business leaves (the set of keys stays small: divisions times kinds).
-    """
+class TallyRow(models.Model):
+    """A number of businesses of one division, status, grade and type (LIST_FILTER_FIELDS)."""
 
     division = models.ForeignKey(
         "regions.Division", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
@@ -195,12 +187,35 @@ class BusinessTally(models.Model):
     n = models.IntegerField()
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.status} {self.grade} {self.business_type}: {self.n}"
+
+
+class BusinessTally(TallyRow):
+    """How many businesses each division holds with each status, grade and type: what the
+    business list counts, in a few hundred rows instead of every business (docs/architecture.md,
+    "Large lists"). The count is this table's rows plus BusinessTallyChange's.
+
+    Written only by the database's triggers on the business table (migration 0010), which see
+    every write whatever made it (a service, an import's bulk statement, a generated registry), in
+    the writer's transaction, and by services.business_tally_fold; nothing else writes it. Rows
+    are kept at zero when their last business leaves (the keys stay few: divisions times kinds).
+    """
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=list(LIST_FILTER_FIELDS), name="business_tally_key")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.division_id} {self.status} {self.grade} {self.business_type}: {self.n}"
+
+class BusinessTallyChange(TallyRow):
+    """A change to the tally not yet added to it: on PostgreSQL the triggers append here, so that
+    writers of businesses never wait for one another on a tally row (nor deadlock), and
+    services.business_tally_fold adds these rows to BusinessTally every few minutes. On SQLite,
+    which has one writer at a time, the triggers add to BusinessTally directly and this stays
+    empty."""
 
 
 class StatusChange(BaseModel):

@@ -1,6 +1,7 @@
 import functools
 
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from liangze.accounts.access import office_subtrees
@@ -8,7 +9,12 @@ from liangze.audit.models import AuditEvent
 from liangze.audit.services import access_refuse
 from liangze.businesses.access import can_edit_business
 from liangze.businesses.hooks import uncovered_only
-from liangze.businesses.models import Business, BusinessTally, StatusChange
+from liangze.businesses.models import (
+    Business,
+    BusinessTally,
+    BusinessTallyChange,
+    StatusChange,
+)
 from liangze.businesses.search import business_search
 from liangze.businesses.services import BUSINESS_LEVELS
 from liangze.core.errors import Forbidden, NotFound
@@ -83,13 +89,24 @@ def _sees_businesses_one_by_one(viewer) -> bool:
 
 def _tally_count(*, viewer, within: Division | None, kinds: dict[str, str]) -> int:
     """The number of businesses business_list holds without a search, from the tally the
-    database keeps by division and kind (models.BusinessTally): a sum of a few hundred rows where
-    counting the list reads an index entry per business (docs/architecture.md, "Large lists")."""
-    tally = in_jurisdiction(BusinessTally.objects.all(), viewer, via="division", by_id=True)
-    if within is not None:
-        tally = within_subtrees(tally, [within.path], via="division", by_id=True)
-    tally = tally.filter(**{field: value for field, value in kinds.items() if value})
-    return tally.aggregate(total=Sum("n"))["total"] or 0
+    database keeps by division and kind (models.BusinessTally and the changes not yet added to
+    it): a sum of a few hundred rows where counting the list reads an index entry per business
+    (docs/architecture.md, "Large lists")."""
+    statements, params = [], []
+    for model in (BusinessTally, BusinessTallyChange):
+        rows = in_jurisdiction(model.objects.all(), viewer, via="division", by_id=True)
+        if within is not None:
+            rows = within_subtrees(rows, [within.path], via="division", by_id=True)
+        rows = rows.filter(**{field: value for field, value in kinds.items() if value})
+        sql, part = rows.values("n").query.sql_with_params()
+        statements.append(sql)
+        params.extend(part)
+    # One statement, so one snapshot: a fold moving changes into the tally between two reads
+    # would have them counted twice or not at all.
+    with connection.cursor() as cursor:
+        union = " UNION ALL ".join(statements)  # the ORM's statements; values are in params
+        cursor.execute(f"SELECT COALESCE(SUM(n), 0) FROM ({union}) AS kept", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def registry_divisions(*, viewer) -> QuerySet[Division]:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, DateTimeField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -15,8 +15,11 @@ from liangze.audit.models import AuditAction, AuditEvent
 from liangze.audit.services import audit_event_record, build_audit_event, changes_between, snapshot
 from liangze.businesses.hooks import BusinessChange, run_business_changed
 from liangze.businesses.models import (
+    LIST_FILTER_FIELDS,
     Business,
     BusinessStatus,
+    BusinessTally,
+    BusinessTallyChange,
     StatusChange,
     new_public_token,
     new_public_tokens,
@@ -26,6 +29,7 @@ from liangze.businesses.search import SEARCH_FIELDS, name_search_fields
 from liangze.businesses.validation import CLEANED_FIELDS, clean_business_fields, reason_problem
 from liangze.core.dates import check_user_dates, date_bounds_errors
 from liangze.core.errors import Conflict, Invalid
+from liangze.core.locks import transaction_lock
 from liangze.figures.measures import Side
 from liangze.figures.services import figures_mark
 from liangze.imports.bulk import (
@@ -780,3 +784,34 @@ def business_bulk_status_change(
         effective_on=effective_on,
     )
     return len(events)
+
+
+_TALLY_KEY = ", ".join(Business._meta.get_field(name).column for name in LIST_FILTER_FIELDS)
+
+
+def business_tally_fold() -> int:
+    """Add the tally's pending changes (models.BusinessTallyChange, which PostgreSQL's triggers
+    append) to the tally, and forget them; returns how many keys moved. Periodic
+    (registration.py). The count a list reads is the same before and after: it sums both
+    tables in one statement (selectors._tally_count). One fold at a time (core.locks)."""
+    tally = BusinessTally._meta.db_table
+    changes = BusinessTallyChange._meta.db_table
+    upsert = f"ON CONFLICT ({_TALLY_KEY}) DO UPDATE SET n = {tally}.n + EXCLUDED.n"
+    with transaction.atomic(), connection.cursor() as cursor:
+        transaction_lock("business_tally_fold")
+        if connection.vendor == "postgresql":
+            # One statement: it adds exactly the rows it deletes, even while writers append.
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM {changes} RETURNING {_TALLY_KEY}, n) "  # noqa: S608
+                f"INSERT INTO {tally} ({_TALLY_KEY}, n) SELECT {_TALLY_KEY}, SUM(n) FROM moved "
+                f"GROUP BY {_TALLY_KEY} ORDER BY {_TALLY_KEY} {upsert}"
+            )
+            return cursor.rowcount
+        # SQLite: the transaction holds the one write lock, so nothing is appended between.
+        cursor.execute(
+            f"INSERT INTO {tally} ({_TALLY_KEY}, n) SELECT {_TALLY_KEY}, SUM(n) "  # noqa: S608
+            f"FROM {changes} WHERE true GROUP BY {_TALLY_KEY} {upsert}"
+        )
+        moved = cursor.rowcount
+        cursor.execute(f"DELETE FROM {changes}")  # noqa: S608
+        return moved

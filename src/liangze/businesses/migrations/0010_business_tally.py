@@ -7,6 +7,7 @@ from django.db import migrations, models
 # and delete of a business, whatever issues it, moves the tally in the same transaction.
 KEY = "division_id, status, grade, business_type"
 TALLY = "businesses_businesstally"
+CHANGES = "businesses_businesstallychange"
 BUSINESS = "businesses_business"
 
 
@@ -14,7 +15,8 @@ def _same_key(left: str, right: str) -> str:
     return " AND ".join(f"{left}.{column} = {right}.{column}" for column in KEY.split(", "))
 
 
-# SQLite: one row at a time. The update trigger fires only when a counted column changes.
+# SQLite: one row at a time, into the tally itself (SQLite has one writer at a time, so no writer
+# waits on another for a tally row). The update trigger fires only when a counted column changes.
 SQLITE = [
     f"""CREATE TRIGGER business_tally_insert AFTER INSERT ON {BUSINESS} BEGIN
         INSERT INTO {TALLY} ({KEY}, n)
@@ -44,13 +46,14 @@ SQLITE_DROP = [
 
 def _pg_apply(name: str, changes: str) -> str:
     """A statement-level trigger function: the statement's rows (its transition tables) summed by
-    key, then added to the tally in key order (two writers lock the rows in the same order)."""
+    key and appended to the tally's changes, which services.business_tally_fold adds to the
+    tally. An append takes no lock another writer waits for: writers of businesses never wait
+    for one another on a tally row, nor deadlock."""
     return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {TALLY} ({KEY}, n)
+        INSERT INTO {CHANGES} ({KEY}, n)
         SELECT {KEY}, SUM(d) FROM ({changes}) AS change
-        GROUP BY {KEY} HAVING SUM(d) <> 0 ORDER BY {KEY}
-        ON CONFLICT ({KEY}) DO UPDATE SET n = {TALLY}.n + EXCLUDED.n;
+        GROUP BY {KEY} HAVING SUM(d) <> 0;
         RETURN NULL;
     END $$"""
 
@@ -59,7 +62,7 @@ _ADDED = f"SELECT {KEY}, 1 AS d FROM new_rows"
 _REMOVED = f"SELECT {KEY}, -1 AS d FROM old_rows"
 
 # PostgreSQL: once per statement, from the statement's rows: an import's one INSERT of 10,000
-# rows moves the tally once, not 10,000 times.
+# rows appends a few changes, not 10,000.
 POSTGRESQL = [
     _pg_apply("business_tally_inserted", _ADDED),
     _pg_apply("business_tally_deleted", _REMOVED),
@@ -73,6 +76,15 @@ POSTGRESQL = [
     f"""CREATE TRIGGER business_tally_update AFTER UPDATE ON {BUSINESS}
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION business_tally_updated()""",
+    # TRUNCATE fires no row or statement trigger of the three above.
+    f"""CREATE FUNCTION business_tally_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {TALLY};
+        DELETE FROM {CHANGES};
+        RETURN NULL;
+    END $$""",
+    f"""CREATE TRIGGER business_tally_truncate AFTER TRUNCATE ON {BUSINESS}
+    FOR EACH STATEMENT EXECUTE FUNCTION business_tally_emptied()""",
 ]
 POSTGRESQL_DROP = [
     f"DROP TRIGGER IF EXISTS business_tally_insert ON {BUSINESS}",
@@ -81,6 +93,8 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS business_tally_inserted()",
     "DROP FUNCTION IF EXISTS business_tally_deleted()",
     "DROP FUNCTION IF EXISTS business_tally_updated()",
+    f"DROP TRIGGER IF EXISTS business_tally_truncate ON {BUSINESS}",
+    "DROP FUNCTION IF EXISTS business_tally_emptied()",
 ]
 
 FILL = f"INSERT INTO {TALLY} ({KEY}, n) SELECT {KEY}, COUNT(*) FROM {BUSINESS} GROUP BY {KEY}"
@@ -140,6 +154,33 @@ class Migration(migrations.Migration):
                         name="business_tally_key",
                     )
                 ],
+            },
+        ),
+        migrations.CreateModel(
+            name="BusinessTallyChange",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("status", models.CharField(max_length=12)),
+                ("grade", models.CharField(max_length=1)),
+                ("business_type", models.CharField(max_length=40)),
+                ("n", models.IntegerField()),
+                (
+                    "division",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.division",
+                    ),
+                ),
+            ],
+            options={
+                "abstract": False,
             },
         ),
         migrations.RunPython(tally_start, tally_stop),

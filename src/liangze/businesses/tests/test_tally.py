@@ -12,8 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangze.accounts.models import Role, RoleGrant
-from liangze.businesses.models import Business, BusinessStatus, BusinessTally, Grade
+from liangze.businesses.models import (
+    Business,
+    BusinessStatus,
+    BusinessTally,
+    BusinessTallyChange,
+    Grade,
+)
 from liangze.businesses.selectors import business_list
+from liangze.businesses.services import business_tally_fold
 from liangze.businesses.testing import make_business
 from liangze.core.pagination import list_count, with_count
 from liangze.core.testing.fixtures import make_user
@@ -36,6 +43,7 @@ operations = st.lists(
         st.tuples(st.just("move"), st.sampled_from(PLACES), st.sampled_from(PLACES)),
         st.tuples(st.just("delete"), st.sampled_from(GRADES), st.sampled_from(STATUSES)),
         st.tuples(st.just("rename"), st.sampled_from(GRADES)),
+        st.tuples(st.just("fold")),
     ),
     max_size=12,
 )
@@ -50,7 +58,8 @@ filters = st.fixed_dictionaries(
 
 
 def apply(operation, regions) -> None:
-    """One statement on the business table, as an import or a bulk change writes it."""
+    """One statement on the business table, as an import or a bulk change writes it, or a fold
+    of the tally's pending changes."""
     kind, *args = operation
     if kind == "create":
         place, (status, grade, business_type), count = args
@@ -79,6 +88,8 @@ def apply(operation, regions) -> None:
         Business.objects.filter(grade=args[0], status=args[1]).delete()
     elif kind == "rename":
         Business.objects.filter(grade=args[0]).update(name="改名")
+    elif kind == "fold":
+        business_tally_fold()
 
 
 def counted_by_hand() -> dict[tuple, int]:
@@ -89,10 +100,13 @@ def counted_by_hand() -> dict[tuple, int]:
 
 
 def tallied() -> dict[tuple, int]:
-    return {
-        tuple(row[field] for field in KEY): row["n"]
-        for row in BusinessTally.objects.exclude(n=0).values(*KEY, "n")
-    }
+    """The tally with its pending changes (PostgreSQL's triggers append those), by key."""
+    found: dict[tuple, int] = {}
+    for model in (BusinessTally, BusinessTallyChange):
+        for row in model.objects.values(*KEY, "n"):
+            key = tuple(row[field] for field in KEY)
+            found[key] = found.get(key, 0) + row["n"]
+    return {key: n for key, n in found.items() if n}
 
 
 @settings(
@@ -165,3 +179,20 @@ def test_searches_and_business_staff_count_their_rows(regions, county_staff):
     own = business_list(viewer=director)
     assert "_known_count" not in vars(own)
     assert list_count(own) == 1
+
+
+def test_a_fold_adds_the_pending_changes_and_forgets_them(regions, county_staff):
+    make_business(actor=county_staff, division=regions.village, serial=1)
+    make_business(actor=county_staff, division=regions.village, serial=2, grade="B")
+    key = {"division": regions.village, "status": "operating", "business_type": "restaurant"}
+    # Pending changes as PostgreSQL's triggers append them (SQLite's add to the tally at once).
+    BusinessTallyChange.objects.create(**key, grade="C", n=2)
+    BusinessTallyChange.objects.create(**key, grade="C", n=-1)
+    BusinessTallyChange.objects.create(**key, grade="A", n=1)
+    before = tallied()
+    counted = list_count(business_list(viewer=county_staff))
+    business_tally_fold()
+    assert not BusinessTallyChange.objects.exists()
+    assert tallied() == before
+    assert list_count(business_list(viewer=county_staff)) == counted
+    assert BusinessTally.objects.get(**key, grade="A").n == 1

@@ -22,13 +22,13 @@ def log_in(page, live_server, username: str, password: str = TEST_PASSWORD, *, w
 # There a statement that meets another connection's lock is refused at once ("database table is
 # locked"); no busy timeout waits for it. The task worker (run in the test's thread) and the live
 # server's requests therefore take turns on this lock; see `live_server_takes_turns`.
-DATABASE_TURN = threading.Lock()
+DATABASE_TURN = threading.RLock()  # re-entrant: a nested live_server_takes_turns cannot hang
 
 
 @contextmanager
 def live_server_takes_turns():
     """While the block runs, each request the live server hands to Django waits for the
-    database's turn (static files, served before Django, do not)."""
+    database's turn (static files too: their handler reaches Django's through the same call)."""
     from django.core.handlers.wsgi import WSGIHandler
 
     original = WSGIHandler.__call__
