@@ -1,5 +1,6 @@
 import functools
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -98,9 +99,14 @@ def _tally_count(*, viewer, within: Division | None, kinds: dict[str, str]) -> i
         if within is not None:
             rows = within_subtrees(rows, [within.path], via="division", by_id=True)
         rows = rows.filter(**{field: value for field, value in kinds.items() if value})
-        sql, part = rows.values("n").query.sql_with_params()
+        try:
+            sql, part = rows.values("n").query.sql_with_params()
+        except EmptyResultSet:  # a viewer who sees nothing: the ORM writes no statement
+            continue
         statements.append(sql)
         params.extend(part)
+    if not statements:
+        return 0
     # One statement, so one snapshot: a fold moving changes into the tally between two reads
     # would have them counted twice or not at all.
     with connection.cursor() as cursor:

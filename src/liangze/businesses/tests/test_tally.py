@@ -196,3 +196,11 @@ def test_a_fold_adds_the_pending_changes_and_forgets_them(regions, county_staff)
     assert tallied() == before
     assert list_count(business_list(viewer=county_staff)) == counted
     assert BusinessTally.objects.get(**key, grade="A").n == 1
+
+
+def test_a_viewer_who_sees_nothing_counts_nothing(regions, county_staff):
+    make_business(actor=county_staff, division=regions.village, serial=1)
+    nobody = make_user("nobody", None, regions.village)
+    listed = business_list(viewer=nobody)
+    assert "_known_count" in vars(listed)
+    assert list_count(listed) == 0
