@@ -204,3 +204,14 @@ def test_a_viewer_who_sees_nothing_counts_nothing(regions, county_staff):
     listed = business_list(viewer=nobody)
     assert "_known_count" in vars(listed)
     assert list_count(listed) == 0
+
+
+def test_the_fold_runs_every_five_minutes():
+    from datetime import timedelta
+
+    from liangze.businesses.tasks import business_tally_fold_run
+    from liangze.jobs.schedule import PERIODIC_JOBS
+
+    [fold] = [job for job in PERIODIC_JOBS if job.name == "business_tally_fold"]
+    assert fold.task is business_tally_fold_run
+    assert fold.every == timedelta(minutes=5)
