@@ -58,28 +58,26 @@ def business_list(
     businesses = in_jurisdiction(
         Business.objects.all(), viewer, via="division", business="pk", by_id=True
     )
-    if within is not None:
-        businesses = within_subtrees(businesses, [within.path], via="division", by_id=True)
+    kinds = {"grade": grade, "business_type": business_type, "status": status}
+    businesses = _narrowed(businesses, within=within, kinds=kinds)
     if search:
         businesses = business_search(businesses, search)
-    if grade:
-        businesses = businesses.filter(grade=grade)
-    if business_type:
-        businesses = businesses.filter(business_type=business_type)
-    if status:
-        businesses = businesses.filter(status=status)
     if uncovered:
         businesses = uncovered_only(businesses)
     listed = businesses.select_related("division").order_by(*SORTS.get(sort, SORTS["name"]))
     if search or uncovered or _sees_businesses_one_by_one(viewer):
         return listed
-    tallied = functools.partial(
-        _tally_count,
-        viewer=viewer,
-        within=within,
-        kinds={"grade": grade, "business_type": business_type, "status": status},
+    return with_count(
+        listed, functools.partial(_tally_count, viewer=viewer, within=within, kinds=kinds)
     )
-    return with_count(listed, tallied)
+
+
+def _narrowed(rows: QuerySet, *, within: Division | None, kinds: dict[str, str]) -> QuerySet:
+    """`rows` (businesses, or tally rows, which share the list's filter fields) within the
+    division subtree `within` and of the kinds asked for (a blank kind: any)."""
+    if within is not None:
+        rows = within_subtrees(rows, [within.path], via="division", by_id=True)
+    return rows.filter(**{field: value for field, value in kinds.items() if value})
 
 
 def _sees_businesses_one_by_one(viewer) -> bool:
@@ -96,9 +94,7 @@ def _tally_count(*, viewer, within: Division | None, kinds: dict[str, str]) -> i
     statements, params = [], []
     for model in (BusinessTally, BusinessTallyChange):
         rows = in_jurisdiction(model.objects.all(), viewer, via="division", by_id=True)
-        if within is not None:
-            rows = within_subtrees(rows, [within.path], via="division", by_id=True)
-        rows = rows.filter(**{field: value for field, value in kinds.items() if value})
+        rows = _narrowed(rows, within=within, kinds=kinds)
         try:
             sql, part = rows.values("n").query.sql_with_params()
         except EmptyResultSet:  # a viewer who sees nothing: the ORM writes no statement

@@ -792,7 +792,7 @@ _TALLY_KEY = ", ".join(Business._meta.get_field(name).column for name in LIST_FI
 def business_tally_fold() -> int:
     """Add the tally's pending changes (models.BusinessTallyChange, which PostgreSQL's triggers
     append) to the tally, and forget them; returns how many keys moved. Periodic
-    (registration.py). The count a list reads is the same before and after: it sums both
+    (apps.py). The count a list reads is the same before and after: it sums both
     tables in one statement (selectors._tally_count). One fold at a time (core.locks)."""
     tally = BusinessTally._meta.db_table
     changes = BusinessTallyChange._meta.db_table
