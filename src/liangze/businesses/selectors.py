@@ -64,12 +64,24 @@ def business_list(
         businesses = business_search(businesses, search)
     if uncovered:
         businesses = uncovered_only(businesses)
-    listed = businesses.select_related("division").order_by(*SORTS.get(sort, SORTS["name"]))
+    order = SORTS.get(sort, SORTS["name"])
+    listed = businesses.select_related("division").order_by(*order)
     if search or uncovered or _sees_businesses_one_by_one(viewer):
         return listed
-    return with_count(
-        listed, functools.partial(_tally_count, viewer=viewer, within=within, kinds=kinds)
+    tally = functools.cache(
+        functools.partial(_tally_sums, viewer=viewer, within=within, kinds=kinds)
     )
+
+    def unscoped():
+        """The list without the jurisdiction's test, when the tally shows that every business
+        of its division and kinds lies inside the jurisdiction: the test then keeps every row,
+        and stepping over a deep page without it reads each index entry for its order alone."""
+        listed_count, everywhere = tally()
+        if listed_count != everywhere:
+            return None
+        return _narrowed(Business.objects.all(), within=within, kinds=kinds).order_by(*order)
+
+    return with_count(listed, lambda: tally()[0], walk=unscoped)
 
 
 def _narrowed(rows: QuerySet, *, within: Division | None, kinds: dict[str, str]) -> QuerySet:
@@ -77,7 +89,8 @@ def _narrowed(rows: QuerySet, *, within: Division | None, kinds: dict[str, str])
     division subtree `within` and of the kinds asked for (a blank kind: any)."""
     if within is not None:
         rows = within_subtrees(rows, [within.path], via="division", by_id=True)
-    return rows.filter(**{field: value for field, value in kinds.items() if value})
+    asked = {field: value for field, value in kinds.items() if value}
+    return rows.filter(**asked) if asked else rows
 
 
 def _sees_businesses_one_by_one(viewer) -> bool:
@@ -86,29 +99,37 @@ def _sees_businesses_one_by_one(viewer) -> bool:
     return bool(getattr(viewer, "is_authenticated", False) and viewer.jurisdiction().business_ids)
 
 
-def _tally_count(*, viewer, within: Division | None, kinds: dict[str, str]) -> int:
-    """The number of businesses business_list holds without a search, from the tally the
-    database keeps by division and kind (models.BusinessTally and the changes not yet added to
-    it): a sum of a few hundred rows where counting the list reads an index entry per business
+def _tally_sums(*, viewer, within: Division | None, kinds: dict[str, str]) -> tuple[int, int]:
+    """How many businesses business_list holds without a search, and how many the table holds of
+    its division subtree `within` and kinds whatever the jurisdiction, from the tally the database
+    keeps by division and kind (models.BusinessTally and the changes not yet added to it): sums of
+    a few hundred rows where counting the list reads an index entry per business
     (docs/architecture.md, "Large lists")."""
-    statements, params = [], []
+    try:
+        inside, params = (
+            in_jurisdiction(Division._base_manager.order_by(), viewer, via=".")
+            .values("pk")
+            .query.sql_with_params()
+        )
+        listed = f"CASE WHEN division_id IN ({inside}) THEN n ELSE 0 END"
+    except EmptyResultSet:  # a viewer who sees nothing: the ORM writes no statement
+        listed, params = "0", ()
+    params = list(params)
+    statements = []
     for model in (BusinessTally, BusinessTallyChange):
-        rows = in_jurisdiction(model.objects.all(), viewer, via="division", by_id=True)
-        rows = _narrowed(rows, within=within, kinds=kinds)
-        try:
-            sql, part = rows.values("n").query.sql_with_params()
-        except EmptyResultSet:  # a viewer who sees nothing: the ORM writes no statement
-            continue
+        rows = _narrowed(model.objects.all(), within=within, kinds=kinds)
+        sql, part = rows.values("division_id", "n").query.sql_with_params()
         statements.append(sql)
         params.extend(part)
-    if not statements:
-        return 0
     # One statement, so one snapshot: a fold moving changes into the tally between two reads
-    # would have them counted twice or not at all.
+    # would have them counted twice or not at all. The ORM's statements; values are in params.
+    kept = " UNION ALL ".join(statements)
     with connection.cursor() as cursor:
-        union = " UNION ALL ".join(statements)  # the ORM's statements; values are in params
-        cursor.execute(f"SELECT COALESCE(SUM(n), 0) FROM ({union}) AS kept", params)  # noqa: S608
-        return cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT COALESCE(SUM({listed}), 0), COALESCE(SUM(n), 0) FROM ({kept}) AS kept",  # noqa: S608
+            params,
+        )
+        return tuple(cursor.fetchone())
 
 
 def registry_divisions(*, viewer) -> QuerySet[Division]:

@@ -13,7 +13,10 @@ before the page; two things keep each step cheap and the steps few:
   is a subquery of division ids) is stepped over in that index alone, never reading table rows.
   Pages past the middle step from the other end (the ordering reversed), so no page steps over
   more than half. This matters most when the ordering and the table's own order disagree (names
-  imported in no particular order): each table row read is then a random read.
+  imported in no particular order): each table row read is then a random read. Where a test
+  keeps every row of the table (the jurisdiction of a county office on its county's database),
+  the list may name a cheaper walk without it (with_count); the page's rows are then read
+  through the list's own query, its filters included.
 - A short list (up to SHORT_LIST rows) in a large table is the opposite case: walking the
   ordering index would step over every row outside the list. Its keys are taken first by the
   list's filters alone, then sorted, which the planner does from the few keys.
@@ -71,12 +74,25 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
-def with_count(queryset: QuerySet, count: Callable[[], int]) -> QuerySet:
+def with_count(
+    queryset: QuerySet,
+    count: Callable[[], int],
+    *,
+    walk: Callable[[], QuerySet | None] | None = None,
+) -> QuerySet:
     """`queryset`, whose paginators (list_count) take its number of rows from `count()` instead
     of counting them: a count the database keeps elsewhere (the business list's tally). Only this
     queryset carries it: a further filter, ordering or slice is a new queryset, which counts its
-    own rows."""
+    own rows.
+
+    `walk()`, if given, returns a queryset in the same order whose rows are `queryset`'s at this
+    moment but tested by fewer conditions (the business list without its jurisdiction's test, when
+    the tally shows every row of the table inside the jurisdiction), or None when there is none.
+    page_slice then steps over the rows before a page in it, and fetches the page's rows from
+    `queryset` by the keys found: a row that entered the table since is then left out of the
+    page (a page one row short), never shown to someone who may not see it."""
     queryset._known_count = count
+    queryset._cheaper_walk = walk
     return queryset
 
 
@@ -115,14 +131,28 @@ def page_slice(queryset, start: int, stop: int, *, count: int, rows=None) -> lis
     read = rows or (lambda q: q)
     if not _walkable(queryset):
         return list(read(queryset)[start:stop])
-    keys = queryset.values("pk")
     if count <= SHORT_LIST:
+        keys = queryset.values("pk")
         page = keys.filter(pk__in=queryset.order_by().values("pk"))[start:stop]
-    elif start > count - stop:  # nearer the end: step from there
-        page = keys.reverse()[count - stop : count - start]
-    else:
-        page = keys[start:stop]
-    return list(read(_by_keys(queryset, page)))
+        return list(read(_by_keys(queryset, page)))
+    cheaper = _cheaper_walk(queryset)
+    keys = (queryset if cheaper is None else cheaper).values("pk")
+    # Nearer the end: step from there.
+    page = (
+        keys.reverse()[count - stop : count - start] if start > count - stop else keys[start:stop]
+    )
+    if cheaper is None:
+        return list(read(_by_keys(queryset, page)))
+    # Stepped over without some of the list's tests (with_count): the page's rows pass them all.
+    return list(read(queryset.filter(pk__in=page)))
+
+
+def _cheaper_walk(queryset: QuerySet) -> QuerySet | None:
+    walk = vars(queryset).get("_cheaper_walk")
+    cheaper = walk() if walk is not None else None
+    if cheaper is not None and list(cheaper.query.order_by) != list(queryset.query.order_by):
+        raise ValueError("A list's cheaper walk must keep its order.")
+    return cheaper
 
 
 def _by_keys(queryset, keys):

@@ -86,6 +86,10 @@ class TestDeepPagesWithNamesInNoOrder:
             and (not grade or row_grade == grade)
         )
         assert sorted(b.pk for b in everything) == expected
+        # Stepped over without the jurisdiction's test exactly when it would keep every row.
+        of_grade = Business.objects.filter(grade=grade) if grade else Business.objects.all()
+        walk = vars(listed)["_cheaper_walk"]()
+        assert (walk is not None) == (len(expected) == of_grade.count())
         count = len(everything)
         pages = [
             page_slice(listed, start, start + per_page, count=count)

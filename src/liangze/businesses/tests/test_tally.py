@@ -215,3 +215,54 @@ def test_the_fold_runs_every_five_minutes():
     [fold] = [job for job in PERIODIC_JOBS if job.name == "business_tally_fold"]
     assert fold.task is business_tally_fold_run
     assert fold.every == timedelta(minutes=5)
+
+
+class TestTheWalkWithoutTheJurisdictionsTest:
+    """A deep page is stepped over without the jurisdiction's test when the tally shows every
+    business of the list's division and kinds inside the jurisdiction (core.pagination)."""
+
+    def test_offered_while_everything_of_those_kinds_is_inside(self, regions, county_staff):
+        make_business(actor=county_staff, division=regions.village, serial=1)
+        make_business(actor=county_staff, division=regions.township, serial=2, grade="B")
+        walk = vars(business_list(viewer=county_staff))["_cheaper_walk"]()
+        assert walk is not None
+        assert "regions_division" not in str(walk.query)
+        assert sorted(walk.values_list("pk", flat=True)) == sorted(
+            Business.objects.values_list("pk", flat=True)
+        )
+
+    def test_refused_when_a_business_lies_outside(self, regions, county_staff):
+        make_business(actor=county_staff, division=regions.village, serial=1)
+        make_business(actor=None, division=regions.neighbour_village, serial=2, grade="B")
+        assert vars(business_list(viewer=county_staff))["_cheaper_walk"]() is None
+        # The list of grade C holds every business of grade C: the outside one is of grade B.
+        narrowed = business_list(viewer=county_staff, grade="C")
+        walk = vars(narrowed)["_cheaper_walk"]()
+        assert walk is not None
+        assert list(walk) == list(narrowed)
+        within = business_list(viewer=county_staff, within=regions.township)
+        assert vars(within)["_cheaper_walk"]() is not None
+
+    def test_a_village_official_in_a_township_is_refused(self, regions, county_staff):
+        make_business(actor=county_staff, division=regions.village, serial=1)
+        make_business(actor=county_staff, division=regions.other_village, serial=2)
+        village_official = make_user("village_official", Role.OFFICIAL, regions.village)
+        listed = business_list(viewer=village_official)
+        assert list_count(listed) == 1
+        assert vars(listed)["_cheaper_walk"]() is None
+        nobody = make_user("nobody", None, regions.village)
+        assert vars(business_list(viewer=nobody))["_cheaper_walk"]() is None
+
+    def test_deep_pages_equal_the_plain_slice_either_way(self, regions, county_staff, monkeypatch):
+        from liangze.core import pagination
+        from liangze.core.pagination import page_slice
+
+        monkeypatch.setattr(pagination, "SHORT_LIST", 0)
+        for serial in range(1, 8):
+            make_business(actor=county_staff, division=regions.village, serial=serial)
+        make_business(actor=None, division=regions.neighbour_village, serial=8)
+        for grade in ("", "C"):
+            listed = business_list(viewer=county_staff, grade=grade)
+            everything = list(listed)
+            pages = [page_slice(listed, s, s + 3, count=len(everything)) for s in range(0, 9, 3)]
+            assert [b.pk for page in pages for b in page] == [b.pk for b in everything]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from liangze.core import pagination
-from liangze.core.pagination import LargeListPaginator, page_slice
+from liangze.core.pagination import LargeListPaginator, page_slice, with_count
 from liangze.core.scoping import in_jurisdiction
 from liangze.regions.models import Division
 
@@ -100,3 +100,58 @@ def test_the_paginator_pages_like_djangos(orphans, regions, walk_always):
     for number in plain.page_range:
         assert list(large.page(number)) == list(plain.page(number))
     assert list(large.get_page(999)) == list(plain.get_page(999))
+
+
+class TestACheaperWalk:
+    """with_count(walk=…): the rows before a page are stepped over in the cheaper queryset, and
+    the page's rows are read from the list itself, so its tests still hold for every row shown."""
+
+    @pytest.fixture
+    def villages(self, regions, walk_always):
+        return Division.objects.filter(level="village").order_by("name", "pk")
+
+    def test_the_same_rows_page_as_the_plain_slice(self, villages):
+        everything = list(villages)
+        listed = with_count(villages.all(), lambda: len(everything), walk=lambda: villages.all())
+        for start in range(len(everything) + 1):
+            rows, sql = sql_of(listed, start, start + 2, count=len(everything))
+            assert rows == everything[start : start + 2]
+
+    def test_a_row_the_list_does_not_hold_is_left_out_never_shown(self, regions, walk_always):
+        """The cheaper queryset holds a row the list's tests refuse (one that entered the table
+        between the tally's sums and the walk): the page is a row short."""
+        whole = Division.objects.order_by("name", "pk")
+        stray = list(whole)[1]
+        listed = whole.exclude(pk=stray.pk)
+        everything = list(listed)
+        assert len(everything) >= 6  # a page near the front is walked from the front
+        with_count(listed, lambda: len(everything), walk=lambda: whole.all())
+        rows, _sql = sql_of(listed, 0, 3, count=len(everything))
+        assert stray not in rows
+        assert rows == [everything[0], everything[1]]
+
+    def test_no_cheaper_walk_pages_as_before(self, villages):
+        everything = list(villages)
+        listed = with_count(villages.all(), lambda: len(everything), walk=lambda: None)
+        rows, sql = sql_of(listed, 1, 3, count=len(everything))
+        assert rows == everything[1:3]
+        assert '"level"' in sql[0].split(" IN (SELECT", 1)[1]  # the keys pass the list's test
+
+    def test_the_cheaper_walk_leaves_the_test_to_the_page(self, villages):
+        everything = list(villages)
+        listed = with_count(
+            villages.all(),
+            lambda: len(everything),
+            walk=lambda: Division.objects.order_by("name", "pk"),
+        )
+        _rows, sql = sql_of(listed, 1, 3, count=len(everything))
+        outer, keys = sql[0].split(" IN (SELECT", 1)
+        assert '"level"' in outer
+        assert '"level"' not in keys
+
+    def test_a_walk_in_another_order_is_refused(self, villages):
+        listed = with_count(
+            villages.all(), lambda: 9, walk=lambda: Division.objects.order_by("-name", "-pk")
+        )
+        with pytest.raises(ValueError, match="keep its order"):
+            page_slice(listed, 0, 2, count=9)
