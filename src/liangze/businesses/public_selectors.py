@@ -18,7 +18,8 @@ from liangze.businesses.hooks import (
 )
 from liangze.businesses.models import Business, BusinessStatus, Grade
 from liangze.core.phones import mask_phone
-from liangze.regions.models import Level
+from liangze.core.sql import as_datetime, fetch
+from liangze.regions.models import Division, Level
 
 # Tokens are secrets.token_urlsafe(18): 24 characters. Anything far longer is not worth a query.
 TOKEN_MAX_LENGTH = 64
@@ -139,33 +140,40 @@ def _places(business: Business) -> tuple[str, ...]:
 def public_business_stamp(*, token: str) -> datetime | None:
     """When the business behind a QR token last changed, or None for an unknown or revoked
     token: one read of the token's index, which is what the public page's kept copy is checked
-    by (public_views)."""
+    by (public_views). Hand-written SQL (core.sql): every request of a crowd reads it."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    stamps = list(
-        Business.objects.filter(public_token=token).values_list("updated_at", flat=True)[:1]
+    rows = fetch("SELECT updated_at FROM businesses_business WHERE public_token = %s", [token])
+    return as_datetime(rows[0][0]) if rows else None
+
+
+def _public_business(token: str) -> Business | None:
+    """The business behind a QR token with the fields the card shows, its division and the
+    division's parent (names only): in one hand-written statement (core.sql), the first of a
+    page the server has not kept."""
+    rows = fetch(
+        "SELECT b.id, b.name, b.grade, b.status, d.id, d.name, d.level, d.path, p.id, p.name"
+        " FROM businesses_business b"
+        " JOIN regions_division d ON d.id = b.division_id"
+        " LEFT JOIN regions_division p ON p.id = d.parent_id"
+        " WHERE b.public_token = %s",
+        [token],
     )
-    return stamps[0] if stamps else None
+    if not rows:
+        return None
+    pk, name, grade, status, division_id, division_name, level, path, parent_id, parent = rows[0]
+    division = Division(id=division_id, name=division_name, level=level, path=path)
+    division.parent = None if parent_id is None else Division(id=parent_id, name=parent)
+    business = Business(id=pk, name=name, grade=grade, status=status)
+    business.division = division
+    return business
 
 
 def public_business_card(*, token: str) -> PublicBusinessCard | None:
-    """The card behind a QR token, or None for an unknown or revoked token (one query)."""
+    """The card behind a QR token, or None for an unknown or revoked token."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    business = (
-        Business.objects.filter(public_token=token)
-        .select_related("division__parent")
-        .only(
-            "name",
-            "grade",
-            "status",
-            "division__name",
-            "division__level",
-            "division__path",
-            "division__parent__name",
-        )
-        .first()
-    )
+    business = _public_business(token)
     if business is None:
         return None
     read_at = timezone.now()

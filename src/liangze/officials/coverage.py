@@ -6,17 +6,31 @@ from collections.abc import Sequence
 
 
 def covering_for_registry(business_ids: Sequence[int]) -> dict:
+    """Who covers each business now: the open assignment's official, as the registry's pages
+    name them. Hand-written SQL (core.sql): the public page reads it for every page it renders;
+    a test holds it equal to selectors.covering_officials."""
     from liangze.businesses.hooks import CoveringOfficial
-    from liangze.officials.selectors import covering_officials
+    from liangze.core.sql import fetch, placeholders
 
+    ids = [int(pk) for pk in business_ids]
+    if not ids:
+        return {}
+    # Values are in the parameters; the text holds placeholders only.
+    rows = fetch(
+        "SELECT a.business_id, u.display_name, u.username, o.position, d.name, o.phone"  # noqa: S608
+        " FROM officials_assignment a"
+        " JOIN officials_official o ON o.id = a.official_id"
+        " JOIN accounts_user u ON u.id = o.user_id"
+        " JOIN accounts_rolegrant g ON g.id = o.grant_id"
+        " JOIN regions_division d ON d.id = g.division_id"
+        f" WHERE a.ends_on IS NULL AND a.business_id IN ({placeholders(ids)})",
+        ids,
+    )
     return {
         business_id: CoveringOfficial(
-            name=str(official.user),
-            position=official.position,
-            post=official.grant.division.name,
-            phone=official.phone,
+            name=display_name or username, position=position, post=post, phone=phone
         )
-        for business_id, official in covering_officials(business_ids).items()
+        for business_id, display_name, username, position, post, phone in rows
     }
 
 

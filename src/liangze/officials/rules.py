@@ -8,11 +8,14 @@ without a query per business.
 from dataclasses import dataclass, field
 
 from liangze.accounts.access import MUNICIPALITY_CODES
+from liangze.core.sql import fetch
 from liangze.core.tree import SEGMENT_WIDTH
 from liangze.regions.models import Division, Level
 
 DEFAULT_LEVELS = {"A": Level.CITY, "B": Level.COUNTY, "C": Level.TOWNSHIP, "D": Level.VILLAGE}
 DEFAULT_LOAD_WARNING = 30
+# CoveringRule's column for each grade.
+_GRADE_COLUMNS = {grade: f"grade_{grade.lower()}_level" for grade in DEFAULT_LEVELS}
 
 
 def province_pk_of(path: str) -> int:
@@ -59,14 +62,17 @@ def rule_book() -> RuleBook:
 def required_level_at(*, grade: str, path: str) -> str:
     """`RuleBook.required_level` for one business, reading only its province (one query)."""
     province = province_pk_of(path)
-    row = (
-        Division.objects.filter(pk=province)
-        .values_list("level", "code", f"covering_rule__grade_{grade.lower()}_level")
-        .first()
+    # Hand-written SQL (core.sql): the public page asks it for every page it renders. The
+    # column is one of four fixed names, chosen by the grade.
+    column = _GRADE_COLUMNS[grade]
+    rows = fetch(
+        f"SELECT d.level, d.code, r.{column} FROM regions_division d"  # noqa: S608
+        " LEFT JOIN officials_coveringrule r ON r.province_id = d.id WHERE d.id = %s",
+        [province],
     )
     book = RuleBook()
-    if row is not None:
-        level, code, rule_level = row
+    if rows:
+        level, code, rule_level = rows[0]
         if level == Level.PROVINCE and code in MUNICIPALITY_CODES:
             book.municipalities = frozenset({province})
         if rule_level:

@@ -14,41 +14,42 @@ def _tasks_follow_business(event) -> None:
 def last_visits_for_registry(business_ids) -> dict:
     """The last visit of each business that has one, a corrected visit replaced by its
     correction, and its problems in counts only (docs/domain.md §1.14; void ones left out,
-    closed ones fixed)."""
-    from django.db.models import OuterRef, Subquery
-
+    closed ones fixed). Hand-written SQL (core.sql): the public page reads it for every page it
+    renders; a test holds it equal to the same read through the ORM."""
     from liangze.businesses.hooks import LastVisit
-    from liangze.rectification.models import Problem, ProblemSource, ProblemStatus
-    from liangze.visits.models import Visit
+    from liangze.core.sql import as_date, fetch, placeholders
+    from liangze.rectification.models import ProblemSource, ProblemStatus
 
-    if not business_ids:
+    ids = [int(pk) for pk in business_ids]
+    if not ids:
         return {}
-    valid = Visit.objects.valid()
-    latest = valid.filter(business_id=OuterRef("business_id")).order_by("-visited_at", "-pk")
-    visits = list(
-        valid.filter(
-            business_id__in=list(business_ids), pk=Subquery(latest.values("pk")[:1])
-        ).values_list("pk", "business_id", "visited_on", "problem_count")
+    problems = (
+        "SELECT COUNT(*) FROM rectification_problem p"
+        " WHERE p.source = %s AND p.source_id = v.id AND p.status NOT IN ({})"
     )
-    found: dict[int, int] = {}
-    still_open: dict[int, int] = {}
-    with_problems = [pk for pk, _business, _on, count in visits if count]
-    if with_problems:
-        for visit_id, status in (
-            Problem.objects.filter(source=ProblemSource.VISIT, source_id__in=with_problems)
-            .exclude(status=ProblemStatus.VOID)
-            .values_list("source_id", "status")
-        ):
-            found[visit_id] = found.get(visit_id, 0) + 1
-            if status != ProblemStatus.CLOSED:
-                still_open[visit_id] = still_open.get(visit_id, 0) + 1
+    rows = fetch(
+        # The latest visit no correction replaced, by the time it was made.
+        "SELECT v.business_id, v.visited_on,"  # noqa: S608 (placeholders only)
+        f" ({problems.format('%s')}), ({problems.format('%s, %s')})"
+        " FROM visits_visit v"
+        f" WHERE v.business_id IN ({placeholders(ids)}) AND v.id = ("
+        "  SELECT w.id FROM visits_visit w WHERE w.business_id = v.business_id"
+        "  AND NOT EXISTS (SELECT 1 FROM visits_visit r WHERE r.replaces_id = w.id)"
+        "  ORDER BY w.visited_at DESC, w.id DESC LIMIT 1)",
+        [
+            ProblemSource.VISIT,
+            ProblemStatus.VOID,
+            ProblemSource.VISIT,
+            ProblemStatus.VOID,
+            ProblemStatus.CLOSED,
+            *ids,
+        ],
+    )
     return {
         business_id: LastVisit(
-            visited_on=visited_on,
-            problems_found=found.get(pk, 0),
-            problems_open=still_open.get(pk, 0),
+            visited_on=as_date(visited_on), problems_found=found, problems_open=still_open
         )
-        for pk, business_id, visited_on, _count in visits
+        for business_id, visited_on, found, still_open in rows
     }
 
 

@@ -15,6 +15,7 @@ from liangze.businesses.public_selectors import (
     PublicBusinessCard,
     PublicEvent,
     public_business_card,
+    public_business_stamp,
     public_official,
 )
 from liangze.businesses.public_services import public_report_submit
@@ -292,6 +293,13 @@ class TestKeptPage:
 
 
 class TestPublicCard:
+    def test_the_stamp_is_the_rows_updated_at(self, business, county_staff):
+        assert public_business_stamp(token=business.public_token) == business.updated_at
+        services.business_update(actor=county_staff, business=business, fields={"name": "新名字"})
+        business.refresh_from_db()
+        assert public_business_stamp(token=business.public_token) == business.updated_at
+        assert public_business_stamp(token="no-such-token") is None
+
     def test_it_carries_published_fields_only(self, business):
         card = public_business_card(token=business.public_token)
         assert card.name == business.name

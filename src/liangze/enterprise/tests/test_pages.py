@@ -105,6 +105,44 @@ def test_public_page_shows_last_check_and_week(shop, officer):
     )
 
 
+def _last_self_checks_by_the_orm(business_ids) -> dict:
+    """The public page's self-checks read through the ORM: what the hand-written statement of
+    selectors.last_self_checks must answer."""
+    week = periods.week_start(periods.today())
+    found = {}
+    for pk in business_ids:
+        last = DailyCheck.objects.filter(business_id=pk).order_by("-on").first()
+        reviewed = WeeklyReview.objects.filter(business_id=pk, week_start=week).exists()
+        if last or reviewed:
+            found[pk] = (last.on if last else None, reviewed)
+    return found
+
+
+def test_the_hand_written_self_checks_answer_as_the_orm_does(shop, officer, county_staff):
+    from liangze.businesses.testing import make_business
+    from liangze.enterprise.selectors import last_self_checks
+
+    other = make_business(actor=county_staff, division=shop.division, serial=5)
+    ids = [shop.pk, other.pk]
+    answers = [last_self_checks(ids)]
+    for days_ago in (0, 1):  # out of order: the latest day counts, not the latest written
+        services.daily_check_submit(
+            actor=officer, business=shop, on=periods.today() - timedelta(days=days_ago)
+        )
+        answers.append(last_self_checks(ids))
+        assert answers[-1] == _last_self_checks_by_the_orm(ids)
+    services.weekly_review_submit(actor=officer, business=shop, rating=1)
+    answers.append(last_self_checks(ids))
+    assert answers[-1] == _last_self_checks_by_the_orm(ids)
+    today = periods.today()
+    assert answers == [
+        {},
+        {shop.pk: (today, False)},
+        {shop.pk: (today, False)},
+        {shop.pk: (today, True)},
+    ]
+
+
 def test_reminders_officer_in_the_evening_director_next_morning(shop, officer, director):
     today = periods.today()
     assert services.self_check_reminders_send(evening=True, today=today) == 1

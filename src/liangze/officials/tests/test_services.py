@@ -514,3 +514,35 @@ def test_the_rule_book_defaults_and_municipalities():
     assert book.required_level(grade="A", path=beijing) == "province"
     assert book.required_level(grade="D", path=path_segment(3)) == "county"
     assert book.load_warning(qinghai) == 30
+
+
+def test_the_hand_written_covering_read_names_the_officials_as_the_orm_does(
+    county_staff, officials, shop, regions
+):
+    from liangze.accounts.models import User
+    from liangze.businesses.hooks import CoveringOfficial
+    from liangze.officials.coverage import covering_for_registry
+
+    other = make_business(actor=county_staff, division=regions.village, serial=2, grade="D")
+    services.assignment_create(actor=county_staff, official=officials.village, business=shop)
+    ended = services.assignment_create(
+        actor=county_staff, official=officials.village, business=other
+    )
+    services.assignment_end(actor=county_staff, assignment=ended)
+    User.objects.filter(pk=officials.village.user_id).update(display_name="")  # by username
+
+    def by_the_orm(ids):
+        return {
+            pk: CoveringOfficial(
+                name=str(o.user), position=o.position, post=o.grant.division.name, phone=o.phone
+            )
+            for pk, o in covering_officials(ids).items()
+        }
+
+    ids = [shop.pk, other.pk]
+    answer = covering_for_registry(ids)
+    assert answer == by_the_orm(ids)
+    assert list(answer) == [shop.pk]
+    assert answer[shop.pk].name == officials.village.user.username
+    assert answer[shop.pk].post == regions.village.name
+    assert covering_for_registry([]) == {}

@@ -141,3 +141,68 @@ class TestNextVisitDue:
             return len(queries)
 
         assert queries_with(2) == queries_with(6)
+
+
+def _last_visits_by_the_orm(business_ids) -> dict:
+    """The public page's last visits read through the ORM: what the hand-written statement of
+    last_visits_for_registry must answer."""
+    from django.db.models import OuterRef, Subquery
+
+    from liangze.businesses.hooks import LastVisit
+    from liangze.rectification.models import Problem, ProblemSource, ProblemStatus
+    from liangze.visits.models import Visit
+
+    valid = Visit.objects.valid()
+    latest = valid.filter(business_id=OuterRef("business_id")).order_by("-visited_at", "-pk")
+    found = {}
+    for visit in valid.filter(business_id__in=business_ids, pk=Subquery(latest.values("pk")[:1])):
+        problems = Problem.objects.filter(source=ProblemSource.VISIT, source_id=visit.pk).exclude(
+            status=ProblemStatus.VOID
+        )
+        found[visit.business_id] = LastVisit(
+            visited_on=visit.visited_on,
+            problems_found=problems.count(),
+            problems_open=problems.exclude(status=ProblemStatus.CLOSED).count(),
+        )
+    return found
+
+
+def test_the_hand_written_last_visits_answer_as_the_orm_does(covered, regions, county_staff):
+    from liangze.rectification.models import Problem, ProblemStatus
+    from liangze.visits.hooks import last_visits_for_registry
+
+    shop, official = covered
+    unvisited = make_business(actor=county_staff, division=regions.village, serial=9)
+    ids = [shop.pk, unvisited.pk]
+    seen = []
+
+    def same():
+        answer = last_visits_for_registry(ids)
+        assert answer == _last_visits_by_the_orm(ids)
+        seen.append(answer.get(shop.pk))
+
+    same()
+    first = visit_submit(actor=official.user, data=with_problems(shop, official, regions))
+    same()
+    Problem.objects.filter(status=ProblemStatus.OPEN).update(status=ProblemStatus.VOID)
+    same()
+    Problem.objects.filter(status=ProblemStatus.VOID).update(
+        status=ProblemStatus.CLOSED, closed_at=timezone.now()
+    )
+    same()
+    visit_submit(
+        actor=official.user,
+        data=clean_input(
+            shop, timezone.now() - timedelta(minutes=30), replaces=first, correction_reason="记错了"
+        ),
+    )
+    same()
+    assert seen[0] is None
+    assert [(v.problems_found, v.problems_open) for v in seen[1:]] == [
+        (2, 1),
+        (1, 0),
+        (2, 0),
+        (0, 0),
+    ]
+    assert unvisited.pk not in last_visits_for_registry(ids)
+    assert last_visits_for_registry([]) == {}
