@@ -793,7 +793,7 @@ def business_tally_fold() -> int:
     """Add the tally's pending changes (models.BusinessTallyChange, which PostgreSQL's triggers
     append) to the tally, and forget them; returns how many keys moved. Periodic
     (apps.py). The count a list reads is the same before and after: it sums both
-    tables in one statement (selectors._tally_sums). One fold at a time (core.locks)."""
+    tables in one statement (selectors._tally). One fold at a time (core.locks)."""
     tally = BusinessTally._meta.db_table
     changes = BusinessTallyChange._meta.db_table
     upsert = f"ON CONFLICT ({_TALLY_KEY}) DO UPDATE SET n = {tally}.n + EXCLUDED.n"

@@ -300,6 +300,33 @@ class TestPublicCard:
         assert public_business_stamp(token=business.public_token) == business.updated_at
         assert public_business_stamp(token="no-such-token") is None
 
+    @pytest.mark.parametrize("place", ["village", "township"])
+    def test_the_hand_written_row_reads_as_the_orm_does(self, county_staff, regions, place):
+        from liangze.businesses.public_selectors import _public_business
+
+        shop = make_business(actor=county_staff, division=getattr(regions, place), serial=3)
+        Business.objects.filter(pk=shop.pk).update(status="suspended", grade="B")
+        read = _public_business(shop.public_token)
+        orm = Business.objects.select_related("division__parent").get(pk=shop.pk)
+        assert (read.pk, read.name, read.grade, read.status, read.division_id) == (
+            orm.pk,
+            orm.name,
+            orm.grade,
+            orm.status,
+            orm.division_id,
+        )
+        division, expected = read.division, orm.division
+        assert (division.name, division.level, division.path) == (
+            expected.name,
+            expected.level,
+            expected.path,
+        )
+        assert (division.parent.pk, division.parent.name) == (
+            expected.parent.pk,
+            expected.parent.name,
+        )
+        assert _public_business("no-such-token") is None
+
     def test_it_carries_published_fields_only(self, business):
         card = public_business_card(token=business.public_token)
         assert card.name == business.name

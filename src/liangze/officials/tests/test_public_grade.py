@@ -86,3 +86,35 @@ def test_without_a_provider_the_national_default_is_said(regions, monkeypatch):
     )
     shop = make_business(actor=None, division=regions.village, serial=1, grade="D")
     assert meaning(shop) == "covered by a village-level official"
+
+
+def test_the_hand_written_rule_read_answers_as_the_whole_rule_book(regions, shanghai_street):
+    """required_level_at reads one province's rule by hand (core.sql); the rule book read
+    through the ORM must give the same level for every grade, with and without a rule."""
+    from liangze.officials.rules import required_level_at, rule_book
+
+    paths = [regions.village.path, regions.township.path, shanghai_street.path]
+
+    def levels():
+        book = rule_book()
+        found = {(g, p): required_level_at(grade=g, path=p) for g in "ABCD" for p in paths}
+        assert found == {
+            (g, p): book.required_level(grade=g, path=p) for g in "ABCD" for p in paths
+        }
+        return found
+
+    before = levels()
+    CoveringRule.objects.create(
+        province=regions.province,
+        grade_a_level="county",
+        grade_b_level="county",
+        grade_c_level="township",
+        grade_d_level="township",
+    )
+    after = levels()
+    assert before[("A", shanghai_street.path)] == "province"
+    assert (before[("D", regions.village.path)], after[("D", regions.village.path)]) == (
+        "village",
+        "township",
+    )
+    assert after[("A", regions.village.path)] == "county"
