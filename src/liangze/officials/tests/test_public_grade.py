@@ -104,12 +104,10 @@ def test_the_hand_written_rule_read_answers_as_the_whole_rule_book(regions, shan
         return found
 
     before = levels()
+    levels_by_grade = dict(zip("abcd", ["county", "county", "township", "township"], strict=True))
     CoveringRule.objects.create(
         province=regions.province,
-        grade_a_level="county",
-        grade_b_level="county",
-        grade_c_level="township",
-        grade_d_level="township",
+        **{f"grade_{grade}_level": level for grade, level in levels_by_grade.items()},
     )
     after = levels()
     assert before[("A", shanghai_street.path)] == "province"
