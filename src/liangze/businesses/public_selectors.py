@@ -164,7 +164,7 @@ def _public_business(token: str) -> Business | None:
     pk, name, grade, status, division_id, division_name, level, path, parent_id, parent = rows[0]
     division = Division(id=division_id, name=division_name, level=level, path=path)
     division.parent = None if parent_id is None else Division(id=parent_id, name=parent)
-    business = Business(id=pk, name=name, grade=grade, status=status)
+    business = Business(id=pk, name=name, grade=grade, status=status, public_token=token)
     business.division = division
     return business
 

@@ -87,7 +87,7 @@ def with_count(
 
     `walk()`, if given, returns a queryset in the same order whose rows are `queryset`'s at this
     moment but tested by fewer conditions (the business list without its jurisdiction's test, when
-    the tally shows every row of the table inside the jurisdiction), or None when there is none.
+    the tally shows no business of the list's kinds outside the jurisdiction), or None.
     page_slice then steps over the rows before a page in it, and fetches the page's rows from
     `queryset` by the keys found: a row that entered the table since is then left out of the
     page (a page one row short), never shown to someone who may not see it."""
